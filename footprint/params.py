@@ -1,0 +1,344 @@
+"""Every tunable number of the analyser, with its unit and the reason for it.
+
+All parameter groups are frozen dataclasses validated on construction, so a
+bad value fails early with :class:`~footprint.errors.ParameterError`.
+:class:`Params` bundles them and is what results record as provenance.
+
+Cut-off presets (:data:`CUTOFF_PRESETS`) carry their literature source; see
+``docs/method.md`` for the references.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from footprint.errors import ParameterError
+
+
+def _check_range(obj: Any, name: str, lo: float | None, hi: float | None) -> None:
+    value = getattr(obj, name)
+    if lo is not None and value < lo or hi is not None and value > hi:
+        raise ParameterError(
+            f"{type(obj).__name__}.{name}={value!r} is outside [{lo}, {hi}]; "
+            "use a value inside that range."
+        )
+
+
+@dataclass(frozen=True)
+class LoadParams:
+    """How images are decoded.
+
+    Attributes
+    ----------
+    max_pixels : int
+        [px] Largest image accepted (width x height), checked from the header
+        before decoding: a guard against decompression bombs. ~50 MP admits
+        every phone camera in use.
+    work_long_side_px : int
+        [px] Analysis needs no more than about this many pixels on the long
+        side; JPEGs are decoded in the DCT domain at 1/2, 1/4 or 1/8 size
+        down to (not below) this. 1000 px keeps a 260 mm foot at >= 450 px
+        long, i.e. sub-millimetre sampling, while a 12 MP decode stays fast.
+    min_side_px : int
+        [px] Images with a shorter side below this cannot hold a measurable print.
+    """
+
+    max_pixels: int = 50_000_000
+    work_long_side_px: int = 1000
+    min_side_px: int = 64
+
+    def __post_init__(self) -> None:
+        _check_range(self, "max_pixels", 1, None)
+        _check_range(self, "work_long_side_px", 128, 20_000)
+        _check_range(self, "min_side_px", 8, 10_000)
+
+
+@dataclass(frozen=True)
+class RectifyParams:
+    """How a scale reference (sheet or card) is found and the plane rectified.
+
+    Attributes
+    ----------
+    plane_mm_per_px : float
+        [mm/px] Sampling of the rectified, top-down plane image. 0.5 mm/px puts
+        an A4 sheet at 420 x 594 px: fine enough for 0.2 % length error with
+        sub-pixel edges, small enough to keep every later step fast.
+    min_area_fraction : float
+        [1] Smallest reference quadrilateral, as a fraction of the image area.
+    card_min_area_fraction : float
+        [1] Same for an ID-1 card, which is much smaller than a sheet.
+    aspect_tolerance : float
+        [1] Largest relative difference between the rectified aspect ratio of a
+        candidate and the reference's true aspect ratio.
+    polygon_epsilon_fraction : float
+        [1] Douglas-Peucker tolerance as a fraction of the contour perimeter
+        when reducing a contour to a quadrilateral.
+    subpix_window_px : int
+        [px] Half-size of the window for sub-pixel corner refinement.
+    plane_margin_mm : float
+        [mm] Margin kept around a sheet in the rectified plane, so prints that
+        overhang the paper edge are not cut.
+    max_plane_side_px : int
+        [px] Upper bound on either side of the rectified plane image.
+    enabled : bool
+        Look for a reference at all. When False, results are in pixels.
+    """
+
+    plane_mm_per_px: float = 0.5
+    min_area_fraction: float = 0.08
+    card_min_area_fraction: float = 0.004
+    aspect_tolerance: float = 0.06
+    polygon_epsilon_fraction: float = 0.02
+    subpix_window_px: int = 5
+    plane_margin_mm: float = 20.0
+    max_plane_side_px: int = 2000
+    enabled: bool = True
+
+    def __post_init__(self) -> None:
+        _check_range(self, "plane_mm_per_px", 0.05, 5.0)
+        _check_range(self, "min_area_fraction", 0.0, 1.0)
+        _check_range(self, "card_min_area_fraction", 0.0, 1.0)
+        _check_range(self, "aspect_tolerance", 0.0, 1.0)
+        _check_range(self, "subpix_window_px", 1, 50)
+
+
+@dataclass(frozen=True)
+class SegmentParams:
+    """How the print is separated from its background.
+
+    Attributes
+    ----------
+    sensitivity : float
+        [1] -1..1. Positive values accept fainter contact as print, negative
+        values demand stronger contact. 0 is the automatic (Otsu) threshold.
+    background_scale_mm : float
+        [mm] Scale of the illumination estimate removed before thresholding;
+        larger than any part of the print (heel width ~ 60 mm).
+    min_foot_area_mm2 : float
+        [mm^2] Smallest blob counted as a foot when a scale is known
+        (an adult sole is > 8000 mm^2; a toddler's ~ 3000 mm^2).
+    min_foot_area_fraction : float
+        [1] Smallest foot blob as a fraction of the analysed area when no scale
+        is known.
+    max_feet : int
+        Largest number of feet reported per photo.
+    grid_period_mm : float
+        [mm] Podograph grid period; intensity is averaged over this to hide the grid.
+    toe_link_mm : float
+        [mm] Toe blobs within this distance of the sole are assigned to its foot.
+    smooth_mm : float
+        [mm] Radius of the opening/closing that removes speckle from the mask.
+    """
+
+    sensitivity: float = 0.0
+    background_scale_mm: float = 80.0
+    min_foot_area_mm2: float = 2500.0
+    min_foot_area_fraction: float = 0.01
+    max_feet: int = 2
+    grid_period_mm: float = 4.0
+    toe_link_mm: float = 30.0
+    smooth_mm: float = 1.0
+
+    def __post_init__(self) -> None:
+        _check_range(self, "sensitivity", -1.0, 1.0)
+        _check_range(self, "background_scale_mm", 5.0, 1000.0)
+        _check_range(self, "max_feet", 1, 10)
+
+
+@dataclass(frozen=True)
+class AnatomyParams:
+    """How sole, toes, heel and axis are located.
+
+    Attributes
+    ----------
+    toe_zone_fraction : float
+        [1] Toes are searched only in this distal fraction of the print length.
+    min_toe_area_fraction : float
+        [1] A toe blob must have at least this fraction of the sole area.
+    heel_zone_fraction : float
+        [1] The heel centre is the centroid of this posterior fraction of the sole.
+    """
+
+    toe_zone_fraction: float = 0.35
+    min_toe_area_fraction: float = 0.002
+    heel_zone_fraction: float = 0.15
+
+    def __post_init__(self) -> None:
+        _check_range(self, "toe_zone_fraction", 0.05, 0.6)
+        _check_range(self, "heel_zone_fraction", 0.02, 0.4)
+
+
+@dataclass(frozen=True)
+class PressureParams:
+    """How the relative contact-intensity map is made.
+
+    Attributes
+    ----------
+    map_mm_per_px : float
+        [mm/px] Sampling of the per-foot intensity map in the foot frame.
+    smooth_mm : float
+        [mm] Gaussian smoothing of intensity inside the print.
+    """
+
+    map_mm_per_px: float = 1.0
+    smooth_mm: float = 2.0
+
+
+@dataclass(frozen=True)
+class CutoffPreset:
+    """Cut-offs that turn an index value into a class, with their source.
+
+    Values on the boundaries follow the definitions in ``docs/method.md``:
+    AI <= ``ai_high_max`` is high, AI >= ``ai_flat_min`` is flat.
+    """
+
+    name: str
+    label: str
+    ai_high_max: float
+    ai_flat_min: float
+    csi_high_max: float
+    csi_flat_min: float
+    si_high_max: float
+    si_flat_min: float
+    clarke_flat_max_deg: float
+    clarke_high_min_deg: float
+    source: str
+
+
+CUTOFF_PRESETS: dict[str, CutoffPreset] = {
+    p.name: p
+    for p in (
+        CutoffPreset(
+            name="adult",
+            label="Adult",
+            ai_high_max=0.21,
+            ai_flat_min=0.26,
+            csi_high_max=30.0,
+            csi_flat_min=45.0,
+            si_high_max=0.54,
+            si_flat_min=0.89,
+            clarke_flat_max_deg=31.0,
+            clarke_high_min_deg=42.0,
+            source=(
+                "AI: Cavanagh & Rodgers 1987, J Biomech 20:547-551. CSI: adult defaults "
+                "attributed to Forriol & Pascual 1990 (secondary). SI: Staheli et al. 1987, "
+                "JBJS 69-A:426-428 (secondary defaults). Clarke: Clarke 1933; cut-offs vary "
+                "between studies and are configurable."
+            ),
+        ),
+        CutoffPreset(
+            name="child_3_6",
+            label="Child 3-6 years",
+            ai_high_max=0.21,
+            ai_flat_min=0.26,
+            csi_high_max=30.0,
+            csi_flat_min=62.7,
+            si_high_max=0.54,
+            si_flat_min=1.07,
+            clarke_flat_max_deg=31.0,
+            clarke_high_min_deg=42.0,
+            source=(
+                "Flat-foot cut-offs SI > 1.07 and CSI > 62.7 % at 3-6/3-7 y as summarised in "
+                "shared/science.md (secondary; verify before relying on them). AI and Clarke: "
+                "adult values, no validated child cut-off."
+            ),
+        ),
+        CutoffPreset(
+            name="child_6_9",
+            label="Child 6-9 years",
+            ai_high_max=0.21,
+            ai_flat_min=0.26,
+            csi_high_max=30.0,
+            csi_flat_min=59.0,
+            si_high_max=0.54,
+            si_flat_min=1.28,
+            clarke_flat_max_deg=31.0,
+            clarke_high_min_deg=42.0,
+            source=(
+                "Flat-foot cut-offs SI >= 1.28 and CSI > 59 % at 6-9 y as summarised in "
+                "shared/science.md (secondary). AI and Clarke: adult values."
+            ),
+        ),
+        CutoffPreset(
+            name="child_9_16",
+            label="Child 9-16 years",
+            ai_high_max=0.21,
+            ai_flat_min=0.26,
+            csi_high_max=30.0,
+            csi_flat_min=40.0,
+            si_high_max=0.54,
+            si_flat_min=0.89,
+            clarke_flat_max_deg=31.0,
+            clarke_high_min_deg=42.0,
+            source=(
+                "Flat-foot cut-off CSI >= 40 % at 9-16 y as summarised in shared/science.md "
+                "(secondary). SI, AI and Clarke: adult values."
+            ),
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Params:
+    """All parameters of one analysis; recorded in every result."""
+
+    load: LoadParams = field(default_factory=LoadParams)
+    rectify: RectifyParams = field(default_factory=RectifyParams)
+    segment: SegmentParams = field(default_factory=SegmentParams)
+    anatomy: AnatomyParams = field(default_factory=AnatomyParams)
+    pressure: PressureParams = field(default_factory=PressureParams)
+    cutoffs: str = "adult"
+
+    def __post_init__(self) -> None:
+        if self.cutoffs not in CUTOFF_PRESETS:
+            raise ParameterError(
+                f"Unknown cut-off preset {self.cutoffs!r}; choose one of "
+                f"{', '.join(CUTOFF_PRESETS)}."
+            )
+
+    @property
+    def preset(self) -> CutoffPreset:
+        return CUTOFF_PRESETS[self.cutoffs]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Params:
+        groups = {
+            "load": LoadParams,
+            "rectify": RectifyParams,
+            "segment": SegmentParams,
+            "anatomy": AnatomyParams,
+            "pressure": PressureParams,
+        }
+        kwargs: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in data:
+                continue
+            if f.name in groups:
+                kwargs[f.name] = groups[f.name](**data[f.name])
+            else:
+                kwargs[f.name] = data[f.name]
+        return cls(**kwargs)
+
+    def with_options(self, **options: Any) -> Params:
+        """Return a copy with flat options applied, e.g. ``sensitivity=0.2``.
+
+        A flat name is looked up in each group; ``cutoffs`` sets the preset.
+        """
+        new = self
+        for key, value in options.items():
+            if key == "cutoffs":
+                new = replace(new, cutoffs=value)
+                continue
+            for group in ("load", "rectify", "segment", "anatomy", "pressure"):
+                sub = getattr(new, group)
+                if key in {f.name for f in fields(sub)}:
+                    new = replace(new, **{group: replace(sub, **{key: value})})
+                    break
+            else:
+                raise ParameterError(f"Unknown option {key!r}.")
+        return new
