@@ -1,0 +1,292 @@
+"""Loading images: the only place where file formats and colour order are decided.
+
+Sources may be a path, raw bytes, a binary file object or a numpy array. Files
+are decoded with Pillow (HEIC/HEIF through pillow-heif); the EXIF orientation is
+applied exactly once; every mode (grayscale, 16-bit, alpha, palette, CMYK) is
+normalised to RGB uint8. The pixel count is checked from the header before any
+full decode, and JPEGs are decoded in the DCT domain at 1/2, 1/4 or 1/8 size
+when the analysis does not need full resolution.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io as _io
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Union
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from footprint.errors import (
+    ImageLoadError,
+    ImageTooLargeError,
+    ImageTooSmallError,
+    UnsupportedFormatError,
+)
+from footprint.params import LoadParams
+
+log = logging.getLogger(__name__)
+
+try:  # HEIC / HEIF support
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    HEIF_SUPPORTED = True
+except ImportError:  # pragma: no cover - declared dependency
+    HEIF_SUPPORTED = False
+
+#: Pillow format names accepted as input.
+SUPPORTED_FORMATS: frozenset[str] = frozenset(
+    {"JPEG", "MPO", "PNG", "WEBP", "TIFF", "BMP", "HEIF", "AVIF", "GIF"}
+)
+
+#: File suffixes (lower case) a folder scan considers images.
+IMAGE_SUFFIXES: frozenset[str] = frozenset(
+    {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".gif"}
+)
+
+Source = Union[str, Path, bytes, bytearray, memoryview, BinaryIO, np.ndarray]  # noqa: UP007
+
+_HELP = "Save the photo as JPEG, PNG, WebP, TIFF, BMP or HEIC and try again."
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    """A decoded image ready for analysis.
+
+    Attributes
+    ----------
+    rgb : (H, W, 3) ndarray of uint8
+        RGB pixels at work resolution, EXIF orientation applied.
+    full_size : (int, int)
+        (width, height) of the full-resolution image after EXIF orientation.
+    scale : float
+        Full-resolution pixels per work pixel (>= 1).
+    sha256 : str
+        SHA-256 of the input bytes (of the array bytes for array input).
+    format : str
+        Pillow format name, or ``"array"``.
+    name : str
+        File name, or ``"<bytes>"`` / ``"<array>"``.
+    """
+
+    rgb: np.ndarray
+    full_size: tuple[int, int]
+    scale: float
+    sha256: str
+    format: str
+    name: str
+
+
+def _read_bytes(source: Source) -> tuple[bytes, str]:
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise ImageLoadError(f"File not found: {path}. Check the path.") from exc
+        except IsADirectoryError as exc:
+            raise ImageLoadError(f"{path} is a folder, not an image file.") from exc
+        except OSError as exc:
+            raise ImageLoadError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+        return data, path.name
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), "<bytes>"
+    if hasattr(source, "read"):
+        data = source.read()
+        if not isinstance(data, (bytes, bytearray)):
+            raise ImageLoadError("The file object did not return bytes; open it in binary mode.")
+        return bytes(data), str(getattr(source, "name", "<stream>"))
+    raise ImageLoadError(
+        f"Cannot load an image from a {type(source).__name__}; give a path, bytes or an array."
+    )
+
+
+def _orientation(img: Image.Image) -> int:
+    try:
+        return int(img.getexif().get(0x0112, 1) or 1)
+    except Exception:  # noqa: BLE001 - a broken EXIF block must not stop loading
+        return 1
+
+
+def _to_rgb_uint8(img: Image.Image) -> np.ndarray:
+    """Normalise any Pillow mode to RGB uint8 (alpha composited on white)."""
+    mode = img.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        arr = np.asarray(img, dtype=np.float64)
+        hi = 65535.0 if arr.max(initial=0) > 255 else 255.0
+        grey = np.clip(arr / hi * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return np.repeat(grey[:, :, None], 3, axis=2)
+    if mode == "F":
+        arr = np.asarray(img, dtype=np.float64)
+        lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
+        span = hi - lo if hi > lo else 1.0
+        grey = np.clip(np.nan_to_num((arr - lo) / span) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return np.repeat(grey[:, :, None], 3, axis=2)
+    if mode == "P":
+        img = img.convert("RGBA") if "transparency" in img.info else img.convert("RGB")
+        mode = img.mode
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(background, rgba).convert("RGB")
+    elif mode != "RGB":
+        img = img.convert("RGB")  # L, 1, CMYK, YCbCr, LAB, HSV
+    return np.asarray(img, dtype=np.uint8)
+
+
+def _from_array(arr: np.ndarray, params: LoadParams) -> LoadedImage:
+    a = np.asarray(arr)
+    if a.ndim == 2:
+        a = np.repeat(a[:, :, None], 3, axis=2)
+    if a.ndim != 3 or a.shape[2] not in (3, 4):
+        raise ImageLoadError(
+            f"An image array must be (H, W), (H, W, 3) or (H, W, 4); got shape {a.shape}."
+        )
+    if a.shape[2] == 4:
+        a = a[:, :, :3]
+    if a.dtype != np.uint8:
+        if np.issubdtype(a.dtype, np.floating):
+            a = np.nan_to_num(a.astype(np.float64))
+            a = np.clip(a * (255.0 if a.max(initial=0) <= 1.0 else 1.0), 0, 255).astype(np.uint8)
+        elif a.dtype == np.uint16:
+            a = (a >> 8).astype(np.uint8)
+        else:
+            a = np.clip(a, 0, 255).astype(np.uint8)
+    h, w = a.shape[:2]
+    _check_size(w, h, params)
+    digest = hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()
+    rgb, scale = _reduce(np.ascontiguousarray(a), params)
+    return LoadedImage(rgb, (w, h), scale, digest, "array", "<array>")
+
+
+def _check_size(w: int, h: int, params: LoadParams) -> None:
+    if w * h > params.max_pixels:
+        raise ImageTooLargeError(
+            f"The image is {w} x {h} pixels ({w * h / 1e6:.0f} MP), more than the limit of "
+            f"{params.max_pixels / 1e6:.0f} MP. Resize it or raise the pixel limit."
+        )
+    if min(w, h) < params.min_side_px:
+        raise ImageTooSmallError(
+            f"The image is only {w} x {h} pixels; a measurable footprint photo needs at least "
+            f"{params.min_side_px} pixels on each side."
+        )
+
+
+def _reduce(rgb: np.ndarray, params: LoadParams) -> tuple[np.ndarray, float]:
+    """Downscale an array so its long side is about the work size (area averaging)."""
+    import cv2
+
+    h, w = rgb.shape[:2]
+    long_side = max(h, w)
+    if long_side <= params.work_long_side_px * 1.5:
+        return rgb, 1.0
+    factor = long_side / params.work_long_side_px
+    size = (max(1, round(w / factor)), max(1, round(h / factor)))
+    small = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    return small, w / size[0]
+
+
+def load_image(
+    source: Source, params: LoadParams | None = None, *, full_resolution: bool = False
+) -> LoadedImage:
+    """Load an image for analysis.
+
+    Parameters
+    ----------
+    source : path, bytes, binary file object or ndarray
+        The photo. Arrays are taken as RGB(A) or grayscale.
+    params : LoadParams, optional
+        Pixel limit and work resolution.
+    full_resolution : bool
+        Decode at full size instead of the work resolution.
+
+    Returns
+    -------
+    LoadedImage
+
+    Raises
+    ------
+    ImageLoadError
+        Empty, truncated or unreadable input.
+    UnsupportedFormatError
+        A readable file of a type the analyser does not accept (e.g. PDF, SVG).
+    ImageTooLargeError
+        More pixels than ``params.max_pixels``; raised from the header, before decoding.
+    ImageTooSmallError
+        Fewer than ``params.min_side_px`` pixels on a side.
+    """
+    params = params or LoadParams()
+    if isinstance(source, np.ndarray):
+        return _from_array(source, params)
+    data, name = _read_bytes(source)
+    if not data:
+        raise ImageLoadError(f"{name} is empty (0 bytes). Choose the photo file itself.")
+    digest = hashlib.sha256(data).hexdigest()
+    with warnings.catch_warnings():
+        # Pillow warns about (and, past 2x its limit, refuses) huge images; we check ourselves.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        saved_limit = Image.MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = None
+        try:
+            try:
+                img = Image.open(_io.BytesIO(data))
+            except UnidentifiedImageError as exc:
+                raise UnsupportedFormatError(
+                    f"{name} is not an image the analyser can read. {_HELP}"
+                ) from exc
+            except Exception as exc:  # noqa: BLE001 - any decoder failure is a load error
+                raise ImageLoadError(f"{name} could not be opened: {exc}. {_HELP}") from exc
+            fmt = img.format or "unknown"
+            if fmt not in SUPPORTED_FORMATS:
+                raise UnsupportedFormatError(
+                    f"{name} is a {fmt} file, which is not supported. {_HELP}"
+                )
+            w, h = img.size
+            orientation = _orientation(img)
+            full_w, full_h = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+            _check_size(full_w, full_h, params)
+            if getattr(img, "n_frames", 1) > 1:
+                img.seek(0)  # animated: analyse the first frame
+            scale = 1.0
+            if not full_resolution and fmt in ("JPEG", "MPO"):
+                target = params.work_long_side_px
+                long_side = max(w, h)
+                if long_side > 1.5 * target:
+                    ratio = long_side / target
+                    img.draft("RGB", (int(w / ratio), int(h / ratio)))
+            try:
+                img.load()
+            except Exception as exc:  # noqa: BLE001 - truncated or corrupt data
+                raise ImageLoadError(
+                    f"{name} is damaged or incomplete ({exc}). Copy the photo again from the phone."
+                ) from exc
+            img = ImageOps.exif_transpose(img) if orientation != 1 else img
+            rgb = _to_rgb_uint8(img)
+        finally:
+            Image.MAX_IMAGE_PIXELS = saved_limit
+    scale = full_w / rgb.shape[1]
+    if not full_resolution:
+        rgb, extra = _reduce(rgb, params)
+        scale *= extra
+    return LoadedImage(np.ascontiguousarray(rgb), (full_w, full_h), float(scale), digest, fmt, name)
+
+
+def strip_metadata(data: bytes, *, quality: int = 92) -> tuple[bytes, str]:
+    """Re-encode an image without EXIF, GPS, XMP or other metadata.
+
+    The EXIF orientation is applied to the pixels first, so the picture looks the
+    same. Returns the new bytes and the file suffix (``.jpg`` or ``.png``).
+    """
+    loaded = load_image(data, LoadParams(max_pixels=LoadParams().max_pixels), full_resolution=True)
+    out = _io.BytesIO()
+    img = Image.fromarray(loaded.rgb)
+    if loaded.format in ("JPEG", "MPO", "HEIF", "AVIF", "WEBP"):
+        img.save(out, format="JPEG", quality=quality)
+        return out.getvalue(), ".jpg"
+    img.save(out, format="PNG")
+    return out.getvalue(), ".png"

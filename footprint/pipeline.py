@@ -1,0 +1,323 @@
+"""The one place that chains the analysis steps.
+
+``bytes/path --io--> RGB --rectify--> plane (+ mm/px) --segment--> print masks
+--anatomy--> sole, toes, axis, side --indices--> AI, CSI, SI, Clarke
+--pressure--> contact-intensity map --> FootprintResult``
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import cv2
+import numpy as np
+
+from footprint import __version__, anatomy, indices, rectify, segment
+from footprint.errors import AnatomyError, NoFootprintError
+from footprint.frame import FootFrame, make_frame
+from footprint.io import LoadedImage, Source, load_image
+from footprint.params import Params
+from footprint.result import (
+    FootGeometry,
+    FootprintResult,
+    FootResult,
+    PressureResult,
+    Provenance,
+    clean_float,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FootArrays:
+    """Pixel data of one foot, for rendering and comparison (not serialised).
+
+    All masks are in the plane image's pixels; ``frame`` maps plane (x, y) to
+    the foot frame of :mod:`footprint.frame`.
+    """
+
+    mask: np.ndarray
+    sole: np.ndarray
+    toes: np.ndarray
+    intensity: np.ndarray
+    frame: FootFrame
+    sole_frame: np.ndarray
+    intensity_frame: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A result together with the images it was measured on."""
+
+    result: FootprintResult
+    image: LoadedImage
+    plane: rectify.Plane
+    feet: tuple[FootArrays, ...]
+
+
+def _plane_to_full(plane: rectify.Plane, loaded: LoadedImage, pts_xy: np.ndarray) -> np.ndarray:
+    """Map plane (x, y) points to full-resolution input pixels."""
+    pts = np.asarray(pts_xy, dtype=np.float64).reshape(-1, 1, 2)
+    work = cv2.perspectiveTransform(pts, plane.plane_to_image).reshape(-1, 2)
+    return (work + 0.5) * loaded.scale - 0.5
+
+
+def _contour(mask: np.ndarray) -> tuple[tuple[float, float], ...]:
+    cs, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not cs:
+        return ()
+    c = max(cs, key=cv2.contourArea).reshape(-1, 2)
+    return tuple((float(x), float(y)) for x, y in c)
+
+
+def _measure_foot(
+    i: int,
+    blob: segment.PrintBlob,
+    plane: rectify.Plane,
+    loaded: LoadedImage,
+    params: Params,
+    side_override: str | None,
+) -> tuple[FootResult, FootArrays]:
+    anat = anatomy.locate(blob.mask, params.anatomy, side_override=side_override)
+    warnings_: list[str] = list(anat.warnings) + list(blob.warnings)
+    ys, xs = np.nonzero(blob.mask)
+    extent = np.column_stack([xs, ys]).astype(np.float64)
+    frame = make_frame(anat.heel_xy, anat.toe_xy, anat.side, extent)
+    sole_f = np.clip(frame.warp(anat.sole.astype(np.float32)), 0.0, 1.0)
+    print_f = np.clip(frame.warp(blob.mask.astype(np.float32)), 0.0, 1.0)
+    preset = params.preset
+    mm = plane.mm_per_px
+
+    def safe(fn: Any, *args: Any) -> float | None:
+        try:
+            return clean_float(fn(*args))
+        except ValueError as exc:
+            warnings_.append(f"{fn.__name__.replace('_', ' ')} could not be measured: {exc}.")
+            return None
+
+    ai = safe(indices.arch_index, sole_f)
+    csi = safe(indices.chippaux_smirak, sole_f)
+    si = safe(indices.staheli, sole_f)
+    try:
+        clarke = indices.clarke_geometry(sole_f)
+        clarke_deg: float | None = clean_float(clarke.angle_deg)
+    except ValueError as exc:
+        clarke, clarke_deg = None, None
+        warnings_.append(f"Clarke's angle could not be measured: {exc}.")
+    length_px = indices.print_length(print_f)
+    width_px = indices.print_width(sole_f)
+
+    # geometry back in the plane
+    t = indices.thirds(sole_f)
+    c0, c1 = 0.0, float(frame.shape[1] - 1)
+    lines_cr = [((c0, y), (c1, y)) for y in (t.top, t.a1, t.a2, t.bottom)]
+    third_lines = tuple(
+        tuple(tuple(float(v) for v in p) for p in frame.to_source(np.array(seg)))
+        for seg in lines_cr
+    )
+    rows = np.flatnonzero(print_f.sum(axis=1) > 0.05)
+    heel_back = frame.to_source(np.array([[frame.axis_col, t.bottom]]))[0]
+    sole_front = frame.to_source(np.array([[frame.axis_col, t.top]]))[0]
+    clarke_pts = None
+    if clarke is not None:
+        clarke_pts = tuple(
+            tuple(float(v) for v in p)
+            for p in frame.to_source(
+                np.array([clarke.forefoot_tangent, clarke.concavity, clarke.heel_tangent])
+            )
+        )
+    toes_outlines = []
+    if anat.toes.any():
+        cs, _ = cv2.findContours(
+            anat.toes.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
+        )
+        toes_outlines = [tuple((float(x), float(y)) for x, y in c.reshape(-1, 2)) for c in cs]
+    geometry = FootGeometry(
+        outline_plane=_contour(anat.sole),
+        toes_outline_plane=tuple(toes_outlines),
+        heel_centre_plane=(float(anat.heel_xy[0]), float(anat.heel_xy[1])),
+        toe_tip_plane=(float(anat.toe_xy[0]), float(anat.toe_xy[1])),
+        heel_back_plane=(float(heel_back[0]), float(heel_back[1])),
+        sole_front_plane=(float(sole_front[0]), float(sole_front[1])),
+        third_lines_plane=third_lines,  # type: ignore[arg-type]
+        clarke_points_plane=clarke_pts,  # type: ignore[arg-type]
+    )
+    del rows
+    m = cv2.moments(blob.mask.astype(np.uint8), binaryImage=True)
+    cx, cy = m["m10"] / m["m00"], m["m01"] / m["m00"]
+    centroid_full = _plane_to_full(plane, loaded, np.array([[cx, cy]]))[0]
+
+    pressure_result: PressureResult | None = None
+    intensity_f = None
+    try:
+        from footprint import pressure
+
+        pressure_result, intensity_f = pressure.analyse_pressure(
+            blob.intensity, anat, frame, sole_f, mm, params.pressure
+        )
+    except ImportError:
+        pass
+
+    quality = float(np.clip(blob.quality * anat.quality, 0.0, 1.0))
+    foot = FootResult(
+        index=i,
+        side=anat.side,
+        side_confidence=clean_float(anat.side_confidence, 3) or 0.0,
+        side_source=anat.side_source,
+        axis_source=anat.axis_source,
+        arch_index=ai,
+        arch_type=None if ai is None else indices.classify_arch_index(ai, preset),
+        chippaux_smirak=csi,
+        csi_type=None if csi is None else indices.classify_csi(csi, preset),
+        staheli=si,
+        staheli_type=None if si is None else indices.classify_staheli(si, preset),
+        clarke_angle_deg=clarke_deg,
+        clarke_type=None if clarke_deg is None else indices.classify_clarke(clarke_deg, preset),
+        foot_length_px=round(length_px, 3),
+        foot_width_px=round(width_px, 3),
+        foot_length_mm=None if mm is None else clean_float(length_px * mm, 2),
+        foot_width_mm=None if mm is None else clean_float(width_px * mm, 2),
+        centroid_x=round(float(centroid_full[0]), 2),
+        centroid_y=round(float(centroid_full[1]), 2),
+        quality=round(quality, 3),
+        warnings=tuple(warnings_),
+        geometry=geometry,
+        pressure=pressure_result,
+    )
+    arrays = FootArrays(
+        mask=blob.mask,
+        sole=anat.sole,
+        toes=anat.toes,
+        intensity=blob.intensity,
+        frame=frame,
+        sole_frame=sole_f,
+        intensity_frame=intensity_f,
+    )
+    return foot, arrays
+
+
+def analyse_detailed(
+    source: Source,
+    params: Params | None = None,
+    *,
+    name: str | None = None,
+    corners_xy: np.ndarray | None = None,
+    reference_kind: str | None = None,
+    side_overrides: dict[int, str] | None = None,
+    **options: Any,
+) -> Analysis:
+    """Analyse a photo and keep the images behind the result.
+
+    Parameters
+    ----------
+    source : path, bytes, file object or ndarray
+        The photo.
+    params : Params, optional
+        All parameters; flat ``options`` (e.g. ``sensitivity=0.2``,
+        ``cutoffs="child_6_9"``) override single values.
+    name : str, optional
+        Name recorded as the result's source.
+    corners_xy : (4, 2) ndarray, optional
+        Reference corners marked by hand, in full-resolution input pixels
+        (TL, TR, BR, BL); requires ``reference_kind``.
+    reference_kind : {'a4', 'letter', 'card'}, optional
+        What the hand-marked corners outline.
+    side_overrides : dict, optional
+        ``{foot_index: 'left' | 'right'}`` to correct a detected side.
+
+    Raises
+    ------
+    ImageLoadError, NoFootprintError, CalibrationError, AnatomyError
+    """
+    t0 = time.perf_counter()
+    params = (params or Params()).with_options(**options) if options else (params or Params())
+    loaded = load_image(source, params.load)
+    work_corners = None
+    if corners_xy is not None:
+        work_corners = (np.asarray(corners_xy, dtype=np.float64) + 0.5) / loaded.scale - 0.5
+    plane = rectify.rectify(
+        loaded.rgb, params.rectify, corners_xy=work_corners, kind=reference_kind
+    )
+    seg = segment.segment(
+        plane.image,
+        params.segment,
+        mm_per_px=plane.mm_per_px,
+        valid=plane.valid,
+        sheet=plane.sheet,
+    )
+    if not seg.feet:
+        raise NoFootprintError(
+            "No footprint was found in this photo. Make sure the whole print is in the frame, "
+            "lit evenly, and contrasts with the floor or paper; or raise the sensitivity."
+        )
+    feet: list[FootResult] = []
+    arrays: list[FootArrays] = []
+    errors: list[str] = []
+    for blob in seg.feet:
+        i = len(feet)
+        try:
+            foot, arr = _measure_foot(
+                i, blob, plane, loaded, params, (side_overrides or {}).get(i)
+            )
+        except AnatomyError as exc:
+            errors.append(str(exc))
+            continue
+        feet.append(foot)
+        arrays.append(arr)
+    if not feet:
+        raise AnatomyError(errors[0] if errors else "The print could not be measured.")
+    warnings_ = list(seg.warnings) + list(plane_warnings(plane))
+    quality = float(min(f.quality for f in feet))
+    result = FootprintResult(
+        source=name or loaded.name,
+        image_width=loaded.full_size[0],
+        image_height=loaded.full_size[1],
+        scene=seg.scene,
+        scale_source=plane.scale_source,
+        mm_per_px=clean_float(plane.mm_per_px),
+        reference_corners=None
+        if plane.reference is None
+        else tuple(
+            (float(x), float(y))
+            for x, y in (plane.reference.corners_xy + 0.5) * loaded.scale - 0.5
+        ),
+        plane_to_image=tuple(tuple(float(v) for v in row) for row in plane.plane_to_image),
+        feet=tuple(feet),
+        quality=round(quality, 3),
+        warnings=tuple(warnings_),
+        provenance=Provenance(
+            package_version=__version__,
+            input_sha256=loaded.sha256,
+            params=params.to_dict(),
+            analysed_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            duration_ms=round((time.perf_counter() - t0) * 1000.0, 1),
+            opencv_version=cv2.__version__,
+            numpy_version=np.__version__,
+        ),
+        extra={"work_scale": loaded.scale},
+    )
+    return Analysis(result=result, image=loaded, plane=plane, feet=tuple(arrays))
+
+
+def plane_warnings(plane: rectify.Plane) -> list[str]:
+    if plane.mm_per_px is None:
+        return [
+            "No A4/Letter sheet or bank card was found, so lengths are in pixels only and "
+            "perspective is not corrected. Put the print on a sheet of paper or lay a bank "
+            "card beside it."
+        ]
+    return []
+
+
+def analyse(source: Source, params: Params | None = None, **kwargs: Any) -> FootprintResult:
+    """Analyse a photo of one or two footprints.
+
+    Returns a :class:`~footprint.result.FootprintResult`; see
+    :func:`analyse_detailed` for the parameters.
+    """
+    return analyse_detailed(source, params, **kwargs).result
