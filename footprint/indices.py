@@ -229,7 +229,7 @@ def clarke_geometry(sole: np.ndarray) -> ClarkeGeometry:
         while len(hull) >= 2:
             o, a = hull[-2], hull[-1]
             cross = (a[0] - o[0]) * (p[1] - o[1]) - (a[1] - o[1]) * (p[0] - o[0])
-            if cross >= 0:  # keep the chain convex towards the medial (left) side
+            if cross > 1e-9:  # convex towards the medial side; collinear points stay
                 hull.pop()
             else:
                 break
