@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# One entry point for people and CI.
+#   ./run.sh app    set everything up, then start the app on http://localhost:8501
+#   ./run.sh test   set everything up (Chromium included), then run the test suite
+#   ./run.sh bench  speed benchmark;  ./run.sh accuracy  accuracy benchmark
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+VENV=.venv
+
+setup_python() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$PY" -m venv "$VENV"
+  fi
+  local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$1"
+  if [ ! -f "$stamp" ]; then
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+    if [ "$1" = test ]; then
+      "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test]"
+    else
+      "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e .
+    fi
+    touch "$stamp"
+  fi
+}
+
+setup_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  echo "Installing Debian's chromium for the browser tests..."
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+}
+
+case "${1:-}" in
+  app)
+    setup_python app
+    shift
+    exec "$VENV/bin/streamlit" run app.py "$@"
+    ;;
+  test)
+    setup_python test
+    setup_chromium
+    shift
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  bench)
+    setup_python test
+    shift
+    exec "$VENV/bin/python" scripts/bench_speed.py "$@"
+    ;;
+  accuracy)
+    setup_python test
+    shift
+    exec "$VENV/bin/python" scripts/bench_accuracy.py "$@"
+    ;;
+  *)
+    echo "usage: ./run.sh app | test | bench | accuracy" >&2
+    exit 3
+    ;;
+esac
