@@ -52,23 +52,24 @@ class AdviceThresholds:
 
     Attributes
     ----------
-    uneven_medial_lateral : float
-        [1] A medial/lateral contact balance (ratio, 1 = even) above this or
-        below its reciprocal counts as markedly uneven. 1.5 means one side
-        carries 50 % more than the other: well beyond the left-right noise of
-        a static print.
-    uneven_fore_rear_low, uneven_fore_rear_high : float
-        [1] Forefoot/rearfoot balance outside this range counts as markedly
-        uneven. Quiet standing loads the rearfoot more than the forefoot
-        (ratios around 0.5-1), so the band is wide and asymmetric.
+    medial_share_low, medial_share_high : float
+        [1] ``balance_medial_lateral`` is the medial share of the medial +
+        lateral contact intensity (0.5 = even, see :mod:`footprint.pressure`).
+        Outside 0.35-0.65 one side carries nearly twice the other (ratio
+        > 1.85): well beyond the side-to-side noise of a static print.
+    forefoot_share_low, forefoot_share_high : float
+        [1] ``balance_fore_rear`` is the forefoot share of forefoot + heel
+        intensity. Quiet standing loads the rearfoot more (forefoot share
+        around 0.3-0.5), so the accepted band is wide: 0.2-0.7.
     length_difference_mm : float
         [mm] Left and right feet differing by more than this are worth fitting
         to the longer foot (about half a shoe size, 4.2 mm in Paris points).
     """
 
-    uneven_medial_lateral: float = 1.5
-    uneven_fore_rear_low: float = 0.25
-    uneven_fore_rear_high: float = 2.0
+    medial_share_low: float = 0.35
+    medial_share_high: float = 0.65
+    forefoot_share_low: float = 0.20
+    forefoot_share_high: float = 0.70
     length_difference_mm: float = 5.0
 
 
@@ -162,28 +163,28 @@ def _uneven_load(foot: FootResult, th: AdviceThresholds) -> list[str]:
         return []
     out: list[str] = []
     ml = p.balance_medial_lateral
-    if ml is not None and ml > 0:
-        if ml > th.uneven_medial_lateral:
+    if ml is not None:
+        if ml > th.medial_share_high:
             out.append(
-                f"balance_medial_lateral={ml:.2f} (markedly uneven: medial load > "
-                f"{th.uneven_medial_lateral:g} x lateral)"
+                f"balance_medial_lateral={ml:.2f} (markedly uneven: medial share > "
+                f"{th.medial_share_high:g}, 0.5 is even)"
             )
-        elif ml < 1.0 / th.uneven_medial_lateral:
+        elif ml < th.medial_share_low:
             out.append(
-                f"balance_medial_lateral={ml:.2f} (markedly uneven: lateral load > "
-                f"{th.uneven_medial_lateral:g} x medial)"
+                f"balance_medial_lateral={ml:.2f} (markedly uneven: medial share < "
+                f"{th.medial_share_low:g}, 0.5 is even)"
             )
     fr = p.balance_fore_rear
-    if fr is not None and fr > 0:
-        if fr > th.uneven_fore_rear_high:
+    if fr is not None:
+        if fr > th.forefoot_share_high:
             out.append(
-                f"balance_fore_rear={fr:.2f} (markedly uneven: forefoot/rearfoot > "
-                f"{th.uneven_fore_rear_high:g})"
+                f"balance_fore_rear={fr:.2f} (markedly uneven: forefoot share > "
+                f"{th.forefoot_share_high:g})"
             )
-        elif fr < th.uneven_fore_rear_low:
+        elif fr < th.forefoot_share_low:
             out.append(
-                f"balance_fore_rear={fr:.2f} (markedly uneven: forefoot/rearfoot < "
-                f"{th.uneven_fore_rear_low:g})"
+                f"balance_fore_rear={fr:.2f} (markedly uneven: forefoot share < "
+                f"{th.forefoot_share_low:g})"
             )
     return out
 

@@ -59,7 +59,7 @@ def foot(
     )
 
 
-def pressure(ml: float | None = 1.0, fr: float | None = 0.8) -> PressureResult:
+def pressure(ml: float | None = 0.5, fr: float | None = 0.4) -> PressureResult:
     return PressureResult(
         regions={},
         balance_medial_lateral=ml,
@@ -128,16 +128,21 @@ def test_high_arch_triggers_orthotics_and_instep_lacing() -> None:
 
 def test_uneven_load_triggers_orthotics_only_with_pressure() -> None:
     assert "orthotics" not in ids(advice.suggest([foot(0.23, pressure=None)]))
-    assert "orthotics" not in ids(advice.suggest([foot(0.23, pressure=pressure(1.1, 0.8))]))
-    out = advice.suggest([foot(0.23, pressure=pressure(2.0, 0.8))])
+    assert "orthotics" not in ids(advice.suggest([foot(0.23, pressure=pressure(0.55, 0.4))]))
+    out = advice.suggest([foot(0.23, pressure=pressure(0.72, 0.4))])
     orth = {s.id: s for s in out}["orthotics"]
     assert orth.triggered_by == (
-        "right foot: balance_medial_lateral=2.00 (markedly uneven: medial load > 1.5 x lateral)",
+        "right foot: balance_medial_lateral=0.72 (markedly uneven: medial share > 0.65, "
+        "0.5 is even)",
     )
-    out = advice.suggest([foot(0.23, pressure=pressure(0.5, 3.0))])
+    out = advice.suggest([foot(0.23, pressure=pressure(0.30, 0.85))])
     trig = {s.id: s for s in out}["orthotics"].triggered_by
     assert len(trig) == 2
-    assert "lateral load" in trig[0] and "balance_fore_rear=3.00" in trig[1]
+    assert "medial share < 0.35" in trig[0] and "balance_fore_rear=0.85" in trig[1]
+    # the band edges themselves are not uneven
+    th = advice.AdviceThresholds()
+    edge = pressure(th.medial_share_high, th.forefoot_share_low)
+    assert "orthotics" not in ids(advice.suggest([foot(0.23, pressure=edge)]))
 
 
 def test_preset_changes_class_without_new_analysis() -> None:
@@ -160,7 +165,7 @@ def test_two_feet_name_each_foot_and_length_difference() -> None:
 
 def test_every_article_point_is_covered() -> None:
     texts = []
-    for f in (foot(0.15), foot(0.30, pressure=pressure(2.0, 1.0)), foot(0.23)):
+    for f in (foot(0.15), foot(0.30, pressure=pressure(0.8, 0.4)), foot(0.23)):
         for s in advice.suggest([f]):
             texts.append(" ".join([s.title, s.text, *s.steps]).lower())
     blob = " ".join(texts)
@@ -191,7 +196,7 @@ def test_every_article_point_is_covered() -> None:
 
 
 def test_every_suggestion_is_well_formed() -> None:
-    out = advice.suggest([foot(0.30, pressure=pressure(2.0, 1.0)), foot(0.15, index=1)])
+    out = advice.suggest([foot(0.30, pressure=pressure(0.8, 0.4)), foot(0.15, index=1)])
     assert [s.priority for s in out] == sorted(s.priority for s in out)
     assert len(ids(out)) == len(out)
     for s in out:

@@ -1,0 +1,61 @@
+"""Shared fixtures: photos of prints made deterministically, and their analyses."""
+
+from __future__ import annotations
+
+import io
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+
+def _draw_sole(mask: np.ndarray, cx: int, cy: int, isthmus_px: int) -> None:
+    """A right-foot-like print (toes up, medial left) drawn into ``mask``."""
+    cv2.ellipse(mask, (cx, cy + 170), (45, 55), 0, 0, 360, 255, -1)  # heel
+    cv2.ellipse(mask, (cx + 5, cy - 90), (60, 70), 0, 0, 360, 255, -1)  # ball
+    lat = cx + 45
+    band = np.array(
+        [[lat - isthmus_px, cy + 170], [lat, cy + 170], [lat + 15, cy - 90],
+         [lat + 15 - isthmus_px, cy - 90]],
+        np.int32,
+    )
+    cv2.fillConvexPoly(mask, band, 255)
+    for k, (dx, r) in enumerate([(-40, 21), (-8, 13), (16, 12), (36, 11), (54, 10)]):
+        cv2.circle(mask, (cx + dx, cy - 190 + (0 if k < 2 else 6 * k)), r, 255, -1)
+
+
+def drawn_print_rgb(*, two_feet: bool = True, seed: int = 0) -> np.ndarray:
+    """A wet-print-like RGB image: dark, textured prints on light paper."""
+    h, w = 640, 560
+    mask = np.zeros((h, w), np.uint8)
+    _draw_sole(mask, 170 if two_feet else 280, 300, 30)
+    if two_feet:
+        other = np.zeros_like(mask)
+        _draw_sole(other, w - 390, 300, 80)
+        mask = np.maximum(mask, cv2.flip(other, 1))  # mirrored: a left foot
+    mask = cv2.GaussianBlur(mask, (7, 7), 2)
+    rng = np.random.default_rng(seed)
+    dark = (mask / 255.0) * (0.6 + 0.4 * rng.random((h, w)))
+    paper = np.full((h, w, 3), (236, 232, 224), np.float64)
+    return (paper * (1 - 0.75 * dark[..., None])).astype(np.uint8)
+
+
+def encode(rgb: np.ndarray, fmt: str = "JPEG") -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(rgb).save(out, format=fmt, quality=92)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def print_jpeg() -> bytes:
+    """JPEG bytes of a photo with two prints (no scale reference)."""
+    return encode(drawn_print_rgb())
+
+
+@pytest.fixture(scope="session")
+def analysis(print_jpeg: bytes):  # noqa: ANN201 - footprint.pipeline.Analysis
+    """The real pipeline's detailed analysis of :func:`print_jpeg`."""
+    from footprint.pipeline import analyse_detailed
+
+    return analyse_detailed(print_jpeg, name="print.jpg")
