@@ -18,7 +18,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -33,14 +32,29 @@ EXIT_INTERRUPTED = 130
 log = logging.getLogger("footprint.cli")
 
 
+def _click_exception_classes() -> tuple[type[Exception], ...]:
+    """ClickException of the click Typer uses (recent Typer vendors its own copy)."""
+    classes = [c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"]
+    try:
+        import click
+
+        classes.append(click.ClickException)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(dict.fromkeys(classes))
+
+
+_CLICK_EXCEPTIONS = _click_exception_classes()
+
+
 class _Group(TyperGroup):
     """Typer group whose usage errors exit with :data:`EXIT_USAGE` (3), not 2."""
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         try:
             rv = super().main(*args, standalone_mode=False, **kwargs)
-        except click.ClickException as exc:
-            exc.exit_code = EXIT_USAGE
+        except _CLICK_EXCEPTIONS as exc:
+            exc.exit_code = EXIT_USAGE  # type: ignore[attr-defined]
             if not standalone_mode:
                 raise
             try:
@@ -48,12 +62,12 @@ class _Group(TyperGroup):
 
                 rich_utils.rich_format_error(exc)
             except Exception:  # noqa: BLE001 - fall back to click's plain format
-                exc.show()
+                exc.show()  # type: ignore[attr-defined]
             sys.exit(EXIT_USAGE)
-        except click.exceptions.Abort:
+        except typer.Abort:
             if not standalone_mode:
                 raise
-            click.echo("Aborted.", err=True)
+            err.print("Aborted.")
             sys.exit(EXIT_INTERRUPTED)
         if standalone_mode:
             sys.exit(rv if isinstance(rv, int) else EXIT_OK)
