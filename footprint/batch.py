@@ -24,9 +24,9 @@ Executors
 ``scheduler``
     A Dask distributed cluster. Only paths are sent: the workers must see the
     folder under the same path. Files are batched into tasks of
-    :data:`DASK_CHUNK_FILES`, submitted with ``retries=2`` and ``pure=False``;
-    a task that still fails (e.g. its workers keep dying) gives error rows for
-    its files and the batch goes on.
+    :data:`DASK_CHUNK_FILES` (fewer for small batches), submitted with
+    ``retries=2`` and ``pure=False``; a task that still fails (e.g. its workers
+    keep dying) gives error rows for its files and the batch goes on.
 """
 
 from __future__ import annotations
@@ -51,6 +51,10 @@ log = logging.getLogger(__name__)
 #: Files per Dask task: enough to amortise scheduling (~1 ms per task), few
 #: enough to keep all workers busy to the end of a small batch.
 DASK_CHUNK_FILES: int = 8
+
+#: Fewest Dask tasks per worker thread: batches smaller than
+#: ``DASK_CHUNK_FILES * DASK_TASKS_PER_THREAD * threads`` get smaller tasks.
+DASK_TASKS_PER_THREAD: int = 4
 
 #: Tasks in flight per local worker process (keeps workers fed without
 #: queueing the whole folder in memory).
@@ -385,7 +389,13 @@ def _run_dask(
     else:
         client = scheduler
     try:
-        chunks = [list(todo[i : i + chunk_files]) for i in range(0, len(todo), chunk_files)]
+        # Smaller tasks for small batches, so every worker has work to the end.
+        try:
+            threads = max(1, sum(client.nthreads().values()))
+        except Exception:  # noqa: BLE001 - no workers yet: keep the requested size
+            threads = 1
+        size = max(1, min(chunk_files, -(-len(todo) // (DASK_TASKS_PER_THREAD * threads))))
+        chunks = [list(todo[i : i + size]) for i in range(0, len(todo), size)]
         futures = {
             client.submit(
                 score_chunk,
