@@ -213,7 +213,7 @@ def draw_foot(img: np.ndarray, foot: FootResult, s: float, *, labels: bool = Tru
     """
     g = foot.geometry
     lw = max(2, int(round(img.shape[0] / 450)))
-    fsize = max(12, int(round(img.shape[0] / 48)))
+    fsize = max(12, int(round(img.shape[0] / 36)))
     label_items: list[tuple[tuple[float, float], str, RGB]] = []
     # tangents (solid) and third dividers (dashed)
     lines = list(g.third_lines_plane)

@@ -1,0 +1,342 @@
+"""The main page: from a photo of a footprint to measurements and advice."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from footprint import advice, render, report
+from footprint.errors import FootprintError, NoFootprintError
+from footprint.params import CUTOFF_PRESETS
+from footprint.ui import services, widgets
+from footprint.ui.services import Options, Photo
+
+log = logging.getLogger(__name__)
+
+_SCALE_WORDS = {
+    "a4": "A4 sheet",
+    "letter": "US Letter sheet",
+    "card": "bank card (ID-1)",
+    "none": "no scale reference",
+}
+_CORNERS = ("top-left", "top-right", "bottom-right", "bottom-left")
+_SIDE_CHOICES = ("as detected", "left", "right")
+_KINDS = {"a4": "A4 sheet", "letter": "US Letter sheet", "card": "Bank card (ID-1)"}
+
+
+# -- input ---------------------------------------------------------------------
+def _preset_picker() -> str:
+    names = list(CUTOFF_PRESETS)
+    with st.sidebar:
+        st.markdown("### Settings")
+        name = st.selectbox(
+            "Cut-off preset",
+            names,
+            format_func=lambda n: CUTOFF_PRESETS[n].label,
+            key="cutoffs",
+            help="Where the high / normal / flat bands lie. Child presets by age.",
+        )
+        st.caption(f"Source: {CUTOFF_PRESETS[name].source}")
+    return str(name)
+
+
+def _photo_input() -> Photo | None:
+    st.markdown("#### 1. Your photo")
+    up_col, cam_col = st.columns([3, 2])
+    with up_col:
+        up = st.file_uploader(
+            "Upload a photo of the print (JPEG, PNG, WebP, HEIC, TIFF, BMP)",
+            type=list(services.UPLOAD_TYPES),
+            key="upload",
+            help="The photo is analysed on this computer and is not stored.",
+        )
+    with cam_col:
+        use_cam = st.toggle("Use the camera instead", key="use_camera")
+        cam = st.camera_input("Take a photo of the print", key="camera") if use_cam else None
+    if up is not None:
+        return Photo.from_bytes(up.getvalue(), up.name)
+    if cam is not None:
+        return Photo.from_bytes(cam.getvalue(), "camera.jpg")
+    samples = services.sample_files()
+    if samples:
+        choice = st.selectbox(
+            "No photo at hand? Try a sample",
+            [None, *samples],
+            format_func=lambda p: "choose a sample..." if p is None else Path(p).name,
+            key="sample",
+        )
+        if choice is not None:
+            path = Path(choice)
+            return Photo.from_bytes(path.read_bytes(), path.name)
+    return None
+
+
+# -- corrections ---------------------------------------------------------------
+def _reset_corrections(sha: str) -> None:
+    """Corrections belong to one photo: clear them when another photo arrives."""
+    if st.session_state.get("corr_for") == sha:
+        return
+    for k in list(st.session_state.keys()):
+        if str(k).startswith("corr_") or str(k) == "applied":
+            del st.session_state[k]
+    st.session_state["corr_for"] = sha
+
+
+def _applied() -> dict[str, Any]:
+    return st.session_state.get("applied", {})
+
+
+def _options(cutoffs: str) -> Options:
+    a = _applied()
+    return Options(
+        cutoffs=cutoffs,
+        sensitivity=float(a.get("sensitivity", 0.0)),
+        side_overrides=tuple(sorted(a.get("sides", {}).items())),
+        corners_xy=a.get("corners"),
+        reference_kind=a.get("kind"),
+    )
+
+
+def _corrections(result: Any, image_size: tuple[int, int]) -> None:
+    """Form to correct the detection; results update when it is applied."""
+    feet = [] if result is None else list(result.feet)
+    w, h = image_size
+    ss = st.session_state
+    ss.setdefault("corr_sens", float(_applied().get("sensitivity", 0.0)))
+    ss.setdefault("corr_manual", _applied().get("corners") is not None)
+    ss.setdefault("corr_kind", _applied().get("kind") or "a4")
+    corners = None
+    if result is not None and result.reference_corners is not None:
+        corners = result.reference_corners
+    if corners is None or len(corners) != 4:
+        mx, my = 0.1 * w, 0.1 * h
+        corners = ((mx, my), (w - mx, my), (w - mx, h - my), (mx, h - my))
+    for k, (x, y) in enumerate(corners):
+        ss.setdefault(f"corr_c{k}x", float(round(x, 1)))
+        ss.setdefault(f"corr_c{k}y", float(round(y, 1)))
+    for foot in feet:
+        ss.setdefault(f"corr_side{foot.index}", "as detected")
+
+    with st.form("corrections", border=False):
+        st.slider(
+            "Segmentation sensitivity",
+            -1.0, 1.0, step=0.05, key="corr_sens",
+            help="Raise it when faint parts of the print are missed; lower it when the "
+            "background is taken for print.",
+        )
+        if feet:
+            cols = st.columns(len(feet))
+            for col, foot in zip(cols, feet, strict=True):
+                col.selectbox(
+                    f"Foot {foot.index + 1} is the... (detected: {foot.side})",
+                    _SIDE_CHOICES, key=f"corr_side{foot.index}",
+                )
+        st.checkbox(
+            "Mark the four corners of the sheet or card by hand", key="corr_manual",
+            help="Pixel positions in the full-size photo (x to the right, y down). Open the "
+            "photo in any viewer that shows the cursor position to read them off.",
+        )
+        st.selectbox("The corners outline a", list(_KINDS), format_func=_KINDS.get,
+                     key="corr_kind")
+        cols = st.columns(4)
+        for k, name in enumerate(_CORNERS):
+            with cols[k]:
+                st.number_input(f"{name} x", 0.0, float(w), step=1.0, key=f"corr_c{k}x")
+                st.number_input(f"{name} y", 0.0, float(h), step=1.0, key=f"corr_c{k}y")
+        submitted = st.form_submit_button("Apply corrections", type="primary")
+    if submitted:
+        sides = {
+            f.index: ss[f"corr_side{f.index}"]
+            for f in feet
+            if ss.get(f"corr_side{f.index}", "as detected") != "as detected"
+        }
+        applied: dict[str, Any] = {"sensitivity": float(ss["corr_sens"]), "sides": sides}
+        if ss["corr_manual"]:
+            applied["corners"] = tuple(
+                (float(ss[f"corr_c{k}x"]), float(ss[f"corr_c{k}y"])) for k in range(4)
+            )
+            applied["kind"] = ss["corr_kind"]
+        ss["applied"] = applied
+        st.rerun()
+    if _applied():
+        if st.button("Undo all corrections", key="undo_corrections"):
+            for k in list(ss.keys()):
+                if str(k).startswith("corr_") and k != "corr_for" or k == "applied":
+                    del ss[k]
+            st.rerun()
+
+
+# -- results -------------------------------------------------------------------
+def _feet_filter(n: int) -> list[int] | None:
+    """Which feet to report (the radio itself sits with the corrections)."""
+    pick = st.session_state.get("corr_feet", "all")
+    if n < 2 or pick == "all" or not isinstance(pick, int) or pick >= n:
+        return None
+    return [pick]
+
+
+def _feet_picker(result: Any) -> None:
+    n = len(result.feet)
+    if n < 2:
+        return
+    st.radio(
+        "Which foot to report", ["all", *range(n)], horizontal=True, key="corr_feet",
+        format_func=lambda v: "all feet found" if v == "all"
+        else f"foot {int(v) + 1} ({result.feet[int(v)].side}) only",
+    )
+
+
+def _summary(result: Any) -> None:
+    scale = _SCALE_WORDS.get(result.scale_source, result.scale_source)
+    if result.mm_per_px is not None:
+        scale += f", {result.mm_per_px:.2f} mm per pixel"
+    n = len(result.feet)
+    sides = " and ".join(f"{f.side}" for f in result.feet)
+    st.success(
+        f"Found {n} foot{'' if n == 1 else ' prints'} ({sides}) · scale: {scale} · "
+        f"print type: {result.scene} · measured in {result.provenance.duration_ms / 1000:.1f} s",
+        icon=":material/check_circle:",
+    )
+
+
+def _pictures(result: Any, pics: dict[str, Any]) -> None:
+    img_col, heat_col = st.columns([3, 2], gap="large")
+    with img_col:
+        t1, t2 = st.tabs(["Measured print (top-down)", "Your photo with the outline"])
+        with t1:
+            st.image(pics["plane"], output_format="PNG", width="stretch")
+            st.caption(
+                "Blue: sole outline · pink: toes · yellow: axis from heel centre to second-toe "
+                "tip · white: tangent lines and thirds A (forefoot), B (midfoot), C (rearfoot) · "
+                "green: Clarke's angle construction."
+            )
+        with t2:
+            st.image(pics["photo"], output_format="JPEG", width="stretch")
+    with heat_col:
+        st.markdown("**Contact-intensity map**")
+        heats = pics["heat"]
+        labels = [f"Foot {f.index + 1} ({f.side})" for f in result.feet]
+        tabs = st.tabs(labels) if len(labels) > 1 else [st.container()]
+        for tab, hm in zip(tabs, heats, strict=True):
+            with tab:
+                if hm is None:
+                    st.caption("No intensity map for this foot.")
+                else:
+                    st.image(hm, output_format="PNG", width="stretch")
+        st.caption(f"Colour = {render.INTENSITY_CAPTION}: a darker, denser print means more "
+                   "contact. + marks the centre of pressure.")
+
+
+def _quality(result: Any) -> None:
+    q = result.quality
+    good = q >= 0.6
+    st.markdown(f"**Photo quality:** {q:.2f} of 1 — "
+                f"{'good enough for screening' if good else 'low: treat the numbers with care'}")
+    st.progress(min(max(q, 0.0), 1.0))
+    for w in result.warnings:
+        st.warning(w, icon=":material/warning:")
+    if not good:
+        widgets.show_tips("How to get a better photo")
+
+
+def _downloads(view: Any, photo: Photo, cutoffs: str, pics: dict[str, Any]) -> None:
+    stem = Path(photo.name).stem or "footprint"
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(
+        "PDF report", data=lambda: services.pdf_bytes(view, cutoffs, pics),
+        file_name=f"{stem}-footprint-report.pdf", mime="application/pdf",
+        icon=":material/picture_as_pdf:", on_click="ignore", key="dl_pdf", width="stretch",
+    )
+    c2.download_button(
+        "Measurements (JSON)", data=report.json_report(view.result),
+        file_name=f"{stem}-footprint.json", mime="application/json",
+        icon=":material/data_object:", on_click="ignore", key="dl_json", width="stretch",
+    )
+    c3.download_button(
+        "Overlay picture (PNG)", data=lambda: render.png_bytes(render.overlay(view)),
+        file_name=f"{stem}-overlay.png", mime="image/png",
+        icon=":material/image:", on_click="ignore", key="dl_png", width="stretch",
+    )
+    st.caption("Downloads carry no photo metadata (no EXIF, no GPS location).")
+
+
+def page() -> None:
+    """The Analyse page."""
+    st.title("Analyse a footprint")
+    st.markdown(
+        "Measure your arch from a photo of a wet or ink footprint: the **arch index**, "
+        "Chippaux-Smirak and Staheli indices, Clarke's angle, foot length and width, and a "
+        "map of where the sole touched."
+    )
+    cutoffs = _preset_picker()
+    photo = _photo_input()
+    if photo is None:
+        st.caption("New here? The **Guide** page shows how to make a print and photograph it.")
+        widgets.disclaimer()
+        return
+    _reset_corrections(photo.sha256)
+    options = _options(cutoffs)
+    analysis = None
+    try:
+        with st.spinner("Measuring the print..."):
+            analysis = services.analyse(photo.sha256, photo.name, options.key(), photo.data,
+                                        options)
+    except FootprintError as exc:
+        st.error(exc.message, icon=":material/error:")
+        if isinstance(exc, NoFootprintError) or options != Options(cutoffs=cutoffs):
+            widgets.show_tips()
+    except Exception:  # noqa: BLE001 - the user must never see a traceback
+        log.exception("analysis of %s failed", photo.name)
+        st.error(
+            "Sorry, this photo could not be analysed because of an internal error. Try another "
+            "photo, or report the problem with the photo attached.",
+            icon=":material/error:",
+        )
+    if analysis is None:
+        with st.expander("Correct the detection and try again", expanded=True):
+            _corrections(None, _image_size(photo))
+        widgets.disclaimer()
+        return
+
+    result = analysis.result
+    st.markdown("#### 2. Results")
+    keep = _feet_filter(len(result.feet))
+    view = services.select_feet(analysis, keep)
+    pics = services.pictures(photo.sha256, options.key(), str(keep), view)
+    _summary(view.result)
+    _pictures(view.result, pics)
+
+    st.markdown("#### Measurements")
+    preset = CUTOFF_PRESETS[cutoffs]
+    feet = list(view.result.feet)
+    tabs = st.tabs([f"Foot {f.index + 1} — {f.side}" for f in feet]) if len(feet) > 1 \
+        else [st.container()]
+    for tab, foot in zip(tabs, feet, strict=True):
+        with tab:
+            widgets.show_foot(foot, preset, key=f"foot{foot.index}")
+    _quality(view.result)
+
+    with st.expander("Detection looks wrong? Correct it", icon=":material/tune:"):
+        _feet_picker(result)
+        _corrections(result, (result.image_width, result.image_height))
+
+    st.markdown("#### 3. Suggestions")
+    widgets.disclaimer()
+    widgets.show_suggestions(advice.suggest(view.result, cutoffs))
+
+    st.markdown("#### 4. Save")
+    _downloads(view, photo, cutoffs, pics)
+
+
+def _image_size(photo: Photo) -> tuple[int, int]:
+    """Full-resolution size of a photo that could not be analysed (for corner inputs)."""
+    from footprint.errors import FootprintError as _Err
+    from footprint.io import load_image
+
+    try:
+        return load_image(photo.data).full_size
+    except _Err:
+        return (4032, 3024)

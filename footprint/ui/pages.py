@@ -1,0 +1,44 @@
+"""The app's pages, for ``st.navigation``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+
+from footprint.ui import about, analyse, guide
+
+log = logging.getLogger(__name__)
+
+
+def main_pages() -> list[Any]:
+    """Analyse (default), Guide and About."""
+    return [
+        st.Page(analyse.page, title="Analyse", icon=":material/footprint:",
+                url_path="analyse", default=True),
+        st.Page(guide.page, title="Guide", icon=":material/photo_camera:", url_path="guide"),
+        st.Page(about.page, title="About", icon=":material/info:", url_path="about"),
+    ]
+
+
+def clinic_pages() -> Sequence[Any]:
+    """Pages of :mod:`footprint.ui.clinic` when that package is installed."""
+    try:
+        from footprint.ui import clinic
+    except ImportError:
+        return []
+    make = getattr(clinic, "pages", None)
+    if make is None:
+        return []
+    return list(make())
+
+
+def navigation_pages() -> dict[str, list[Any]] | list[Any]:
+    """All pages, grouped in sections when the clinic pages exist."""
+    main = main_pages()
+    clinic = clinic_pages()
+    if not clinic:
+        return main
+    return {"Footprint": main, "Clinic": list(clinic)}

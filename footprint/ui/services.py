@@ -1,0 +1,136 @@
+"""Cached calls into the library for the Streamlit pages.
+
+Analyses are cached by the photo's SHA-256 plus the options (the photo bytes
+themselves are passed unhashed), so re-running the page, switching tabs or
+changing a display setting never re-analyses a photo.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from footprint import advice, render, report
+from footprint.io import strip_metadata
+from footprint.pipeline import Analysis, analyse_detailed
+
+log = logging.getLogger(__name__)
+
+#: File types the uploader accepts (HEIC/HEIF through pillow-heif).
+UPLOAD_TYPES: tuple[str, ...] = (
+    "jpg", "jpeg", "png", "webp", "heic", "heif", "tif", "tiff", "bmp",
+)
+
+#: Folder of small sample photos shipped with the project.
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_images"
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything besides the photo that changes an analysis."""
+
+    cutoffs: str = "adult"
+    sensitivity: float = 0.0
+    side_overrides: tuple[tuple[int, str], ...] = ()
+    corners_xy: tuple[tuple[float, float], ...] | None = None
+    reference_kind: str | None = None
+
+    def key(self) -> str:
+        """A stable cache key."""
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`footprint.pipeline.analyse_detailed`."""
+        kw: dict[str, Any] = {"cutoffs": self.cutoffs, "sensitivity": float(self.sensitivity)}
+        if self.side_overrides:
+            kw["side_overrides"] = dict(self.side_overrides)
+        if self.corners_xy is not None and self.reference_kind:
+            kw["corners_xy"] = np.asarray(self.corners_xy, dtype=np.float64)
+            kw["reference_kind"] = self.reference_kind
+        return kw
+
+
+@dataclass(frozen=True)
+class Photo:
+    """An uploaded photo: its bytes, name and SHA-256."""
+
+    data: bytes = field(repr=False)
+    name: str
+    sha256: str
+
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str) -> Photo:
+        return cls(data, name, hashlib.sha256(data).hexdigest())
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def analyse(sha256: str, name: str, options_key: str, _data: bytes, _options: Options) -> Analysis:
+    """:func:`footprint.pipeline.analyse_detailed`, cached by hash and options."""
+    del sha256, options_key  # cache key only
+    return analyse_detailed(_data, name=name, **_options.kwargs())
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def pictures(sha256: str, options_key: str, feet_key: str, _analysis: Analysis) -> dict[str, Any]:
+    """Overlay on the photo, overlay on the rectified plane, and one heat map per foot."""
+    del sha256, options_key, feet_key
+    heat: list[np.ndarray | None] = []
+    for i in range(len(_analysis.result.feet)):
+        try:
+            heat.append(render.heatmap(_analysis, i, target_height_px=560))
+        except ValueError as exc:
+            log.info("no heat map for foot %d: %s", i, exc)
+            heat.append(None)
+    return {
+        "photo": render.overlay_on_photo(_analysis, target_long_px=1100),
+        "plane": render.overlay(_analysis, target_long_px=1000, panel=False),
+        "plane_panel": render.overlay(_analysis, target_long_px=1000),
+        "heat": heat,
+    }
+
+
+def select_feet(analysis: Analysis, keep: list[int] | None) -> Analysis:
+    """An analysis with only the feet at positions ``keep`` (all when None)."""
+    if keep is None:
+        return analysis
+    result = dataclasses.replace(
+        analysis.result, feet=tuple(analysis.result.feet[i] for i in keep)
+    )
+    return dataclasses.replace(
+        analysis, result=result, feet=tuple(analysis.feet[i] for i in keep)
+    )
+
+
+def pdf_bytes(analysis: Analysis, cutoffs: str, pics: dict[str, Any]) -> bytes:
+    """The PDF report (built only when the user downloads it)."""
+    heat = [h for h in pics["heat"] if h is not None]
+    return report.pdf_report(
+        analysis,
+        preset=cutoffs,
+        suggestions=advice.suggest(analysis.result, cutoffs),
+        overlay_rgb=pics["plane"],
+        heatmaps=heat,
+    )
+
+
+def clean_photo(data: bytes) -> tuple[bytes, str]:
+    """The photo re-encoded without EXIF/GPS (for anything that leaves the app)."""
+    return strip_metadata(data)
+
+
+def sample_files() -> list[Path]:
+    """Sample photos shipped in ``sample_images/`` (may be empty)."""
+    if not SAMPLE_DIR.is_dir():
+        return []
+    return sorted(
+        p for p in SAMPLE_DIR.iterdir()
+        if p.suffix.lower() in {".jpg", ".jpeg", ".png", ".webp"} and p.stat().st_size < 5e6
+    )

@@ -1,0 +1,236 @@
+"""Small Streamlit widgets and the charts they show.
+
+Chart builders (``*_figure``) are plain Plotly and can be tested without a
+running app; the ``show_*`` functions draw into the current Streamlit container.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from footprint import advice
+from footprint.params import CutoffPreset
+from footprint.render import INTENSITY_CAPTION, REGION_LABELS
+from footprint.result import REGIONS, FootResult
+
+#: Band colours: high arch, normal, flat (colour-blind safe, light enough for text).
+BAND_COLOURS = {"high": "#9ecae1", "normal": "#a1d99b", "flat": "#fdae6b"}
+CLASS_WORDS = {"high": "high arch", "normal": "normal", "flat": "flat (low arch)"}
+CHART_CONFIG = {"displayModeBar": False, "staticPlot": True}
+
+#: Concrete tips shown when a photo's quality is low.
+PHOTO_TIPS: tuple[str, ...] = (
+    "Hold the phone flat, directly above the print (parallel to the floor), not at an angle.",
+    "Get the whole print in the frame with a small margin; let it fill most of the picture.",
+    "Put the print on a sheet of A4 or Letter paper, or lay a bank card beside it, for "
+    "millimetres and to correct perspective.",
+    "Use even light: switch the flash off, and keep your own and the phone's shadow off the print.",
+    "Make the print contrast: a wet foot on brown paper or dark tiles, photographed within "
+    "about 30 seconds before it dries; press the whole foot down while standing.",
+    "Tap to focus so the edges of the print are sharp.",
+)
+
+
+@dataclass(frozen=True)
+class Band:
+    """An index, its axis range and cut-offs for one preset."""
+
+    key: str
+    label: str
+    value: float | None
+    lo: float
+    hi: float
+    low_cut: float
+    high_cut: float
+    low_class: str
+    high_class: str
+    fmt: str
+    unit: str = ""
+
+
+def bands(foot: FootResult, preset: CutoffPreset) -> list[Band]:
+    """The four index bands of one foot under ``preset``."""
+    return [
+        Band("arch_index", "Arch index", foot.arch_index, 0.0, 0.45,
+             preset.ai_high_max, preset.ai_flat_min, "high", "flat", ".3f"),
+        Band("chippaux_smirak", "Chippaux-Smirak", foot.chippaux_smirak, 0.0, 100.0,
+             preset.csi_high_max, preset.csi_flat_min, "high", "flat", ".1f", " %"),
+        Band("staheli", "Staheli", foot.staheli, 0.0, 1.6,
+             preset.si_high_max, preset.si_flat_min, "high", "flat", ".2f"),
+        Band("clarke_angle_deg", "Clarke's angle", foot.clarke_angle_deg, 0.0, 65.0,
+             preset.clarke_flat_max_deg, preset.clarke_high_min_deg, "flat", "high", ".1f",
+             "°"),
+    ]
+
+
+def band_class(b: Band) -> str | None:
+    """Which band the value falls in (boundaries as the indices module classifies)."""
+    if b.value is None:
+        return None
+    if b.key == "arch_index":  # AI <= high max is high, AI >= flat min is flat
+        if b.value <= b.low_cut:
+            return b.low_class
+        if b.value >= b.high_cut:
+            return b.high_class
+        return "normal"
+    if b.value < b.low_cut:
+        return b.low_class
+    if b.value > b.high_cut:
+        return b.high_class
+    return "normal"
+
+
+def band_figure(b: Band) -> go.Figure:
+    """A one-line chart: the high / normal / flat bands and a marker at the value."""
+    segs = [(b.lo, b.low_cut, b.low_class), (b.low_cut, b.high_cut, "normal"),
+            (b.high_cut, b.hi, b.high_class)]
+    fig = go.Figure()
+    for x0, x1, cls in segs:
+        fig.add_trace(
+            go.Bar(
+                x=[x1 - x0], y=[""], base=[x0], orientation="h",
+                marker={"color": BAND_COLOURS[cls], "line": {"width": 0}},
+                text=[CLASS_WORDS[cls].split(" (")[0]], textposition="inside",
+                insidetextanchor="middle", textfont={"size": 11, "color": "#333"},
+                hoverinfo="skip", showlegend=False,
+            )
+        )
+    if b.value is not None:
+        v = min(max(b.value, b.lo), b.hi)
+        fig.add_trace(
+            go.Scatter(
+                x=[v], y=[""], mode="markers",
+                marker={"symbol": "diamond", "size": 15, "color": "#111",
+                        "line": {"color": "white", "width": 2}},
+                hoverinfo="skip", showlegend=False,
+            )
+        )
+    fig.update_layout(
+        barmode="overlay", height=70, margin={"l": 4, "r": 4, "t": 4, "b": 22},
+        plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", bargap=0.25,
+        xaxis={"range": [b.lo, b.hi], "tickvals": [b.low_cut, b.high_cut],
+               "ticktext": [f"{b.low_cut:g}", f"{b.high_cut:g}"], "tickfont": {"size": 10},
+               "showgrid": False, "zeroline": False, "fixedrange": True},
+        yaxis={"visible": False, "fixedrange": True},
+    )
+    return fig
+
+
+def shares_figure(foot: FootResult) -> go.Figure | None:
+    """Bar chart of the region shares of contact intensity (None without pressure)."""
+    p = foot.pressure
+    if p is None:
+        return None
+    names, values = [], []
+    for r in REGIONS:
+        stats = p.regions.get(r)
+        if stats is not None and stats.share_pct is not None:
+            names.append(REGION_LABELS[r])
+            values.append(stats.share_pct)
+    if not names:
+        return None
+    fig = go.Figure(
+        go.Bar(
+            x=values, y=names, orientation="h", marker={"color": "#e45a31"},
+            text=[f"{v:.0f} %" for v in values], textposition="outside",
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        height=40 + 26 * len(names), margin={"l": 4, "r": 30, "t": 4, "b": 4},
+        xaxis={"visible": False, "range": [0, max(values) * 1.25], "fixedrange": True},
+        yaxis={"autorange": "reversed", "fixedrange": True},
+        plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
+    )
+    return fig
+
+
+# -- Streamlit pieces -------------------------------------------------------------
+def disclaimer() -> None:
+    """The screening disclaimer (shown on every page)."""
+    st.info(advice.DISCLAIMER, icon=":material/health_and_safety:")
+
+
+def show_band(b: Band, key: str) -> None:
+    cls = band_class(b)
+    value = "n/a" if b.value is None else f"{b.value:{b.fmt}}{b.unit}"
+    word = "could not be measured" if cls is None else CLASS_WORDS[cls]
+    st.markdown(f"**{b.label}** &nbsp; {value} &nbsp; <small>{word}</small>",
+                unsafe_allow_html=True)
+    st.plotly_chart(band_figure(b), config=CHART_CONFIG, key=key, width="stretch")
+
+
+def show_foot(foot: FootResult, preset: CutoffPreset, key: str) -> None:
+    """Indices with their bands, length and width, region shares and warnings."""
+    if foot.foot_length_mm is not None:
+        length = f"{foot.foot_length_mm:.0f} mm"
+        width = "n/a" if foot.foot_width_mm is None else f"{foot.foot_width_mm:.0f} mm"
+    else:
+        length, width = f"{foot.foot_length_px:.0f} px", f"{foot.foot_width_px:.0f} px"
+    c = st.columns(4)
+    c[0].metric("Side", foot.side, help=f"from {foot.side_source}; "
+                f"confidence {foot.side_confidence:.2f}")
+    c[1].metric(
+        "Arch index",
+        "n/a" if foot.arch_index is None else f"{foot.arch_index:.3f}",
+        help="Cavanagh & Rodgers: midfoot area / sole area (toes excluded)",
+    )
+    c[2].metric("Length", length, help="heel to tip of the longest toe")
+    c[3].metric("Width", width, help="widest sole width across the foot axis")
+    left, right = st.columns(2)
+    for k, b in enumerate(bands(foot, preset)):
+        with left if k % 2 == 0 else right:
+            show_band(b, f"{key}-band-{b.key}")
+    if foot.foot_length_mm is None:
+        st.caption("Lengths are in pixels: no sheet of paper or bank card was found for scale.")
+    fig = shares_figure(foot)
+    if fig is not None:
+        st.markdown("**Share of contact by region**")
+        st.plotly_chart(fig, config=CHART_CONFIG, key=f"{key}-shares", width="stretch")
+        p = foot.pressure
+        if p is not None and p.balance_medial_lateral is not None:
+            extra = ""
+            if p.balance_fore_rear is not None:
+                extra = f", forefoot {100 * p.balance_fore_rear:.0f} % vs rearfoot " \
+                        f"{100 * (1 - p.balance_fore_rear):.0f} %"
+            st.caption(
+                f"Medial {100 * p.balance_medial_lateral:.0f} % vs lateral "
+                f"{100 * (1 - p.balance_medial_lateral):.0f} %{extra}. "
+                f"All shares are {INTENSITY_CAPTION}."
+            )
+    for w in foot.warnings:
+        st.warning(w, icon=":material/warning:")
+
+
+def show_suggestion(s: advice.Suggestion) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{s.title}**")
+        st.write(s.text)
+        if s.steps:
+            st.markdown("\n".join(f"{k}. {step}" for k, step in enumerate(s.steps, 1)))
+        why = "; ".join(s.triggered_by)
+        st.caption(f"Why: {why}")
+
+
+def show_suggestions(suggestions: list[advice.Suggestion]) -> None:
+    """Triggered suggestions first, then the general advice for cramps."""
+    specific = advice.triggered(suggestions)
+    general = [s for s in suggestions if s.is_general]
+    if specific:
+        st.markdown("##### Based on your print")
+        for s in specific:
+            show_suggestion(s)
+    else:
+        st.markdown("Nothing in your print calls for special support: the arch and the "
+                    "load look within the usual range.")
+    with st.expander(f"General advice for foot cramps ({len(general)})", expanded=not specific):
+        for s in general:
+            show_suggestion(s)
+
+
+def show_tips(title: str = "Tips for a better photo") -> None:
+    st.markdown(f"**{title}**")
+    st.markdown("\n".join(f"- {t}" for t in PHOTO_TIPS))
