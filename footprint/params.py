@@ -83,6 +83,94 @@ class RectifyParams:
         [px] Upper bound on either side of the rectified plane image.
     enabled : bool
         Look for a reference at all. When False, results are in pixels.
+    card_max_area_fraction : float
+        [1] Largest ID-1 card quadrilateral as a fraction of the image area; a
+        card filling more of a foot photo is implausible (and a larger
+        1.59-aspect region is a mat or a tile, not a card).
+    max_area_fraction : float
+        [1] Largest candidate region (fraction of the image); bigger regions
+        are the floor itself.
+    detect_long_side_px : int
+        [px] Long side of the reduced image searched for candidate quads;
+        corners are then refined at work resolution.
+    detect_median_px : int
+        [px] Radius of the median filter applied before thresholding at the
+        reduced size (hides grout lines, JPEG noise and fine print).
+    threshold_levels : int
+        Grey levels, evenly spaced between the 2nd and 98th percentile, at which
+        each L*a*b* channel is cut (plus Otsu's level), in both polarities.
+    canny_low, canny_high : float
+        [L2 Sobel gradient units, 0..255 image] Hysteresis thresholds of the
+        Canny edges whose enclosed regions are candidates. A 15-level step
+        (white paper on light tile) gives a gradient of ~40-60.
+    coarse_aspect_tolerance : float
+        [1] Like ``aspect_tolerance`` but for the unrefined quad, only to skip
+        hopeless candidates (tiles, planks) before refinement.
+    min_channel_range : float
+        [0..255 units] A channel whose 2-98 % range is below this carries no
+        shape information and is skipped.
+    min_fill_fraction : float
+        [1] Smallest ratio of a quad's area to the convex hull of the contour it
+        approximates (an ellipse-like blob gives <= 2/pi).
+    min_perimeter_coverage : float
+        [1] Smallest fraction of points along a coarse quad's sides that lie on
+        the region's contour (within ``coarse_tolerance_px``).
+    coarse_tolerance_px : float
+        [px, reduced image] Distance of a contour from a quad side still counted
+        as on it.
+    duplicate_fraction : float
+        [1] Candidate quads whose corners are all closer than this fraction of
+        the reduced image's diagonal are the same candidate.
+    max_candidates : int
+        Largest number of candidate quads refined (largest first).
+    coarse_area_slack : float
+        [1] Factor by which a coarse quad's area may miss a size limit before
+        refinement (the coarse quad is imprecise).
+    edge_search_fraction : float
+        [1] Half-length of the profiles across a side in the first (wide)
+        refinement pass, as a fraction of the image's long side.
+    edge_step_px : float
+        [px] Spacing of the profiles along a side.
+    edge_peak_fraction : float
+        [1] A profile's gradient maximum must exceed this fraction of the
+        side's median maximum to count as an edge point.
+    edge_inlier_px : float
+        [px] Largest distance of an edge point from its fitted line to count as
+        support; a straight paper edge gives residuals of a few tenths of a px.
+    corner_exclusion_fraction : float
+        [1] Fraction of each side, at both ends, not sampled (corner blur,
+        dog-ears, shadows).
+    min_edge_support : float
+        [1] Smallest fraction of a side's profiles that must lie on its line,
+        for every side of an accepted reference.
+    min_edge_contrast : float
+        [0..255 RGB units] Smallest colour step across every side; a printed
+        line (a form's panel border) has none, a sheet or card edge has.
+    min_corner_angle_deg : float
+        [deg] Interior angles of a reference's quad must lie in
+        [this, 180 - this]: a rectangle tilted by <= ~60 deg stays inside.
+    corner_margin_px : float
+        [px] Corners may lie at most this far outside the image.
+    focal_prior_fraction : float
+        [1] Focal length / image long side assumed when the quad cannot
+        estimate it (near fronto-parallel). Phone main cameras are 24-28 mm
+        equivalent, i.e. 0.67-0.78; 0.8 also covers mild crops.
+    focal_min_fraction : float
+        [1] Smallest plausible focal length / long side (ultra-wide ~0.45).
+    focal_max_fraction : float
+        [1] Largest plausible focal length / long side (3x tele ~2.5).
+    manual_refine : bool
+        Refine manual corners to sub-pixel edges when that clearly succeeds.
+    manual_search_px : float
+        [px] How far a manual click may be from the true edge and still be
+        refined; larger moves are refused and the clicks kept.
+    manual_min_side_px : float
+        [px] Shortest side of a manual quad; shorter means two clicks coincide.
+    manual_outside_fraction : float
+        [1] Manual corners may lie this fraction of the image size outside it.
+    manual_aspect_tolerance : float
+        [1] Largest relative difference between the rectified aspect ratio of
+        manual corners and the stated reference before they are refused.
     """
 
     plane_mm_per_px: float = 0.5
@@ -94,6 +182,38 @@ class RectifyParams:
     plane_margin_mm: float = 20.0
     max_plane_side_px: int = 2000
     enabled: bool = True
+    card_max_area_fraction: float = 0.15
+    max_area_fraction: float = 0.9
+    detect_long_side_px: int = 500
+    detect_median_px: int = 2
+    threshold_levels: int = 4
+    canny_low: float = 20.0
+    canny_high: float = 50.0
+    coarse_aspect_tolerance: float = 0.2
+    min_channel_range: float = 12.0
+    min_fill_fraction: float = 0.85
+    min_perimeter_coverage: float = 0.6
+    coarse_tolerance_px: float = 2.5
+    duplicate_fraction: float = 0.01
+    max_candidates: int = 24
+    coarse_area_slack: float = 0.7
+    edge_search_fraction: float = 0.012
+    edge_step_px: float = 2.0
+    edge_peak_fraction: float = 0.3
+    edge_inlier_px: float = 1.0
+    corner_exclusion_fraction: float = 0.05
+    min_edge_support: float = 0.5
+    min_edge_contrast: float = 15.0
+    min_corner_angle_deg: float = 35.0
+    corner_margin_px: float = 2.0
+    focal_prior_fraction: float = 0.8
+    focal_min_fraction: float = 0.4
+    focal_max_fraction: float = 3.0
+    manual_refine: bool = True
+    manual_search_px: float = 8.0
+    manual_min_side_px: float = 8.0
+    manual_outside_fraction: float = 0.1
+    manual_aspect_tolerance: float = 0.2
 
     def __post_init__(self) -> None:
         _check_range(self, "plane_mm_per_px", 0.05, 5.0)
@@ -101,6 +221,24 @@ class RectifyParams:
         _check_range(self, "card_min_area_fraction", 0.0, 1.0)
         _check_range(self, "aspect_tolerance", 0.0, 1.0)
         _check_range(self, "subpix_window_px", 1, 50)
+        _check_range(self, "card_max_area_fraction", 0.0, 1.0)
+        _check_range(self, "max_area_fraction", 0.0, 1.0)
+        _check_range(self, "detect_long_side_px", 64, 4000)
+        _check_range(self, "detect_median_px", 0, 10)
+        _check_range(self, "threshold_levels", 0, 32)
+        _check_range(self, "min_fill_fraction", 0.0, 1.0)
+        _check_range(self, "max_candidates", 1, 500)
+        _check_range(self, "coarse_area_slack", 0.1, 1.0)
+        _check_range(self, "edge_search_fraction", 0.001, 0.2)
+        _check_range(self, "edge_step_px", 0.25, 50.0)
+        _check_range(self, "edge_inlier_px", 0.05, 20.0)
+        _check_range(self, "corner_exclusion_fraction", 0.0, 0.4)
+        _check_range(self, "min_edge_support", 0.0, 1.0)
+        _check_range(self, "min_corner_angle_deg", 0.0, 89.0)
+        _check_range(self, "focal_prior_fraction", 0.05, 20.0)
+        _check_range(self, "focal_min_fraction", 0.05, 20.0)
+        _check_range(self, "focal_max_fraction", 0.05, 20.0)
+        _check_range(self, "manual_search_px", 0.0, 200.0)
 
 
 @dataclass(frozen=True)

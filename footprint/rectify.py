@@ -1,0 +1,1154 @@
+"""Find a scale reference in a photo and rectify the floor plane.
+
+A footprint lies on a plane (the floor, or a sheet on the floor), so the four
+corners of a rectangle of known size lying on that plane define a homography
+that removes perspective completely and gives millimetres per pixel
+(``shared/science.md``, "Scale and perspective"). Two kinds of reference are
+recognised automatically:
+
+* a **sheet** the print was made on: ISO A4 (210 x 297 mm) or US Letter
+  (215.9 x 279.4 mm), white, off-white, brown kraft or a printed podograph form;
+* an **ID-1 card** (bank card, 85.60 x 53.98 mm, corner radius 3.18 mm,
+  ISO/IEC 7810) lying on the floor beside the print.
+
+Method
+------
+1. *Candidates* (coarse, at ``detect_long_side_px``): the image is median
+   filtered (hides tile grout and JPEG noise), converted to CIE L*a*b*, and
+   each channel is thresholded at several levels in both polarities. External
+   contours of the masks that are large, compact and close to a convex
+   quadrilateral become candidate quads.
+2. *Sub-pixel sides* (at work resolution): along each side, intensity profiles
+   are sampled across the side (``cv2.remap``), projected on the colour
+   direction that best separates inside from outside, differentiated, and the
+   gradient maximum is located to sub-pixel accuracy with a parabola. A robust
+   total-least-squares line is fitted to these points, and adjacent lines are
+   intersected. Rounded card corners are excluded from the fit, so the
+   intersections are the virtual sharp corners of the 85.60 x 53.98 mm
+   rectangle. Two passes: a wide search around the coarse quad, then a narrow
+   one around the first fit.
+3. *Aspect ratio*: the true aspect ratio of the rectangle is recovered from its
+   projected quad with the method of Zhang & He [1]_ (principal point at the
+   image centre, square pixels, focal length estimated from the quad itself,
+   or a prior when the quad is too close to fronto-parallel for the estimate
+   to be defined). A4 (1.414) and Letter (1.294) are told apart by it.
+4. *Validation and choice*: a candidate is accepted when all four sides have
+   enough straight-edge support and a colour step across them, its aspect
+   ratio matches a reference, and its area is plausible for that reference.
+   Sheets are preferred over cards; a quad inside an accepted sheet (a form's
+   panel border, a logo) is never the reference.
+
+Conventions
+-----------
+Points are ``(x, y)`` in input-image pixels (OpenCV order); the names end in
+``_xy``. Quads are ordered TL, TR, BR, BL, clockwise on screen, such that the
+rectified plane keeps the photo's orientation up to at most 45 degrees.
+
+References
+----------
+.. [1] Z. Zhang and L.-W. He, "Whiteboard scanning and image enhancement",
+   Digital Signal Processing 17(2):414-432, 2007 (MSR-TR-2003-39).
+.. [2] R. Hartley and A. Zisserman, *Multiple View Geometry in Computer
+   Vision*, 2nd ed., Cambridge University Press, 2004, ch. 2 and 8.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from footprint.errors import CalibrationError
+from footprint.params import RectifyParams
+
+__all__ = [
+    "REFERENCE_SIZES_MM",
+    "Plane",
+    "Reference",
+    "find_reference",
+    "rectangle_aspect_ratio",
+    "rectify",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Physical size (width, height) in mm of each supported reference.
+REFERENCE_SIZES_MM: dict[str, tuple[float, float]] = {
+    "a4": (210.0, 297.0),
+    "letter": (215.9, 279.4),
+    "card": (85.60, 53.98),
+}
+
+#: Corner radius of an ID-1 card in mm (ISO/IEC 7810: 3.18 mm nominal).
+CARD_CORNER_RADIUS_MM = 3.18
+
+_SHEET_KINDS = ("a4", "letter")
+_CARD_KINDS = ("card",)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A scale reference found (or given) in the photo.
+
+    Attributes
+    ----------
+    kind : str
+        ``"a4"``, ``"letter"`` or ``"card"``.
+    corners_xy : (4, 2) ndarray of float64
+        Corners in input-image pixels, ordered TL, TR, BR, BL as seen in the
+        rectified plane. For a card these are the virtual sharp corners (the
+        intersections of the straight sides).
+    size_mm : tuple of float
+        (width, height) in mm along TL->TR and TL->BL respectively, i.e. the
+        reference's size oriented as it appears in the rectified plane.
+    score : float
+        Confidence in 0..1 (straight-edge support, aspect-ratio agreement,
+        colour contrast across the sides). 1.0 for manual corners.
+    """
+
+    kind: str
+    corners_xy: np.ndarray
+    size_mm: tuple[float, float]
+    score: float
+
+
+@dataclass(frozen=True)
+class Plane:
+    """The floor plane seen from straight above, with its scale.
+
+    Attributes
+    ----------
+    image : (H, W, 3) ndarray of uint8
+        Rectified RGB image. Without a reference: the input image itself.
+    mm_per_px : float or None
+        Millimetres per plane pixel; None without a reference (no guessing).
+    scale_source : str
+        ``"a4"``, ``"letter"``, ``"card"``, ``"manual_<kind>"`` or ``"none"``.
+    image_to_plane : (3, 3) ndarray of float64
+        Homography, input (x, y) pixels -> plane (x, y) pixels.
+    plane_to_image : (3, 3) ndarray of float64
+        Its inverse.
+    reference : Reference or None
+        The reference used.
+    valid : (H, W) ndarray of bool
+        Plane pixels whose source lies inside the photo. Pixels outside hold
+        replicated border colours and must be ignored.
+    sheet : (H, W) ndarray of bool or None
+        The sheet's area in the plane when the reference is a sheet.
+    """
+
+    image: np.ndarray
+    mm_per_px: float | None
+    scale_source: str
+    image_to_plane: np.ndarray
+    plane_to_image: np.ndarray
+    reference: Reference | None
+    valid: np.ndarray
+    sheet: np.ndarray | None
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def _order_quad(quad_xy: np.ndarray) -> np.ndarray:
+    """Order 4 points TL, TR, BR, BL (clockwise on screen, y down).
+
+    Points are sorted by angle around their centroid; the first is the one
+    whose direction from the centroid is closest to up-left, so the rectified
+    plane is rotated by at most 45 degrees from the photo.
+    """
+    pts = np.asarray(quad_xy, dtype=np.float64).reshape(4, 2)
+    centre = pts.mean(axis=0)
+    ang = np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0])
+    order = np.argsort(ang)
+    pts, ang = pts[order], ang[order]
+    diff = np.abs((ang + 0.75 * np.pi + np.pi) % (2 * np.pi) - np.pi)
+    return np.roll(pts, -int(np.argmin(diff)), axis=0)
+
+
+def _cross_z(quad_xy: np.ndarray) -> np.ndarray:
+    """z-components of the cross products of consecutive edges (all > 0: convex, clockwise)."""
+    e = np.roll(quad_xy, -1, axis=0) - quad_xy
+    e_next = np.roll(e, -1, axis=0)
+    return e[:, 0] * e_next[:, 1] - e[:, 1] * e_next[:, 0]
+
+
+def _quad_area(quad_xy: np.ndarray) -> float:
+    """Shoelace area of a quad in px^2."""
+    x, y = quad_xy[:, 0], quad_xy[:, 1]
+    return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+
+
+def _interior_angles_deg(quad_xy: np.ndarray) -> np.ndarray:
+    """Interior angles of a quad in degrees."""
+    prev = np.roll(quad_xy, 1, axis=0) - quad_xy
+    nxt = np.roll(quad_xy, -1, axis=0) - quad_xy
+    cosang = np.sum(prev * nxt, axis=1) / (
+        np.linalg.norm(prev, axis=1) * np.linalg.norm(nxt, axis=1) + 1e-12
+    )
+    return np.degrees(np.arccos(np.clip(cosang, -1.0, 1.0)))
+
+
+def _homography(src_xy: np.ndarray, dst_xy: np.ndarray) -> np.ndarray:
+    """Exact homography from 4 point pairs, in float64 (DLT [2]_ with h33 = 1)."""
+    a = np.zeros((8, 8))
+    b = np.zeros(8)
+    for i, ((x, y), (u, v)) in enumerate(zip(src_xy, dst_xy, strict=True)):
+        a[2 * i] = [x, y, 1, 0, 0, 0, -u * x, -u * y]
+        a[2 * i + 1] = [0, 0, 0, x, y, 1, -v * x, -v * y]
+        b[2 * i], b[2 * i + 1] = u, v
+    h = np.linalg.solve(a, b)
+    return np.append(h, 1.0).reshape(3, 3)
+
+
+def _apply_h(h: np.ndarray, pts_xy: np.ndarray) -> np.ndarray:
+    """Map (N, 2) points through a homography."""
+    pts = np.asarray(pts_xy, dtype=np.float64).reshape(-1, 2)
+    hom = np.c_[pts, np.ones(len(pts))] @ h.T
+    return hom[:, :2] / hom[:, 2:3]
+
+
+def rectangle_aspect_ratio(
+    corners_xy: np.ndarray,
+    image_shape: tuple[int, ...],
+    params: RectifyParams,
+) -> tuple[float, float]:
+    """True aspect ratio of a rectangle from its projected quad (Zhang & He).
+
+    Parameters
+    ----------
+    corners_xy : (4, 2) array_like
+        Quad corners ordered TL, TR, BR, BL in pixels.
+    image_shape : tuple of int
+        Shape of the image, (rows, cols[, channels]); the principal point is
+        assumed at its centre.
+    params : RectifyParams
+        Supplies the focal-length prior and its plausible range.
+
+    Returns
+    -------
+    ratio : float
+        World length of TL->TR divided by world length of TL->BL.
+    focal_px : float
+        Focal length used, in pixels (estimated, or the prior).
+
+    Notes
+    -----
+    With :math:`m_1..m_4` the homogeneous corners TL, TR, BL, BR, relative to
+    the principal point, [1]_ defines
+
+    .. math::
+        k_2 = \\frac{(m_1 \\times m_4) \\cdot m_3}{(m_2 \\times m_4) \\cdot m_3},\\quad
+        k_3 = \\frac{(m_1 \\times m_4) \\cdot m_2}{(m_3 \\times m_4) \\cdot m_2},\\quad
+        n_2 = k_2 m_2 - m_1,\\quad n_3 = k_3 m_3 - m_1,
+
+    where :math:`n_2, n_3` are proportional to :math:`K r_1, K r_2` and thus
+    orthogonal after :math:`K^{-1}`, which gives the focal length
+
+    .. math:: f^2 = -\\frac{n_{21} n_{31} + n_{22} n_{32}}{n_{23} n_{33}}
+
+    and the aspect ratio
+
+    .. math::
+        \\left(\\frac{w}{h}\\right)^2 =
+        \\frac{n_{21}^2 + n_{22}^2 + f^2 n_{23}^2}{n_{31}^2 + n_{32}^2 + f^2 n_{33}^2}.
+
+    When :math:`n_{23} n_{33} \\approx 0` (at least one pair of sides parallel
+    in the image) or :math:`f^2` is implausible, ``f`` is undefined by the quad
+    and the prior ``focal_prior_fraction`` x long side is used; the ratio is
+    then insensitive to ``f`` anyway. An estimate outside
+    [``focal_min_fraction``, ``focal_max_fraction``] x long side is clamped.
+    """
+    rows, cols = image_shape[0], image_shape[1]
+    long_side = float(max(rows, cols))
+    centre = np.array([(cols - 1) / 2.0, (rows - 1) / 2.0])
+    q = (np.asarray(corners_xy, dtype=np.float64).reshape(4, 2) - centre) / long_side
+    tl, tr, br, bl = (np.r_[p, 1.0] for p in q)
+    m1, m2, m3, m4 = tl, tr, bl, br
+    c14 = np.cross(m1, m4)
+    k2 = np.dot(c14, m3) / np.dot(np.cross(m2, m4), m3)
+    k3 = np.dot(c14, m2) / np.dot(np.cross(m3, m4), m2)
+    n2 = k2 * m2 - m1
+    n3 = k3 * m3 - m1
+    f_prior = params.focal_prior_fraction
+    denom = n2[2] * n3[2]
+    scale = float(np.linalg.norm(n2[:2]) * np.linalg.norm(n3[:2])) + 1e-12
+    f_rel = f_prior
+    if abs(denom) > 1e-9 * scale:
+        f2 = -(n2[0] * n3[0] + n2[1] * n3[1]) / denom
+        if f2 > 0:
+            f_rel = float(
+                np.clip(math.sqrt(f2), params.focal_min_fraction, params.focal_max_fraction)
+            )
+    f2 = f_rel * f_rel
+    num = n2[0] ** 2 + n2[1] ** 2 + f2 * n2[2] ** 2
+    den = n3[0] ** 2 + n3[1] ** 2 + f2 * n3[2] ** 2
+    return math.sqrt(num / den), f_rel * long_side
+
+
+# ------------------------------------------------------------------ sub-pixel sides
+
+
+@dataclass(frozen=True)
+class _SideFit:
+    """Result of fitting the 4 sides of a quad to sub-pixel edge points."""
+
+    corners_xy: np.ndarray  # (4, 2) refined corners, TL TR BR BL
+    support: np.ndarray  # (4,) fraction of samples on each side that are straight-edge inliers
+    contrast: np.ndarray  # (4,) colour step across each side (0..255 units)
+    rms_px: float  # RMS distance of inliers to their lines
+
+
+def _fit_line(pts_xy: np.ndarray, inlier_px: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Robust total-least-squares line through points.
+
+    Returns ``(point, unit_direction, inlier_mask)``. Iteratively refits on the
+    points within ``max(2.5 sigma, inlier_px)`` of the line, sigma from the
+    median absolute deviation (1.4826 MAD).
+    """
+    keep = np.ones(len(pts_xy), dtype=bool)
+    centre = pts_xy.mean(axis=0)
+    direction = np.array([1.0, 0.0])
+    for _ in range(4):
+        sel = pts_xy[keep]
+        if len(sel) < 2:
+            break
+        centre = sel.mean(axis=0)
+        cov = np.cov((sel - centre).T)
+        w, v = np.linalg.eigh(cov)
+        direction = v[:, 1]
+        normal = np.array([-direction[1], direction[0]])
+        res = (pts_xy - centre) @ normal
+        sigma = 1.4826 * float(np.median(np.abs(res[keep])))
+        new_keep = np.abs(res) < max(2.5 * sigma, inlier_px)
+        if new_keep.sum() < 2 or np.array_equal(new_keep, keep):
+            keep = new_keep if new_keep.sum() >= 2 else keep
+            break
+        keep = new_keep
+    normal = np.array([-direction[1], direction[0]])
+    res = (pts_xy - centre) @ normal
+    return centre, direction, np.abs(res) < inlier_px
+
+
+def _intersect(p1: np.ndarray, d1: np.ndarray, p2: np.ndarray, d2: np.ndarray) -> np.ndarray:
+    """Intersection of lines p1 + t d1 and p2 + s d2 (NaN if parallel)."""
+    a = np.array([[d1[0], -d2[0]], [d1[1], -d2[1]]])
+    det = np.linalg.det(a)
+    if abs(det) < 1e-9:
+        return np.array([np.nan, np.nan])
+    t = np.linalg.solve(a, p2 - p1)[0]
+    return p1 + t * d1
+
+
+def _fit_sides(
+    img_f32: np.ndarray,
+    quad_xy: np.ndarray,
+    *,
+    search_px: float,
+    exclude_mm: float,
+    size_hint_mm: tuple[float, float] | None,
+    params: RectifyParams,
+) -> _SideFit | None:
+    """Fit straight lines to sub-pixel edge points along the 4 sides of a quad.
+
+    Parameters
+    ----------
+    img_f32 : (H, W, 3) ndarray of float32
+        Work-resolution RGB image.
+    quad_xy : (4, 2) ndarray
+        Approximate corners, TL TR BR BL.
+    search_px : float
+        Half-length of each profile across the side, in pixels.
+    exclude_mm : float
+        Length at each end of a side that is not sampled, in mm (e.g. the
+        rounded corner of a card); converted with ``size_hint_mm``.
+    size_hint_mm : tuple of float or None
+        (width, height) of the reference in mm if known, to convert
+        ``exclude_mm``; otherwise ``corner_exclusion_fraction`` alone is used.
+    params : RectifyParams
+        Sampling step, inlier distance, exclusion fraction.
+
+    Returns
+    -------
+    _SideFit or None
+        None when a side has too few edge points to fit a line.
+
+    Notes
+    -----
+    Each profile :math:`p(s)`, :math:`s \\in [-R, R]` along the inward normal,
+    is the projection of the RGB samples on the unit colour direction
+    :math:`u = (\\bar c_{in} - \\bar c_{out}) / \\lVert\\cdot\\rVert` of its
+    side, so the edge is a rising step whatever the colours. The edge point is
+    the maximum of the derivative :math:`p(s+1) - p(s-1)` (after a [1 2 1]
+    smoothing along s), refined by the vertex of the parabola through the
+    maximum and its neighbours.
+    """
+    rows, cols = img_f32.shape[:2]
+    step = params.edge_step_px
+    offsets = np.arange(-search_px, search_px + 0.5 * step, 1.0, dtype=np.float64)
+    n_off = len(offsets)
+    side_pts = []
+    side_normals = []
+    for i in range(4):
+        p0, p1 = quad_xy[i], quad_xy[(i + 1) % 4]
+        vec = p1 - p0
+        length = float(np.hypot(*vec))
+        if length < 4.0:
+            return None
+        d = vec / length
+        normal = np.array([-d[1], d[0]])  # inward for a clockwise (on screen) quad
+        frac = params.corner_exclusion_fraction
+        if size_hint_mm is not None and exclude_mm > 0:
+            side_mm = size_hint_mm[0] if i % 2 == 0 else size_hint_mm[1]
+            frac = max(frac, exclude_mm / side_mm)
+        n = max(int(length * (1 - 2 * frac) / step), 6)
+        t = np.linspace(frac * length, (1 - frac) * length, n)
+        side_pts.append(p0 + t[:, None] * d)
+        side_normals.append(normal)
+    counts = [len(p) for p in side_pts]
+    base = np.concatenate(side_pts)
+    normals = np.repeat(np.array(side_normals), counts, axis=0)
+    pos = base[:, None, :] + offsets[None, :, None] * normals[:, None, :]
+    map_x = pos[..., 0].astype(np.float32)
+    map_y = pos[..., 1].astype(np.float32)
+    inside = (
+        (map_x[:, [0, -1]] >= 0).all(1)
+        & (map_x[:, [0, -1]] <= cols - 1).all(1)
+        & (map_y[:, [0, -1]] >= 0).all(1)
+        & (map_y[:, [0, -1]] <= rows - 1).all(1)
+    )
+    samples = cv2.remap(
+        img_f32, map_x, map_y, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )  # (N, n_off, 3)
+    lines = []
+    supports = np.zeros(4)
+    contrasts = np.zeros(4)
+    sq_res = []
+    end = max(2, n_off // 8)
+    start = 0
+    for i, cnt in enumerate(counts):
+        sl = slice(start, start + cnt)
+        start += cnt
+        s = samples[sl]
+        ok = inside[sl]
+        if ok.sum() < 4:
+            return None
+        c_in = np.median(s[ok, -end:, :].reshape(-1, 3), axis=0)
+        c_out = np.median(s[ok, :end, :].reshape(-1, 3), axis=0)
+        u = c_in - c_out
+        contrast = float(np.linalg.norm(u))
+        contrasts[i] = contrast
+        if contrast < 1e-6:
+            return None
+        prof = s @ (u / contrast)  # (cnt, n_off)
+        prof = 0.25 * prof[:, :-2] + 0.5 * prof[:, 1:-1] + 0.25 * prof[:, 2:]
+        deriv = prof[:, 2:] - prof[:, :-2]  # centred at offsets[2:-2]
+        k = np.argmax(deriv, axis=1)
+        peak = deriv[np.arange(cnt), k]
+        interior = (k > 0) & (k < deriv.shape[1] - 1)
+        kk = np.clip(k, 1, deriv.shape[1] - 2)
+        y0 = deriv[np.arange(cnt), kk - 1]
+        y2 = deriv[np.arange(cnt), kk + 1]
+        den = y0 - 2 * peak + y2
+        delta = np.where(np.abs(den) > 1e-9, 0.5 * (y0 - y2) / np.where(den == 0, 1, den), 0.0)
+        delta = np.clip(delta, -0.5, 0.5)
+        s_peak = offsets[2 + k] + delta
+        strong = peak > params.edge_peak_fraction * max(float(np.median(peak[ok])), 1e-6)
+        good = ok & interior & strong & (peak > 0)
+        if good.sum() < 4:
+            return None
+        pts = base[sl][good] + s_peak[good, None] * normals[sl][good]
+        centre, direction, inl = _fit_line(pts, params.edge_inlier_px)
+        supports[i] = inl.sum() / cnt
+        normal = np.array([-direction[1], direction[0]])
+        sq_res.append(((pts[inl] - centre) @ normal) ** 2)
+        lines.append((centre, direction))
+    corners = np.array(
+        [_intersect(*lines[(i - 1) % 4], *lines[i]) for i in range(4)], dtype=np.float64
+    )
+    if not np.all(np.isfinite(corners)):
+        return None
+    res = np.concatenate(sq_res)
+    rms = float(np.sqrt(res.mean())) if len(res) else float("inf")
+    return _SideFit(corners, supports, contrasts, rms)
+
+
+def _refine_quad(
+    img_f32: np.ndarray,
+    quad_xy: np.ndarray,
+    *,
+    first_search_px: float,
+    exclude_mm: float,
+    size_hint_mm: tuple[float, float] | None,
+    params: RectifyParams,
+) -> _SideFit | None:
+    """Two passes of :func:`_fit_sides`: wide around the coarse quad, then narrow."""
+    fit = _fit_sides(
+        img_f32,
+        quad_xy,
+        search_px=first_search_px,
+        exclude_mm=exclude_mm,
+        size_hint_mm=size_hint_mm,
+        params=params,
+    )
+    if fit is None or np.any(_cross_z(fit.corners_xy) <= 0):
+        return None
+    fine = _fit_sides(
+        img_f32,
+        fit.corners_xy,
+        search_px=float(params.subpix_window_px),
+        exclude_mm=exclude_mm,
+        size_hint_mm=size_hint_mm,
+        params=params,
+    )
+    if fine is None or np.any(_cross_z(fine.corners_xy) <= 0):
+        return fit
+    # the colour step is judged on the wide profiles: a dark line (tile grout,
+    # a printed border) looks like a step over a few pixels but not over the
+    # whole wide profile, while a sheet's or card's edge does
+    return _SideFit(fine.corners_xy, fine.support, fit.contrast, fine.rms_px)
+
+
+# ------------------------------------------------------------------------ candidates
+
+
+def _quad_from_contour(contour: np.ndarray, params: RectifyParams) -> np.ndarray | None:
+    """Reduce a contour's convex hull to 4 corners with Douglas-Peucker."""
+    hull = cv2.convexHull(contour)
+    perim = cv2.arcLength(hull, True)
+    for factor in (1.0, 1.5, 2.0, 3.0):
+        approx = cv2.approxPolyDP(hull, factor * params.polygon_epsilon_fraction * perim, True)
+        if len(approx) == 4:
+            return approx.reshape(4, 2).astype(np.float64)
+        if len(approx) < 4:
+            return None
+    return None
+
+
+def _threshold_levels(channel: np.ndarray, params: RectifyParams) -> list[float]:
+    """Grey levels at which a channel is cut: Otsu plus evenly spaced levels."""
+    hist = np.bincount(channel.ravel(), minlength=256).astype(np.float64)
+    cdf = np.cumsum(hist) / hist.sum()
+    lo = float(np.searchsorted(cdf, 0.02))
+    hi = float(np.searchsorted(cdf, 0.98))
+    if hi - lo < params.min_channel_range:
+        return []
+    otsu, _ = cv2.threshold(channel, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    n = params.threshold_levels
+    levels = [lo + (hi - lo) * (k + 1) / (n + 1) for k in range(n)]
+    return [float(otsu), *levels]
+
+
+def _perimeter_coverage(contour: np.ndarray, quad: np.ndarray, tol_px: float) -> float:
+    """Fraction of points spread along a quad's sides lying on a contour.
+
+    A region bounded by a sheet's edge covers all of it even when a print
+    cuts into the region; a blob whose 4-corner approximation is a quad only
+    touches it near the corners.
+    """
+    t = (np.arange(12) + 0.5) / 12
+    pts = np.concatenate([quad[i] + t[:, None] * (quad[(i + 1) % 4] - quad[i]) for i in range(4)])
+    hits = sum(
+        abs(cv2.pointPolygonTest(contour, (float(x), float(y)), True)) <= tol_px for x, y in pts
+    )
+    return hits / len(pts)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A coarse quad worth refining."""
+
+    quad_xy: np.ndarray  # (4, 2) work-resolution px, TL TR BR BL
+    area_fraction: float  # of the image
+    kinds: tuple[str, ...]  # reference kinds its coarse shape is compatible with
+
+
+def _candidate_masks(small: np.ndarray, params: RectifyParams) -> list[np.ndarray]:
+    """Binary masks (uint8 0/1) whose regions may be a reference.
+
+    * regions enclosed by colour edges: the complement of the dilated Canny
+      edge map of the RGB image (Canny takes the largest channel gradient);
+      catches a sheet of nearly the floor's colour (white paper on light tile);
+    * each L*a*b* channel cut at Otsu's and evenly spaced levels, both
+      polarities, opened with a 3x3 square (breaks one-pixel bridges).
+    """
+    kernel = np.ones((3, 3), np.uint8)
+    masks = []
+    for low, high in ((params.canny_low, params.canny_high),):
+        edges = cv2.Canny(small, low, high, L2gradient=True)
+        masks.append((cv2.dilate(edges, kernel) == 0).astype(np.uint8))
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB)
+    for ch in range(3):
+        channel = lab[..., ch]
+        for level in _threshold_levels(channel, params):
+            bright = (channel > level).astype(np.uint8)
+            for mask in (bright, 1 - bright):
+                masks.append(cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel))
+    return masks
+
+
+def _coarse_candidates(rgb: np.ndarray, params: RectifyParams) -> list[_Candidate]:
+    """Candidate quads at reduced size, mapped back to work resolution.
+
+    Sheet candidates come first, largest first, then card candidates, largest
+    first. A quad is kept when it is convex, fills its contour
+    (``min_fill_fraction``), does not touch the image border (a reference cut
+    by the frame has no usable corner), has a plausible area and a coarse
+    rectified aspect ratio within ``coarse_aspect_tolerance`` of a reference.
+    """
+    rows, cols = rgb.shape[:2]
+    scale = min(1.0, params.detect_long_side_px / max(rows, cols))
+    small = (
+        cv2.resize(rgb, (round(cols * scale), round(rows * scale)), interpolation=cv2.INTER_AREA)
+        if scale < 1.0
+        else rgb
+    )
+    if params.detect_median_px > 0:
+        small = cv2.medianBlur(small, 2 * int(params.detect_median_px) + 1)
+    srows, scols = small.shape[:2]
+    area_img = float(srows * scols)
+    slack = params.coarse_area_slack
+    min_area = min(params.card_min_area_fraction, params.min_area_fraction) * slack * area_img
+    max_area = params.max_area_fraction * area_img
+    sheet_min = params.min_area_fraction * slack
+    card_max = params.card_max_area_fraction / slack
+    diag = math.hypot(srows, scols)
+    kept: list[_Candidate] = []
+    kept_small: list[np.ndarray] = []
+    for mask in _candidate_masks(small, params):
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for cnt in contours:
+            if len(cnt) < 4:
+                continue
+            x, y, w, h = cv2.boundingRect(cnt)
+            if w * h < min_area or x <= 0 or y <= 0 or x + w >= scols or y + h >= srows:
+                continue
+            area = cv2.contourArea(cnt)
+            if not min_area <= area <= max_area:
+                continue
+            quad = _quad_from_contour(cnt, params)
+            if quad is None:
+                continue
+            quad = _order_quad(quad)
+            qarea = _quad_area(quad)
+            if qarea <= 0 or np.any(_cross_z(quad) <= 0):
+                continue
+            if cv2.contourArea(cv2.convexHull(cnt)) > qarea / params.min_fill_fraction:
+                continue
+            if _perimeter_coverage(cnt, quad, params.coarse_tolerance_px) < (
+                params.min_perimeter_coverage
+            ):
+                continue
+            if kept_small and (
+                np.linalg.norm(np.asarray(kept_small) - quad, axis=2).max(axis=1).min()
+                < params.duplicate_fraction * diag
+            ):
+                continue
+            quad_xy = (quad + 0.5) / scale - 0.5
+            frac = qarea / area_img
+            ratio, _ = rectangle_aspect_ratio(quad_xy, rgb.shape, params)
+            kinds = []
+            if frac >= sheet_min:
+                kinds += [
+                    k
+                    for k in _SHEET_KINDS
+                    if _match_kind(ratio, (k,))[1] <= params.coarse_aspect_tolerance
+                ]
+            if frac <= card_max and _match_kind(ratio, _CARD_KINDS)[1] <= (
+                params.coarse_aspect_tolerance
+            ):
+                kinds.append("card")
+            kept_small.append(quad)
+            if kinds:
+                kept.append(_Candidate(quad_xy, frac, tuple(kinds)))
+    kept.sort(key=lambda c: (c.kinds[0] == "card", -c.area_fraction))
+    return kept[: params.max_candidates]
+
+
+def _match_kind(ratio: float, kinds: tuple[str, ...]) -> tuple[str, float, bool]:
+    """Best reference kind for a world aspect ratio |TL-TR| / |TL-BL|.
+
+    Returns ``(kind, relative_error, tl_tr_is_long)``.
+    """
+    long_first = ratio >= 1.0
+    r = ratio if long_first else 1.0 / ratio
+    best = ("", float("inf"), long_first)
+    for kind in kinds:
+        w, h = REFERENCE_SIZES_MM[kind]
+        true = max(w, h) / min(w, h)
+        err = abs(r - true) / true
+        if err < best[1]:
+            best = (kind, err, long_first)
+    return best
+
+
+def _oriented_size(kind: str, tl_tr_is_long: bool) -> tuple[float, float]:
+    w, h = REFERENCE_SIZES_MM[kind]
+    long_mm, short_mm = max(w, h), min(w, h)
+    return (long_mm, short_mm) if tl_tr_is_long else (short_mm, long_mm)
+
+
+def _evaluate(
+    img_f32: np.ndarray,
+    quad_xy: np.ndarray,
+    kinds: tuple[str, ...],
+    params: RectifyParams,
+    *,
+    first_search_px: float,
+) -> Reference | None:
+    """Refine a coarse quad and accept it as a reference of one of ``kinds``, or not."""
+    rows, cols = img_f32.shape[:2]
+    area_img = float(rows * cols)
+    is_card = kinds == _CARD_KINDS
+    exclude = 1.5 * CARD_CORNER_RADIUS_MM if is_card else 0.0
+    hint: tuple[float, float] | None = None
+    if is_card:
+        ratio0, _ = rectangle_aspect_ratio(quad_xy, img_f32.shape, params)
+        hint = _oriented_size("card", ratio0 >= 1.0)
+    fit = _refine_quad(
+        img_f32,
+        quad_xy,
+        first_search_px=first_search_px,
+        exclude_mm=exclude,
+        size_hint_mm=hint,
+        params=params,
+    )
+    if fit is None:
+        return None
+    corners = fit.corners_xy
+    margin = params.corner_margin_px
+    if (
+        np.any(corners < -margin)
+        or np.any(corners[:, 0] > cols - 1 + margin)
+        or np.any(corners[:, 1] > rows - 1 + margin)
+    ):
+        return None
+    angles = _interior_angles_deg(corners)
+    if (
+        angles.min() < params.min_corner_angle_deg
+        or angles.max() > 180 - params.min_corner_angle_deg
+    ):
+        return None
+    area_frac = _quad_area(corners) / area_img
+    ratio, focal = rectangle_aspect_ratio(corners, img_f32.shape, params)
+    kind, err, long_first = _match_kind(ratio, kinds)
+    support = float(fit.support.min())
+    contrast = float(fit.contrast.min())
+    reasons = []
+    if err > params.aspect_tolerance:
+        reasons.append(f"aspect {ratio:.3f} off {kind} by {100 * err:.1f} %")
+    if support < params.min_edge_support:
+        reasons.append(f"edge support {support:.2f}")
+    if contrast < params.min_edge_contrast:
+        reasons.append(f"contrast {contrast:.1f}")
+    if is_card:
+        if not params.card_min_area_fraction <= area_frac <= params.card_max_area_fraction:
+            reasons.append(f"card area fraction {area_frac:.4f}")
+    elif area_frac < params.min_area_fraction:
+        reasons.append(f"sheet area fraction {area_frac:.3f}")
+    if reasons:
+        logger.debug("rejected %s candidate at %s: %s", kinds, corners.round(1).tolist(), reasons)
+        return None
+    score = (
+        support
+        * (1.0 - 0.5 * err / params.aspect_tolerance)
+        * min(1.0, contrast / (2.0 * params.min_edge_contrast))
+        * max(0.0, 1.0 - fit.rms_px / params.edge_inlier_px)
+    )
+    score = float(np.clip(score, 0.0, 1.0))
+    logger.debug(
+        "accepted %s: aspect %.4f (err %.2f %%), f %.0f px, support %s, contrast %s, rms %.2f px",
+        kind,
+        ratio,
+        100 * err,
+        focal,
+        fit.support.round(2).tolist(),
+        fit.contrast.round(1).tolist(),
+        fit.rms_px,
+    )
+    return Reference(kind, corners, _oriented_size(kind, long_first), score)
+
+
+def _inside(quad_a: np.ndarray, quad_b: np.ndarray) -> bool:
+    """True when every corner of ``quad_a`` lies inside (or on) ``quad_b``."""
+    poly = quad_b.astype(np.float32).reshape(-1, 1, 2)
+    return all(cv2.pointPolygonTest(poly, (float(x), float(y)), False) >= 0 for x, y in quad_a)
+
+
+def find_reference(rgb: np.ndarray, params: RectifyParams) -> Reference | None:
+    """Find an A4 / Letter sheet or an ID-1 card in a photo.
+
+    Parameters
+    ----------
+    rgb : (H, W, 3) ndarray of uint8
+        RGB photo at work resolution (~1000 px long side).
+    params : RectifyParams
+        Detection parameters.
+
+    Returns
+    -------
+    Reference or None
+        The best reference, a sheet in preference to a card; None when no
+        candidate passes validation (never a guess).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from footprint.params import RectifyParams
+    >>> find_reference(np.zeros((300, 400, 3), np.uint8), RectifyParams()) is None
+    True
+    """
+    _check_rgb(rgb)
+    if not params.enabled:
+        return None
+    img_f32 = rgb.astype(np.float32)
+    candidates = _coarse_candidates(rgb, params)
+    first_search = params.edge_search_fraction * max(rgb.shape[:2])
+    # sheets, largest first: the first accepted one is the outermost, so a
+    # form's panel or a logo inside it is never taken for the sheet
+    for cand in candidates:
+        if cand.kinds[0] == "card":
+            continue
+        ref = _evaluate(img_f32, cand.quad_xy, _SHEET_KINDS, params, first_search_px=first_search)
+        if ref is not None:
+            logger.info("reference: %s sheet, score %.2f", ref.kind, ref.score)
+            return ref
+    cards = []
+    for cand in candidates:
+        if "card" not in cand.kinds:
+            continue
+        ref = _evaluate(img_f32, cand.quad_xy, _CARD_KINDS, params, first_search_px=first_search)
+        if ref is not None:
+            cards.append(ref)
+    if cards:
+        best = max(cards, key=lambda r: r.score)
+        logger.info("reference: ID-1 card, score %.2f", best.score)
+        return best
+    logger.info("no scale reference found among %d candidates", len(candidates))
+    return None
+
+
+# ------------------------------------------------------------------------ rectify
+
+
+def _check_rgb(rgb: np.ndarray) -> None:
+    if not isinstance(rgb, np.ndarray) or rgb.ndim != 3 or rgb.shape[2] != 3:
+        raise ValueError(
+            f"Expected an (H, W, 3) RGB array, got shape {getattr(rgb, 'shape', None)}; "
+            "decode the photo with footprint.io first."
+        )
+    if rgb.dtype != np.uint8:
+        raise ValueError(f"Expected uint8 RGB, got {rgb.dtype}; convert with np.uint8.")
+
+
+def _no_reference_plane(rgb: np.ndarray) -> Plane:
+    eye = np.eye(3)
+    return Plane(
+        image=rgb,
+        mm_per_px=None,
+        scale_source="none",
+        image_to_plane=eye,
+        plane_to_image=eye.copy(),
+        reference=None,
+        valid=np.ones(rgb.shape[:2], dtype=bool),
+        sheet=None,
+    )
+
+
+def _plane_window(
+    h0: np.ndarray,
+    image_shape: tuple[int, ...],
+    ref_rect: tuple[float, float, float, float],
+    params: RectifyParams,
+) -> tuple[float, float, int, int]:
+    """Plane window (x0, y0, width, height) covering the photo's floor, clipped.
+
+    The image border is sampled and mapped through ``h0`` (points behind the
+    camera, w <= 0, are dropped); the window is the bounding box of the
+    mapped points and of the reference rectangle ``ref_rect`` (x0, y0, x1,
+    y1). Along an axis where it exceeds ``max_plane_side_px``, it is cut to
+    that length, centred on the mapped image centre (where the subject of the
+    photo is) and then shifted, if needed, so the reference stays inside.
+    """
+    rows, cols = image_shape[0], image_shape[1]
+    t = np.linspace(0.0, 1.0, 17)
+    xs, ys = (cols - 1) * t, (rows - 1) * t
+    border = np.concatenate(
+        [
+            np.c_[xs, np.zeros_like(xs)],
+            np.c_[np.full_like(ys, cols - 1), ys],
+            np.c_[xs, np.full_like(xs, rows - 1)],
+            np.c_[np.zeros_like(ys), ys],
+        ]
+    )
+    hom = np.c_[border, np.ones(len(border))] @ h0.T
+    front = hom[:, 2] > 1e-9 * np.abs(hom[:, :2]).max(axis=1)
+    mapped = hom[front, :2] / hom[front, 2:3]
+    rx0, ry0, rx1, ry1 = ref_rect
+    lo = np.minimum(mapped.min(axis=0), [rx0, ry0]) if len(mapped) else np.array([rx0, ry0])
+    hi = np.maximum(mapped.max(axis=0), [rx1, ry1]) if len(mapped) else np.array([rx1, ry1])
+    centre_h = h0 @ np.array([(cols - 1) / 2, (rows - 1) / 2, 1.0])
+    if centre_h[2] > 0:
+        focus = centre_h[:2] / centre_h[2]
+    else:
+        focus = np.array([(rx0 + rx1) / 2, (ry0 + ry1) / 2])
+    max_side = float(params.max_plane_side_px)
+    origin = lo.copy()
+    size = hi - lo
+    for ax, (r0, r1) in enumerate(((rx0, rx1), (ry0, ry1))):
+        if size[ax] <= max_side:
+            continue
+        start = focus[ax] - max_side / 2
+        start = min(max(start, lo[ax]), hi[ax] - max_side)
+        start = min(start, r0)  # keep the reference inside
+        start = max(start, r1 - max_side)
+        origin[ax] = start
+        size[ax] = max_side
+        logger.info("plane clipped to %d px along %s", int(max_side), "xy"[ax])
+    width, height = (int(math.ceil(v)) for v in size)
+    return float(origin[0]), float(origin[1]), max(width, 1), max(height, 1)
+
+
+def _build_plane(rgb: np.ndarray, ref: Reference, params: RectifyParams, source: str) -> Plane:
+    """Warp the photo onto the metric plane defined by a reference."""
+    s = params.plane_mm_per_px
+    w_mm, h_mm = ref.size_mm
+    w_px, h_px = w_mm / s, h_mm / s
+    rect = np.array([[0, 0], [w_px, 0], [w_px, h_px], [0, h_px]], dtype=np.float64)
+    h0 = _homography(ref.corners_xy, rect)
+    if ref.kind in _SHEET_KINDS:
+        m = params.plane_margin_mm / s
+        origin_x, origin_y = -m, -m
+        width, height = int(math.ceil(w_px + 2 * m)), int(math.ceil(h_px + 2 * m))
+        max_side = params.max_plane_side_px
+        if width > max_side or height > max_side:
+            logger.warning(
+                "sheet plane %dx%d px exceeds max_plane_side_px=%d; cropped around the sheet "
+                "centre (raise plane_mm_per_px)",
+                width,
+                height,
+                max_side,
+            )
+            origin_x += max(0, width - max_side) / 2
+            origin_y += max(0, height - max_side) / 2
+            width, height = min(width, max_side), min(height, max_side)
+    else:
+        origin_x, origin_y, width, height = _plane_window(
+            h0, rgb.shape, (0.0, 0.0, w_px, h_px), params
+        )
+    shift = np.array([[1.0, 0.0, -origin_x], [0.0, 1.0, -origin_y], [0.0, 0.0, 1.0]])
+    image_to_plane = shift @ h0
+    image_to_plane /= image_to_plane[2, 2]
+    plane_to_image = np.linalg.inv(image_to_plane)
+    plane_to_image /= plane_to_image[2, 2]
+    image = cv2.warpPerspective(
+        rgb,
+        image_to_plane,
+        (width, height),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    valid = _valid_mask(image_to_plane, rgb.shape, (height, width))
+    sheet = None
+    if ref.kind in _SHEET_KINDS:
+        sheet_mask = np.zeros((height, width), np.uint8)
+        poly = rect - [origin_x, origin_y]
+        cv2.fillConvexPoly(sheet_mask, np.round(poly * 16).astype(np.int32), 1, cv2.LINE_8, 4)
+        sheet = sheet_mask.astype(bool) & valid
+    return Plane(
+        image=image,
+        mm_per_px=s,
+        scale_source=source,
+        image_to_plane=image_to_plane,
+        plane_to_image=plane_to_image,
+        reference=ref,
+        valid=valid,
+        sheet=sheet,
+    )
+
+
+def _valid_mask(
+    image_to_plane: np.ndarray, image_shape: tuple[int, ...], plane_shape: tuple[int, int]
+) -> np.ndarray:
+    """Plane pixels whose source lies inside the photo.
+
+    When the whole photo is in front of the camera the photo's rectangle maps
+    to a convex quadrilateral in the plane (a homography maps lines to lines),
+    which is filled directly; otherwise a mask is warped.
+    """
+    rows, cols = image_shape[0], image_shape[1]
+    box = np.array([[0, 0], [cols - 1, 0], [cols - 1, rows - 1], [0, rows - 1]], np.float64)
+    hom = np.c_[box, np.ones(4)] @ image_to_plane.T
+    if np.all(hom[:, 2] > 0):
+        poly = hom[:, :2] / hom[:, 2:3]
+        lim = 4.0 * max(plane_shape) + 16.0
+        poly = np.clip(poly, -lim, lim)
+        mask = np.zeros(plane_shape, np.uint8)
+        cv2.fillConvexPoly(mask, np.round(poly * 16).astype(np.int32), 1, cv2.LINE_8, 4)
+        return mask.astype(bool)
+    ones = np.ones((rows, cols), np.uint8)
+    warped = cv2.warpPerspective(
+        ones,
+        image_to_plane,
+        (plane_shape[1], plane_shape[0]),
+        flags=cv2.INTER_NEAREST,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=0,
+    )
+    return warped.astype(bool)
+
+
+def _manual_reference(
+    rgb: np.ndarray, corners_xy: np.ndarray, kind: str | None, params: RectifyParams
+) -> Reference:
+    """Validate (and sub-pixel refine) user-clicked corners."""
+    rows, cols = rgb.shape[:2]
+    pts = np.asarray(corners_xy, dtype=np.float64)
+    if pts.shape != (4, 2):
+        raise CalibrationError(
+            f"Manual reference needs exactly 4 corner points (x, y); got shape {pts.shape}. "
+            "Click the 4 corners of the sheet or card."
+        )
+    if not np.all(np.isfinite(pts)):
+        raise CalibrationError("A manual corner is not a finite number; click the corners again.")
+    if kind is not None and kind not in REFERENCE_SIZES_MM:
+        raise CalibrationError(
+            f"Unknown reference kind {kind!r}; choose one of {', '.join(REFERENCE_SIZES_MM)}."
+        )
+    slack_x, slack_y = params.manual_outside_fraction * cols, params.manual_outside_fraction * rows
+    if (
+        np.any(pts[:, 0] < -slack_x)
+        or np.any(pts[:, 0] > cols - 1 + slack_x)
+        or np.any(pts[:, 1] < -slack_y)
+        or np.any(pts[:, 1] > rows - 1 + slack_y)
+    ):
+        raise CalibrationError(
+            f"Manual corners lie far outside the {cols}x{rows} px photo; "
+            "give them in pixels of the photo as displayed."
+        )
+    quad = _order_quad(pts)
+    sides = np.linalg.norm(np.roll(quad, -1, axis=0) - quad, axis=1)
+    if sides.min() < params.manual_min_side_px:
+        raise CalibrationError(
+            f"Two manual corners are only {sides.min():.1f} px apart; click the 4 distinct "
+            "corners of the reference."
+        )
+    if np.any(_cross_z(quad) <= 0):
+        raise CalibrationError(
+            "The manual corners do not form a convex quadrilateral (three are on a line or "
+            "one is inside the others); click the 4 corners of the reference."
+        )
+    angles = _interior_angles_deg(quad)
+    if angles.min() < params.min_corner_angle_deg:
+        raise CalibrationError(
+            f"The manual corners make a {angles.min():.0f} degree angle, too sharp for a "
+            "rectangle seen in a photo; click the 4 corners of the reference."
+        )
+    # sub-pixel refinement of the clicks (also moves clicks on a card's rounded
+    # corners to its virtual sharp corners); kept only when clearly successful
+    if params.manual_refine:
+        ratio0, _ = rectangle_aspect_ratio(quad, rgb.shape, params)
+        is_card = kind == "card" or (
+            kind is None and _match_kind(ratio0, ("a4", "letter", "card"))[0] == "card"
+        )
+        fit = _refine_quad(
+            rgb.astype(np.float32),
+            quad,
+            first_search_px=params.manual_search_px,
+            exclude_mm=1.5 * CARD_CORNER_RADIUS_MM if is_card else 0.0,
+            size_hint_mm=_oriented_size("card", ratio0 >= 1.0) if is_card else None,
+            params=params,
+        )
+        if (
+            fit is not None
+            and fit.support.min() >= params.min_edge_support
+            and fit.contrast.min() >= params.min_edge_contrast
+            and np.linalg.norm(fit.corners_xy - quad, axis=1).max() <= params.manual_search_px
+        ):
+            logger.info(
+                "manual corners refined by up to %.2f px",
+                np.linalg.norm(fit.corners_xy - quad, axis=1).max(),
+            )
+            quad = fit.corners_xy
+    ratio, _ = rectangle_aspect_ratio(quad, rgb.shape, params)
+    if kind is None:
+        kind, err, long_first = _match_kind(ratio, tuple(REFERENCE_SIZES_MM))
+        if err > params.aspect_tolerance:
+            raise CalibrationError(
+                f"The clicked corners have an aspect ratio of {max(ratio, 1 / ratio):.3f}, which "
+                "matches no known reference (A4 1.414, Letter 1.294, card 1.586); say which "
+                "reference it is."
+            )
+        logger.info("manual reference identified as %s from its aspect ratio", kind)
+    else:
+        _, err, long_first = _match_kind(ratio, (kind,))
+        if err > params.manual_aspect_tolerance:
+            w, h = REFERENCE_SIZES_MM[kind]
+            raise CalibrationError(
+                f"The clicked corners have an aspect ratio of {max(ratio, 1 / ratio):.3f} but a "
+                f"{kind} reference has {max(w, h) / min(w, h):.3f}; check the corners and the "
+                "reference type."
+            )
+    return Reference(kind, quad, _oriented_size(kind, long_first), 1.0)
+
+
+def rectify(
+    rgb: np.ndarray,
+    params: RectifyParams,
+    *,
+    corners_xy: np.ndarray | None = None,
+    kind: str | None = None,
+) -> Plane:
+    """Rectify the floor plane of a photo using a sheet or card of known size.
+
+    Parameters
+    ----------
+    rgb : (H, W, 3) ndarray of uint8
+        RGB photo at work resolution.
+    params : RectifyParams
+        Detection and sampling parameters.
+    corners_xy : (4, 2) array_like, optional
+        Manual corners of the reference in input-image pixels, any order.
+        They are checked, ordered, and refined to sub-pixel edges when that
+        clearly succeeds.
+    kind : {"a4", "letter", "card"}, optional
+        What the manual corners outline. Inferred from the rectified aspect
+        ratio when omitted.
+
+    Returns
+    -------
+    Plane
+        For a sheet, the plane covers the sheet plus ``plane_margin_mm`` all
+        round; for a card, the photo's whole floor area (clipped to
+        ``max_plane_side_px`` around the image centre's footprint, keeping the
+        card inside). Sampled at ``plane_mm_per_px``. Without a reference the
+        input image is returned unchanged with ``mm_per_px=None``.
+
+    Raises
+    ------
+    CalibrationError
+        When manual corners are degenerate or do not match ``kind``.
+
+    Notes
+    -----
+    The homography :math:`H` maps the reference corners :math:`x_i` to the
+    metric rectangle :math:`(0,0), (w,0), (w,h), (0,h)` in mm divided by the
+    plane sampling, shifted by the window origin; the plane image is
+    :math:`I_p(u) = I(H^{-1} u)` with bilinear interpolation [2]_.
+    """
+    _check_rgb(rgb)
+    if corners_xy is not None:
+        ref = _manual_reference(rgb, np.asarray(corners_xy), kind, params)
+        return _build_plane(rgb, ref, params, f"manual_{ref.kind}")
+    if kind is not None:
+        raise CalibrationError(
+            f"kind={kind!r} was given without corners_xy; give the 4 corners of the reference "
+            "too, or neither to detect it automatically."
+        )
+    ref = find_reference(rgb, params) if params.enabled else None
+    if ref is None:
+        return _no_reference_plane(rgb)
+    return _build_plane(rgb, ref, params, ref.kind)
