@@ -349,3 +349,78 @@ def test_nothing_scored_gives_exit_2(tmp_path: Path) -> None:
     (root / "empty.jpg").write_bytes(b"")
     summary = run_batch(root, tmp_path / "r.csv")
     assert (summary.failed, summary.exit_code) == (1, EXIT_NOTHING_SCORED)
+
+
+def _kill_after_rows(proc: subprocess.Popen, lines: Path, n: int, victim) -> int:
+    """Wait until ``n`` rows are written, then SIGKILL the process ``victim()`` returns."""
+    deadline = time.monotonic() + 60
+    while _data_lines(lines) < n and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run finished before a worker could be killed"
+    pid = victim()
+    os.kill(pid, signal.SIGKILL)
+    return pid
+
+
+def test_pool_survives_a_killed_worker(tmp_path: Path) -> None:
+    psutil = pytest.importorskip("psutil")
+    root = tmp_path / "photos"
+    good, bad = make_folder(root, 60, 4, sources=4)
+    out = tmp_path / "r.csv"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "footprint.cli", "score", str(root), "-o", str(out), "-j", "2"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def a_worker() -> int:
+        kids = [
+            c
+            for c in psutil.Process(proc.pid).children()
+            if "resource_tracker" not in " ".join(c.cmdline())
+        ]
+        assert kids, "no pool workers found"
+        return kids[-1].pid
+
+    _kill_after_rows(proc, out, 10, a_worker)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == EXIT_SOME_FAILED, stderr
+    assert "Traceback" not in stderr
+    check_each_file_once(read_rows(out), good, bad)  # innocent files re-run and scored
+
+
+def test_dask_retries_tasks_of_a_killed_worker(tmp_path: Path, dask_cluster) -> None:
+    from distributed import Client
+
+    root = tmp_path / "photos"
+    good, bad = make_folder(root, 60, 4, sources=4)
+    out = tmp_path / "r.jsonl"
+    with Client(dask_cluster.scheduler_address) as client:
+        pids = sorted(client.run(os.getpid).values())
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "footprint.cli",
+            "score",
+            str(root),
+            "-o",
+            str(out),
+            "--scheduler",
+            dask_cluster.scheduler_address,
+            "--chunk",
+            "4",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _kill_after_rows(proc, out, 8, lambda: pids[0])
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == EXIT_SOME_FAILED, stderr
+    rows = read_rows(out)
+    check_each_file_once(rows, good, bad)
+    assert not any(r["error_code"] == "worker_died" for r in rows)
