@@ -20,6 +20,9 @@ _SCALE_WORDS = {
     "a4": "A4 sheet",
     "letter": "US Letter sheet",
     "card": "bank card (ID-1)",
+    "manual_a4": "A4 sheet (corners marked by hand)",
+    "manual_letter": "US Letter sheet (corners marked by hand)",
+    "manual_card": "bank card (corners marked by hand)",
     "none": "no scale reference",
 }
 _CORNERS = ("top-left", "top-right", "bottom-right", "bottom-left")

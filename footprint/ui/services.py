@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import logging
 from dataclasses import dataclass, field
@@ -75,7 +76,9 @@ class Photo:
 def analyse(sha256: str, name: str, options_key: str, _data: bytes, _options: Options) -> Analysis:
     """:func:`footprint.pipeline.analyse_detailed`, cached by hash and options."""
     del sha256, options_key  # cache key only
-    return analyse_detailed(_data, name=name, **_options.kwargs())
+    source = io.BytesIO(_data)
+    source.name = name  # error messages name the user's file
+    return analyse_detailed(source, name=name, **_options.kwargs())
 
 
 @st.cache_data(max_entries=24, show_spinner=False)

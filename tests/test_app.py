@@ -1,0 +1,176 @@
+"""Every page of the Streamlit app, driven by streamlit.testing.v1.AppTest.
+
+The file uploader is set through AppTest's own ``FileUploader.upload`` (real
+bytes, the real pipeline): no test seam in the pages is needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from footprint import advice
+from footprint.params import CUTOFF_PRESETS
+from footprint.ui import widgets
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 90
+
+
+def _page(module: str) -> AppTest:
+    at = AppTest.from_string(
+        f"from footprint.ui import {module}\n{module}.page()\n", default_timeout=TIMEOUT
+    )
+    return at.run()
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in at.info] + [e.value for e in at.success]
+    parts += [e.value for e in at.warning] + [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+def _metric(at: AppTest, label: str) -> list[str]:
+    return [m.value for m in at.metric if m.label == label]
+
+
+def test_app_wires_pages_and_shows_disclaimer() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "Analyse a footprint"  # the default page
+    assert advice.DISCLAIMER in _texts(at)
+    assert len(at.file_uploader) == 1
+    allowed = set(at.file_uploader[0].allowed_type)
+    assert {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"} <= allowed
+
+
+def test_app_analyses_an_uploaded_photo(print_jpeg: bytes) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.file_uploader[0].upload("print.jpg", print_jpeg, "image/jpeg")
+    at.run()
+    assert not at.exception
+    assert not at.error
+    ai = _metric(at, "Arch index")
+    assert len(ai) == 2  # two feet, one tab each
+    assert all(0.0 < float(v) < 0.6 for v in ai)
+    text = _texts(at)
+    assert "Why: left foot: arch_index=" in text  # the flat left foot triggers advice
+    assert "Why: general advice for cramps" in text
+    assert advice.DISCLAIMER in text
+    assert "relative contact intensity, not pressure in kPa" in text
+    labels = {b.label for b in at.get("download_button")}
+    assert {"PDF report", "Measurements (JSON)", "Overlay picture (PNG)"} <= labels
+
+
+def test_analyse_page_corrupt_file_gives_friendly_error() -> None:
+    at = _page("analyse")
+    at.file_uploader[0].upload("broken.jpg", b"\xff\xd8\xff\xe0 not really a JPEG", "image/jpeg")
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1
+    msg = at.error[0].value
+    assert "broken.jpg" in msg and "Traceback" not in msg
+    assert not _metric(at, "Arch index")
+    assert advice.DISCLAIMER in _texts(at)
+
+
+def test_analyse_page_blank_photo_says_no_print_found() -> None:
+    import numpy as np
+
+    from tests.conftest import encode
+
+    blank = encode(np.full((600, 800, 3), 230, np.uint8))
+    at = _page("analyse")
+    at.file_uploader[0].upload("floor.jpg", blank, "image/jpeg")
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "No footprint" in at.error[0].value or "footprint" in at.error[0].value.lower()
+    assert "Hold the phone flat" in _texts(at)  # concrete photo tips
+
+
+def test_analyse_page_corrections_update_results(print_jpeg: bytes) -> None:
+    at = _page("analyse")
+    at.file_uploader[0].upload("print.jpg", print_jpeg, "image/jpeg")
+    at.run()
+    sides = _metric(at, "Side")
+    assert sides == ["left", "right"]
+    # override foot 1's side and apply
+    at.selectbox(key="corr_side0").set_value("right")
+    at.slider(key="corr_sens").set_value(0.1)
+    submit = [b for b in at.get("button") if "Apply corrections" in str(b.proto.label)]
+    assert submit, "the corrections form has a submit button"
+    submit[0].click()
+    at.run()
+    assert not at.exception
+    assert _metric(at, "Side")[0] == "right"
+    assert "right foot: arch_index=" in _texts(at)
+    # report only foot 2
+    at.radio(key="corr_feet").set_value(1)
+    at.run()
+    assert len(_metric(at, "Arch index")) == 1
+
+
+def test_analyse_page_manual_corners_are_accepted(print_jpeg: bytes) -> None:
+    at = _page("analyse")
+    at.file_uploader[0].upload("print.jpg", print_jpeg, "image/jpeg")
+    at.run()
+    at.checkbox(key="corr_manual").check()
+    at.selectbox(key="corr_kind").set_value("a4")
+    # the whole 560 x 640 image as an A4 sheet (aspect 0.875 vs 0.707: a rough mark)
+    for k, (x, y) in enumerate([(20, 20), (540, 20), (540, 620), (20, 620)]):
+        at.number_input(key=f"corr_c{k}x").set_value(float(x))
+        at.number_input(key=f"corr_c{k}y").set_value(float(y))
+    submit = [b for b in at.get("button") if "Apply corrections" in str(b.proto.label)]
+    submit[0].click()
+    at.run()
+    assert not at.exception
+    text = _texts(at)
+    if at.error:  # a rejected hand-marked reference must still be a friendly message
+        assert "Traceback" not in at.error[0].value
+    else:
+        lengths = _metric(at, "Length")
+        assert lengths and all(v.endswith(" mm") for v in lengths)
+        assert "A4 sheet" in text
+
+
+def test_analyse_page_preset_changes_source_caption(print_jpeg: bytes) -> None:
+    at = _page("analyse")
+    at.selectbox(key="cutoffs").set_value("child_6_9")
+    at.file_uploader[0].upload("print.jpg", print_jpeg, "image/jpeg")
+    at.run()
+    assert not at.exception
+    assert CUTOFF_PRESETS["child_6_9"].source in _texts(at)
+    assert "Child 6-9 years" in _texts(at)
+
+
+def test_guide_page() -> None:
+    at = _page("guide")
+    assert not at.exception
+    text = _texts(at)
+    assert "Hold the phone" in text and "bank card" in text
+    assert advice.DISCLAIMER in text
+
+
+def test_about_page() -> None:
+    at = _page("about")
+    assert not at.exception
+    text = _texts(at)
+    assert "Cavanagh PR, Rodgers MM (1987)" in text
+    assert "Privacy" in text and "EXIF" in text
+    assert advice.DISCLAIMER in text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0.20, "high"), (0.21, "high"), (0.235, "normal"), (0.26, "flat"), (None, None)],
+)
+def test_band_class_matches_ai_cutoffs(value: float | None, expected: str | None) -> None:
+    b = widgets.Band("arch_index", "Arch index", value, 0.0, 0.45, 0.21, 0.26, "high", "flat",
+                     ".3f")
+    assert widgets.band_class(b) == expected
+    fig = widgets.band_figure(b)
+    assert len(fig.data) == (3 if value is None else 4)
