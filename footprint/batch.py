@@ -60,6 +60,9 @@ DASK_TASKS_PER_THREAD: int = 4
 #: queueing the whole folder in memory).
 POOL_TASKS_PER_WORKER: int = 4
 
+#: Failed files kept with their reason in :class:`BatchSummary` (all are in the output).
+MAX_LISTED_ERRORS: int = 1000
+
 #: Retries of a Dask task whose worker died.
 DASK_RETRIES: int = 2
 
@@ -598,7 +601,8 @@ def run_batch(
                 summary.failed += 1
                 code = str(rows[0].get("error_code") or "error")
                 summary.error_codes[code] += 1
-                summary.errors.append((rel, code, str(rows[0].get("error") or "")))
+                if len(summary.errors) < MAX_LISTED_ERRORS:
+                    summary.errors.append((rel, code, str(rows[0].get("error") or "")))
             else:
                 summary.scored += 1
                 summary.count_rows(rows)

@@ -424,3 +424,16 @@ def test_dask_retries_tasks_of_a_killed_worker(tmp_path: Path, dask_cluster) -> 
     rows = read_rows(out)
     check_each_file_once(rows, good, bad)
     assert not any(r["error_code"] == "worker_died" for r in rows)
+
+
+def test_resume_a_finished_parquet(tmp_path: Path) -> None:
+    root = tmp_path / "photos"
+    good, bad = make_folder(root, 4, 1, sources=2)
+    out = tmp_path / "r.parquet"
+    run_batch(root, out, exclude=["site2/*"])
+    n_first = len(read_rows(out))
+    assert 0 < n_first < 5
+    summary = run_batch(root, out, resume=True)
+    assert summary.skipped == n_first - 1
+    check_each_file_once(read_rows(out), good, bad)
+    assert not (tmp_path / "r.parquet.partial.jsonl").exists()
