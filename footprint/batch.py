@@ -366,31 +366,34 @@ def _run_pool(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _run_dask(
-    root: Path,
-    todo: Sequence[str],
-    options: dict[str, Any],
-    scheduler: Any,
-    stats: _WorkerStats,
-    chunk_files: int,
-) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+def _connect(scheduler: str) -> Any:
+    """A Dask client of the scheduler at ``scheduler``."""
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
     except ImportError as exc:  # pragma: no cover - declared dependency
         raise BatchUsageError(
             "Dask distributed is not installed; install it with `pip install 'dask[distributed]'`."
         ) from exc
-    own_client = isinstance(scheduler, str)
-    if own_client:
-        try:
-            client = Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError) as exc:
-            raise BatchUsageError(
-                f"Could not reach the Dask scheduler at {scheduler} ({exc}). Check the address "
-                "and that `dask scheduler` is running."
-            ) from exc
-    else:
-        client = scheduler
+    try:
+        return Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise BatchUsageError(
+            f"Could not reach the Dask scheduler at {scheduler} ({exc}). Check the address "
+            "and that `dask scheduler` is running."
+        ) from exc
+
+
+def _run_dask(
+    root: Path,
+    todo: Sequence[str],
+    options: dict[str, Any],
+    client: Any,
+    stats: _WorkerStats,
+    chunk_files: int,
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    from distributed import as_completed
+
+    futures: dict[Any, list[str]] = {}
     try:
         # Smaller tasks for small batches, so every worker has work to the end.
         try:
@@ -425,8 +428,8 @@ def _run_dask(
             stats.update(f"pid {res['pid']}", res["peak_rss_mb"])
             yield from res["files"]
     finally:
-        if own_client:
-            client.close()
+        for fut in futures:
+            fut.cancel()
 
 
 # ---------------------------------------------------------------------------
@@ -562,9 +565,12 @@ def run_batch(
     files, ignored = discover(
         root, include=include, exclude=exclude, recursive=recursive, skip=skip
     )
+    client = _connect(scheduler) if isinstance(scheduler, str) else scheduler
     try:
         sink, done = open_sink(output, resume=resume, overwrite=overwrite)
     except OutputError as exc:
+        if isinstance(scheduler, str):
+            client.close()
         raise BatchUsageError(str(exc)) from exc
 
     summary = BatchSummary(total=len(files), ignored=ignored, output=str(output))
@@ -588,8 +594,8 @@ def run_batch(
             on_start(len(todo))
         if not todo:
             runner: Iterator[tuple[str, list[dict[str, Any]]]] = iter(())
-        elif scheduler is not None:
-            runner = _run_dask(root, todo, options, scheduler, stats, chunk_files)
+        elif client is not None:
+            runner = _run_dask(root, todo, options, client, stats, chunk_files)
         elif jobs == 1 or len(todo) == 1:
             runner = _run_inline(root, todo, options, stats)
         else:
@@ -611,6 +617,8 @@ def run_batch(
         completed = True
     finally:
         sink.close(finish=completed)
+        if isinstance(scheduler, str):
+            client.close()
         summary.elapsed_s = time.perf_counter() - t0
         summary.peak_rss_mb = dict(stats.peak_rss_mb)
     return summary

@@ -283,7 +283,7 @@ def _print_summary(summary: Any, quiet: bool) -> None:
             a.add_row(side, *(str(summary.arch_counts[side].get(k, 0)) for k in types))
         console.print(a)
     if summary.errors:
-        e = Table(title=f"Failed files ({len(summary.errors)}; first 20)")
+        e = Table(title=f"Failed files ({summary.failed}; first 20, all are in the output)")
         e.add_column("file")
         e.add_column("code")
         e.add_column("reason", overflow="fold")

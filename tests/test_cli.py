@@ -115,6 +115,7 @@ def test_analyse_bad_file_gives_message_not_traceback(tmp_path: Path) -> None:
         ["score", "{root}", "-o", "{tmp}/r.csv", "--resume", "--overwrite"],
         ["score", "{root}", "-o", "{tmp}/missing_dir/r.csv"],
         ["score", "{root}", "-o", "{tmp}/r.csv", "--no-such-option"],
+        ["score", "{root}", "-o", "{tmp}/r.csv", "--scheduler", "foo://nowhere:1"],
         ["analyse", "{tmp}/nope.jpg"],
         ["analyse", "{root}/a.jpg", "--overlay", "{tmp}/o.jpg"],
         ["frobnicate"],
