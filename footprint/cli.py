@@ -396,10 +396,12 @@ def score(
 
         rows = read_rows(output)
         try:
-            attach(db, patient, rows, directory)
+            n = attach(db, patient, rows, directory)
         except Exception as exc:  # noqa: BLE001 - results are safe in the output file
             err.print(f"[bold red]Could not attach the results to {db}:[/] {exc}", highlight=False)
             raise typer.Exit(EXIT_USAGE) from None
+        if not quiet:
+            err.print(f"Attached {n} results to patient {patient} in {db}.", highlight=False)
     raise typer.Exit(summary.exit_code)
 
 

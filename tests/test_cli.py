@@ -230,3 +230,15 @@ def test_console_entry_maps_usage_error_to_3(tmp_path: Path) -> None:
         timeout=60,
     )
     assert ok.returncode == EXIT_OK and "score" in ok.stdout
+
+
+def test_score_attaches_results_to_a_patient(folder: Path, tmp_path: Path) -> None:
+    pytest.importorskip("footprint.store")
+    db = tmp_path / "records.db"
+    res = runner.invoke(
+        app,
+        ["score", str(folder), "-o", str(tmp_path / "r.csv"), "--db", str(db), "--patient", "P1"],
+    )
+    assert res.exit_code == EXIT_OK, res.output
+    assert "Attached 3 results to patient P1" in res.stderr
+    assert db.stat().st_size > 0
