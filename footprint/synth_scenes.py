@@ -340,11 +340,15 @@ def render(
     H: np.ndarray,
     size: tuple[int, int],
     p: dict,
+    rng_print: np.random.Generator | None = None,
 ) -> np.ndarray:
     """Render the layout through homography ``H`` (world mm -> image px).
 
+    The print draws its random numbers from ``rng_print`` (default ``rng``), so
+    a photo rendered without the print is otherwise identical.
     Returns the float32 (H, W, 3) linear display image before noise.
     """
+    rng_print = rng if rng_print is None else rng_print
     w, h = size
     Hinv = np.linalg.inv(H)
     xs = np.arange(w, dtype=np.float32)[None, :]
@@ -390,7 +394,7 @@ def render(
     wet = np.zeros((h, w), np.float32)
     if layout.with_print:
         for foot in layout.feet:
-            _draw_print(rng, layout, foot, H, size, X, Y, pix_mm, img, wet, p)
+            _draw_print(rng_print, layout, foot, H, size, X, Y, pix_mm, img, wet, p)
     return _light(rng, layout, img, wet, paper_alpha, size, p)
 
 
@@ -521,7 +525,7 @@ def _draw_print(
         st = p.setdefault(
             "grid",
             {
-                "period_mm": float(rng.uniform(2.0, 5.0)),
+                "period_mm": float(rng.uniform(2.0, 4.0)),
                 "phase": rng.uniform(0, 1, 2).tolist(),
                 "rgb": rng.uniform([0.05, 0.05, 0.08], [0.2, 0.18, 0.35]).tolist(),
             },
@@ -545,7 +549,7 @@ def _draw_print(
         strength = {
             "wet_kraft": (0.35, 0.5),
             "wet_tile_light": (0.16, 0.26),
-            "wet_tile_dark": (0.15, 0.24),
+            "wet_tile_dark": (0.18, 0.28),
             "wet_wood": (0.25, 0.38),
             "wet_concrete": (0.28, 0.4),
         }[scene]
@@ -553,13 +557,18 @@ def _draw_print(
             "wet",
             {
                 "strength": float(rng.uniform(*strength)),
-                "a": float(rng.uniform(0.45, 0.65)),
-                "b": float(rng.uniform(0.3, 0.5)),
+                "a": float(rng.uniform(0.3, 0.5)),
+                "b": float(rng.uniform(0.5, 0.7)),
+                "edge_mm": float(rng.uniform(0.3, 0.8)),
                 "saturate": float(rng.uniform(0.2, 0.6)),
             },
         )
         nt = noise_tile(rng, 1.6)
         n = sample(nt, Xs, Ys, float(rng.uniform(0.4, 1.0)))
+        # the water film's edge wanders by a fraction of a millimetre
+        ne = sample(noise_tile(rng, 2.0), Xs, Ys, 0.8)
+        cov = np.clip((cov - 0.5) + st["edge_mm"] / np.maximum(pm, 1e-3) * 0.3 * ne, -0.5, 0.5)
+        cov = cov + 0.5
         d = cov * np.clip((st["a"] + st["b"] * pr) * (1.0 + 0.15 * n), 0.0, 1.2)
         k = st["strength"] * d
         grey = out.mean(axis=2, keepdims=True)
@@ -631,18 +640,33 @@ def _light(
 
 
 def finish(rng: np.random.Generator, img: np.ndarray, size: tuple[int, int], p: dict) -> np.ndarray:
-    """Defocus blur, sensor noise and quantisation to uint8 RGB."""
+    """Upsample to ``size`` if rendered smaller, defocus blur, sensor noise, uint8 RGB.
+
+    Noise is shot noise (variance proportional to the signal) plus read noise,
+    with a weaker, coarser chroma component like a phone's denoised output.
+    """
     w, h = size
+    if img.shape[1] != w or img.shape[0] != h:
+        img = cv2.resize(img, (w, h), interpolation=cv2.INTER_LINEAR)
     scale = w / 1600.0
     sigma_blur = float(rng.uniform(0.35, 1.0)) * max(scale, 0.5)
     k_shot = float(rng.uniform(0.0003, 0.0015))
     k_read = float(rng.uniform(1e-5, 1e-4))
     p["camera_noise"] = {"blur_px": sigma_blur, "shot": k_shot, "read": k_read}
     out = cv2.GaussianBlur(img, (0, 0), sigma_blur)
-    lum = out.mean(axis=2)
-    sd = np.sqrt(k_shot * np.clip(lum, 0.0, None) + k_read)
+    lum = cv2.cvtColor(out, cv2.COLOR_RGB2GRAY)
+    np.maximum(lum, 0.0, out=lum)
+    lum *= np.float32(k_shot)
+    lum += np.float32(k_read)
+    sd = cv2.sqrt(lum)
     noise = rng.standard_normal((h, w), dtype=np.float32)
+    noise *= sd
     chroma = rng.standard_normal((max(h // 2, 1), max(w // 2, 1), 3), dtype=np.float32)
     chroma = cv2.resize(chroma, (w, h), interpolation=cv2.INTER_LINEAR)
-    out += (sd * noise)[..., None] + (0.4 * sd)[..., None] * chroma
-    return np.clip(out * 255.0 + 0.5, 0.0, 255.0).astype(np.uint8)
+    chroma *= (0.4 * sd)[..., None]
+    chroma += noise[..., None]
+    out += chroma
+    out *= np.float32(255.0)
+    out += np.float32(0.5)
+    np.clip(out, 0.0, 255.0, out=out)
+    return out.astype(np.uint8)

@@ -162,26 +162,29 @@ def test_every_scene_renders(scene: str) -> None:
                 assert 0 <= x < SMALL[0] and 0 <= y < SMALL[1]
 
 
-def _print_contrast(ph: synth.SynthPhoto) -> float:
-    """Relative grey difference between the print and its surroundings in the photo."""
-    grey = ph.rgb.astype(np.float32).mean(axis=2)
-    inside = np.zeros(grey.shape, bool)
-    for foot in ph.feet:
-        G = ph.world_to_image @ np.asarray(ph.params["frame_to_world"][ph.feet.index(foot)])
-        rc = np.argwhere(foot.shape.print_mask > 0.9)[::7]
+def _print_contrast(ph: synth.SynthPhoto, bare: synth.SynthPhoto) -> float:
+    """Median relative grey change the print makes where the sole fully touched."""
+    full = ph.rgb.astype(np.float32).mean(axis=2)
+    base = bare.rgb.astype(np.float32).mean(axis=2)
+    values = []
+    for k, foot in enumerate(ph.feet):
+        G = ph.world_to_image @ np.asarray(ph.params["frame_to_world"][k])
+        rc = np.argwhere(foot.shape.print_mask > 0.99)[::5].astype(float)
         q = rc[:, ::-1] @ G[:2, :2].T + G[:2, 2]
         q = q / (rc[:, ::-1] @ G[2, :2] + G[2, 2])[:, None]
-        xi = np.clip(np.round(q).astype(int), 0, [grey.shape[1] - 1, grey.shape[0] - 1])
-        inside[xi[:, 1], xi[:, 0]] = True
-    ring = cv2.dilate(inside.astype(np.uint8), np.ones((25, 25), np.uint8)).astype(bool) & ~inside
-    around = float(np.median(grey[ring]))
-    return abs(around - float(np.median(grey[inside]))) / around
+        xi = np.round(q).astype(int)
+        values.append(np.abs(full - base)[xi[:, 1], xi[:, 0]] / base[xi[:, 1], xi[:, 0]])
+    return float(np.median(np.concatenate(values)))
 
 
-@pytest.mark.parametrize("scene", ["wet_tile_dark", "ink_black", "podograph"])
+@pytest.mark.parametrize("scene", ["wet_tile_dark", "wet_concrete", "ink_black", "podograph"])
 def test_print_is_visible(scene: str) -> None:
-    ph = synth.render_photo(3, scene=scene, size=(800, 600), jpeg_quality=None, n_feet=1)
-    assert _print_contrast(ph) > 0.04  # dark tile: hard but visible
+    for seed in (3, 4):
+        kw = {"scene": scene, "size": (800, 600), "jpeg_quality": None, "n_feet": 1}
+        ph = synth.render_photo(seed, **kw)
+        assert (
+            _print_contrast(ph, synth.no_print_photo(seed, **kw)) > 0.03
+        )  # dark tile: hard but visible
 
 
 def test_overrides_are_honoured() -> None:
@@ -253,11 +256,27 @@ def test_side_is_drawn_with_the_right_chirality() -> None:
     assert seen == {"left", "right"}
 
 
-def test_no_print_photo_has_no_feet() -> None:
-    ph = synth.no_print_photo(5, size=SMALL)
-    assert ph.feet == ()
-    full = synth.render_photo(5, size=SMALL)
-    assert ph.scene == full.scene and ph.reference == full.reference
+@pytest.mark.parametrize("scene", ["ink_blue", "wet_tile_light"])
+def test_no_print_photo_is_the_same_photo_without_the_print(scene: str) -> None:
+    kw = {"scene": scene, "size": SMALL, "jpeg_quality": None}
+    bare = synth.no_print_photo(5, **kw)
+    full = synth.render_photo(5, **kw)
+    assert bare.feet == () and len(full.feet) >= 1
+    assert bare.scene == full.scene and bare.reference == full.reference
+    assert np.array_equal(bare.world_to_image, full.world_to_image)
+    # identical away from the feet, different on them
+    far = np.ones(SMALL[::-1], bool)
+    for k, foot in enumerate(full.feet):
+        G = full.world_to_image @ np.asarray(full.params["frame_to_world"][k])
+        fh, fw = foot.shape.sole.shape
+        box = np.array([[0, 0], [fw, 0], [fw, fh], [0, fh]], float)
+        q = box @ G[:2, :2].T + G[:2, 2]
+        q = q / (box @ G[2, :2] + G[2, 2])[:, None]
+        x0, y0 = np.floor(q.min(axis=0)).astype(int) - 12
+        x1, y1 = np.ceil(q.max(axis=0)).astype(int) + 12
+        far[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)] = False
+    assert np.array_equal(bare.rgb[far], full.rgb[far])
+    assert not np.array_equal(bare.rgb[~far], full.rgb[~far])
 
 
 def test_dataset_yields_one_photo_per_seed() -> None:
