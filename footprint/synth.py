@@ -267,9 +267,13 @@ def _coverage(f: np.ndarray, px_mm: float) -> np.ndarray:
 # the foot model
 # --------------------------------------------------------------------------- #
 def _draw_arch(rng: np.random.Generator) -> float:
-    """Arch parameter: mostly 0.15..1, with about 12 % very high (broken) arches."""
+    """Arch parameter: ~12 % very high (broken midfoot), ~30 % around normal, rest 0.15..1."""
     u = rng.uniform()
-    return float(rng.uniform(0.0, 0.15) if u < 0.12 else rng.uniform(0.15, 1.0))
+    if u < 0.12:
+        return float(rng.uniform(0.0, 0.15))
+    if u < 0.42:
+        return float(rng.uniform(0.5, 0.72))
+    return float(rng.uniform(0.15, 1.0))
 
 
 def make_foot(
@@ -393,7 +397,9 @@ def make_foot(
     tw = np.where(
         t < peak_t, 0.5 * t / peak_t, 0.5 + 0.5 * (t - peak_t) / (1.0 - peak_t)
     )  # warp so the bump peaks at peak_t
-    bump = np.clip(np.sin(np.pi * tw), 0.0, 1.0) ** p_shape
+    # high arches get a flatter-topped concavity, so a broken band ends in short
+    # rounded stubs rather than long tapering spikes
+    bump = np.clip(np.sin(np.pi * tw), 0.0, 1.0) ** (p_shape * (0.35 + 0.65 * arch_v))
     depth_frac = 1.18 * (1.0 - arch_v) ** gamma
     x_med = x_med_flat + depth_frac * bump * (x_lat - x_med_flat)
     f_mid = np.maximum.reduce([x_med - X, X - x_lat, y0 - Y, Y - y1])

@@ -126,6 +126,21 @@ def test_truth_matches_a_reframed_print() -> None:
     assert indices.arch_index(sole) == pytest.approx(truth["arch_index"], abs=0.01)
 
 
+def test_left_foot_reframes_like_footprint_frame() -> None:
+    """A left foot seen from above is the mirror image; frame.make_frame undoes it."""
+    shape = synth.make_foot(np.random.default_rng(5), side="left", mm_per_px=0.5)
+    truth = synth.foot_truth(shape)
+    seen = np.ascontiguousarray(shape.sole[:, ::-1])  # toes up, medial side on the right
+    n_cols = seen.shape[1]
+    heel = (n_cols - 1 - shape.heel_centre_rc[1], shape.heel_centre_rc[0])
+    toe = (n_cols - 1 - shape.toe_tip_rc[1], shape.toe_tip_rc[0])
+    rc = np.argwhere(seen > 0)
+    fr = make_frame(heel, toe, "left", rc[:, ::-1].astype(float))
+    sole = fr.warp(seen)
+    assert indices.arch_index(sole) == pytest.approx(truth["arch_index"], abs=0.01)
+    assert indices.chippaux_smirak(sole) == pytest.approx(truth["chippaux_smirak"], abs=2.0)
+
+
 def test_make_foot_rejects_bad_arguments() -> None:
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError):
