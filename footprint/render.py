@@ -393,6 +393,9 @@ def heatmap(
     mask = frame.warp(arr.mask.astype(np.float32)) > 0.5
     if arr.intensity_frame is not None and arr.intensity_frame.shape == mask.shape:
         inten = np.asarray(arr.intensity_frame, dtype=np.float32)  # smoothed, normalised
+        # the map covers sole and toes only: show exactly that
+        toes_f = frame.warp(arr.toes.astype(np.float32))
+        mask = (np.asarray(arr.sole_frame) >= 0.5) | (toes_f >= 0.5)
     else:
         inten = frame.warp(np.asarray(arr.intensity, dtype=np.float32))
     flip = frame.side == "left"  # the frame mirrors left feet; undo for display

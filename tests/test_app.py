@@ -153,6 +153,11 @@ def test_guide_page() -> None:
     text = _texts(at)
     assert "Hold the phone" in text and "bank card" in text
     assert advice.DISCLAIMER in text
+    # the shipped example pictures are shown
+    from footprint.ui import guide
+
+    assert len(guide.example_pictures()) == len(guide.EXAMPLES)
+    assert len(at.get("image")) == len(guide.EXAMPLES)
 
 
 def test_about_page() -> None:
@@ -174,3 +179,14 @@ def test_band_class_matches_ai_cutoffs(value: float | None, expected: str | None
     assert widgets.band_class(b) == expected
     fig = widgets.band_figure(b)
     assert len(fig.data) == (3 if value is None else 4)
+
+
+def test_bands_figure_has_one_row_per_index() -> None:
+    from tests.test_advice import foot
+
+    bs = widgets.bands(foot(0.30), CUTOFF_PRESETS["adult"])
+    fig = widgets.bands_figure(bs)
+    assert len(fig.layout.annotations) == 4
+    assert "0.300" in fig.layout.annotations[0].text and "flat" in fig.layout.annotations[0].text
+    assert fig.layout.xaxis4.range == (0.0, 65.0)
+    assert len(fig.data) == 16  # 3 bands + 1 marker per index

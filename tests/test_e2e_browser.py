@@ -63,7 +63,10 @@ def _photo_12mp(path: Path) -> Path:
         render_photo = None
     data = None
     if render_photo is not None:
-        photo = render_photo(11, scene="wet_kraft", reference="a4", size=(4032, 3024))
+        photo = render_photo(
+            22, scene="ink_black", reference="a4", n_feet=2, size=(4032, 3024),
+            max_tilt_deg=15,
+        )
         data = getattr(photo, "jpeg", None)
         rgb = np.asarray(photo.rgb)
     else:

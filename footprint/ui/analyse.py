@@ -42,7 +42,13 @@ def _preset_picker() -> str:
             key="cutoffs",
             help="Where the high / normal / flat bands lie. Child presets by age.",
         )
-        st.caption(f"Source: {CUTOFF_PRESETS[name].source}")
+        preset = CUTOFF_PRESETS[name]
+        st.markdown("<small>Arch index bands of this preset</small>", unsafe_allow_html=True)
+        st.plotly_chart(
+            widgets.band_figure(widgets.bands(None, preset)[0]),
+            config=widgets.CHART_CONFIG, key="preset-bands", width="stretch",
+        )
+        st.caption(f"Source: {preset.source}")
     return str(name)
 
 
@@ -210,17 +216,17 @@ def _pictures(result: Any, pics: dict[str, Any]) -> None:
     with img_col:
         t1, t2 = st.tabs(["Measured print (top-down)", "Your photo with the outline"])
         with t1:
-            st.image(pics["plane"], output_format="PNG", width="stretch")
+            st.image(pics["plane_png"], width="stretch")
             st.caption(
                 "Blue: sole outline · pink: toes · yellow: axis from heel centre to second-toe "
                 "tip · white: tangent lines and thirds A (forefoot), B (midfoot), C (rearfoot) · "
                 "green: Clarke's angle construction."
             )
         with t2:
-            st.image(pics["photo"], output_format="JPEG", width="stretch")
+            st.image(pics["photo_jpeg"], width="stretch")
     with heat_col:
         st.markdown("**Contact-intensity map**")
-        heats = pics["heat"]
+        heats = pics["heat_png"]
         labels = [f"Foot {f.index + 1} ({f.side})" for f in result.feet]
         tabs = st.tabs(labels) if len(labels) > 1 else [st.container()]
         for tab, hm in zip(tabs, heats, strict=True):
@@ -228,7 +234,7 @@ def _pictures(result: Any, pics: dict[str, Any]) -> None:
                 if hm is None:
                     st.caption("No intensity map for this foot.")
                 else:
-                    st.image(hm, output_format="PNG", width="stretch")
+                    st.image(hm, width="stretch")
         st.caption(f"Colour = {render.INTENSITY_CAPTION}: a darker, denser print means more "
                    "contact. + marks the centre of pressure.")
 

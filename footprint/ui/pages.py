@@ -27,12 +27,12 @@ def clinic_pages() -> Sequence[Any]:
     """Pages of :mod:`footprint.ui.clinic` when that package is installed."""
     try:
         from footprint.ui import clinic
-    except ImportError:
+
+        make = getattr(clinic, "pages", None)
+        return [] if make is None else list(make())
+    except ImportError as exc:  # a partial install must not take the main pages down
+        log.warning("clinic pages unavailable: %s", exc)
         return []
-    make = getattr(clinic, "pages", None)
-    if make is None:
-        return []
-    return list(make())
 
 
 def navigation_pages() -> dict[str, list[Any]] | list[Any]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 import streamlit as st
 
@@ -92,12 +93,26 @@ def pictures(sha256: str, options_key: str, feet_key: str, _analysis: Analysis) 
         except ValueError as exc:
             log.info("no heat map for foot %d: %s", i, exc)
             heat.append(None)
+    photo = render.overlay_on_photo(_analysis, target_long_px=1100)
+    plane = render.overlay(_analysis, target_long_px=1000, panel=False)
     return {
-        "photo": render.overlay_on_photo(_analysis, target_long_px=1100),
-        "plane": render.overlay(_analysis, target_long_px=1000, panel=False),
-        "plane_panel": render.overlay(_analysis, target_long_px=1000),
+        "plane": plane,
         "heat": heat,
+        # encoded once here (fast OpenCV encoders) so st.image only serves bytes
+        "photo_jpeg": _encode(photo, ".jpg"),
+        "plane_png": _encode(plane, ".png"),
+        "heat_png": [None if h is None else _encode(h, ".png") for h in heat],
     }
+
+
+def _encode(rgb: np.ndarray, suffix: str) -> bytes:
+    """Encode without metadata; PNG at low compression and JPEG q88 keep it fast."""
+    flags = [cv2.IMWRITE_PNG_COMPRESSION, 1] if suffix == ".png" else [
+        cv2.IMWRITE_JPEG_QUALITY, 88]
+    ok, buf = cv2.imencode(suffix, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), flags)
+    if not ok:  # pragma: no cover - OpenCV always encodes uint8 RGB
+        raise ValueError(f"could not encode a {suffix} image")
+    return buf.tobytes()
 
 
 def select_feet(analysis: Analysis, keep: list[int] | None) -> Analysis:

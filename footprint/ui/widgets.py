@@ -51,16 +51,20 @@ class Band:
     unit: str = ""
 
 
-def bands(foot: FootResult, preset: CutoffPreset) -> list[Band]:
-    """The four index bands of one foot under ``preset``."""
+def bands(foot: FootResult | None, preset: CutoffPreset) -> list[Band]:
+    """The four index bands of one foot (values None without a foot) under ``preset``."""
+
+    def v(name: str) -> float | None:
+        return None if foot is None else getattr(foot, name)
+
     return [
-        Band("arch_index", "Arch index", foot.arch_index, 0.0, 0.45,
+        Band("arch_index", "Arch index", v("arch_index"), 0.0, 0.45,
              preset.ai_high_max, preset.ai_flat_min, "high", "flat", ".3f"),
-        Band("chippaux_smirak", "Chippaux-Smirak", foot.chippaux_smirak, 0.0, 100.0,
+        Band("chippaux_smirak", "Chippaux-Smirak", v("chippaux_smirak"), 0.0, 100.0,
              preset.csi_high_max, preset.csi_flat_min, "high", "flat", ".1f", " %"),
-        Band("staheli", "Staheli", foot.staheli, 0.0, 1.6,
+        Band("staheli", "Staheli", v("staheli"), 0.0, 1.6,
              preset.si_high_max, preset.si_flat_min, "high", "flat", ".2f"),
-        Band("clarke_angle_deg", "Clarke's angle", foot.clarke_angle_deg, 0.0, 65.0,
+        Band("clarke_angle_deg", "Clarke's angle", v("clarke_angle_deg"), 0.0, 65.0,
              preset.clarke_flat_max_deg, preset.clarke_high_min_deg, "flat", "high", ".1f",
              "°"),
     ]
@@ -83,40 +87,83 @@ def band_class(b: Band) -> str | None:
     return "normal"
 
 
-def band_figure(b: Band) -> go.Figure:
-    """A one-line chart: the high / normal / flat bands and a marker at the value."""
+def _band_traces(b: Band) -> list[go.BaseTraceType]:
     segs = [(b.lo, b.low_cut, b.low_class), (b.low_cut, b.high_cut, "normal"),
             (b.high_cut, b.hi, b.high_class)]
-    fig = go.Figure()
-    for x0, x1, cls in segs:
-        fig.add_trace(
-            go.Bar(
-                x=[x1 - x0], y=[""], base=[x0], orientation="h",
-                marker={"color": BAND_COLOURS[cls], "line": {"width": 0}},
-                text=[CLASS_WORDS[cls].split(" (")[0]], textposition="inside",
-                insidetextanchor="middle", textfont={"size": 11, "color": "#333"},
-                hoverinfo="skip", showlegend=False,
-            )
+    traces: list[go.BaseTraceType] = [
+        go.Bar(
+            x=[x1 - x0], y=[""], base=[x0], orientation="h",
+            marker={"color": BAND_COLOURS[cls], "line": {"width": 0}},
+            text=[CLASS_WORDS[cls].split(" (")[0]], textposition="inside",
+            insidetextanchor="middle", textfont={"size": 11, "color": "#333"},
+            hoverinfo="skip", showlegend=False,
         )
+        for x0, x1, cls in segs
+    ]
     if b.value is not None:
-        v = min(max(b.value, b.lo), b.hi)
-        fig.add_trace(
+        traces.append(
             go.Scatter(
-                x=[v], y=[""], mode="markers",
+                x=[min(max(b.value, b.lo), b.hi)], y=[""], mode="markers",
                 marker={"symbol": "diamond", "size": 15, "color": "#111",
                         "line": {"color": "white", "width": 2}},
                 hoverinfo="skip", showlegend=False,
             )
         )
+    return traces
+
+
+def _band_axis(b: Band) -> dict:
+    return {"range": [b.lo, b.hi], "tickvals": [b.low_cut, b.high_cut],
+            "ticktext": [f"{b.low_cut:g}", f"{b.high_cut:g}"], "tickfont": {"size": 10},
+            "showgrid": False, "zeroline": False, "fixedrange": True}
+
+
+def band_figure(b: Band) -> go.Figure:
+    """A one-line chart: the high / normal / flat bands and a marker at the value."""
+    fig = go.Figure(_band_traces(b))
     fig.update_layout(
         barmode="overlay", height=70, margin={"l": 4, "r": 4, "t": 4, "b": 22},
         plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", bargap=0.25,
-        xaxis={"range": [b.lo, b.hi], "tickvals": [b.low_cut, b.high_cut],
-               "ticktext": [f"{b.low_cut:g}", f"{b.high_cut:g}"], "tickfont": {"size": 10},
-               "showgrid": False, "zeroline": False, "fixedrange": True},
-        yaxis={"visible": False, "fixedrange": True},
+        xaxis=_band_axis(b), yaxis={"visible": False, "fixedrange": True},
     )
     return fig
+
+
+def bands_figure(bs: list[Band]) -> go.Figure:
+    """One small band chart per index, stacked in one figure (one browser chart, fast).
+
+    Axes are laid out by hand (``make_subplots`` costs ~0.1 s per figure).
+    """
+    n = len(bs)
+    row_h, title_h, axis_h = 92.0, 26.0, 22.0
+    height = row_h * n
+    layout: dict = {
+        "barmode": "overlay", "height": int(height), "bargap": 0.2,
+        "margin": {"l": 4, "r": 4, "t": 4, "b": 4}, "showlegend": False,
+        "plot_bgcolor": "rgba(0,0,0,0)", "paper_bgcolor": "rgba(0,0,0,0)",
+        "annotations": [],
+    }
+    data: list[go.BaseTraceType] = []
+    for k, b in enumerate(bs):
+        top = 1.0 - k / n
+        y1 = top - title_h / height
+        y0 = top - (row_h - axis_h) / height
+        sx = "" if k == 0 else str(k + 1)
+        layout[f"xaxis{sx}"] = {**_band_axis(b), "anchor": f"y{sx}", "domain": [0, 1]}
+        layout[f"yaxis{sx}"] = {"visible": False, "fixedrange": True, "anchor": f"x{sx}",
+                                "domain": [max(0.0, y0), y1]}
+        for t in _band_traces(b):
+            t.update(xaxis=f"x{sx}", yaxis=f"y{sx}")
+            data.append(t)
+        cls = band_class(b)
+        value = "n/a" if b.value is None else f"{b.value:{b.fmt}}{b.unit}"
+        word = "could not be measured" if cls is None else CLASS_WORDS[cls]
+        layout["annotations"].append({
+            "text": f"<b>{b.label}</b>  {value}  <span style='color:#666'>{word}</span>",
+            "x": 0.0, "xref": "paper", "xanchor": "left", "y": top, "yref": "paper",
+            "yanchor": "top", "showarrow": False, "font": {"size": 14, "color": "#222"},
+        })
+    return go.Figure(data=data, layout=layout)
 
 
 def shares_figure(foot: FootResult) -> go.Figure | None:
@@ -154,15 +201,6 @@ def disclaimer() -> None:
     st.info(advice.DISCLAIMER, icon=":material/health_and_safety:")
 
 
-def show_band(b: Band, key: str) -> None:
-    cls = band_class(b)
-    value = "n/a" if b.value is None else f"{b.value:{b.fmt}}{b.unit}"
-    word = "could not be measured" if cls is None else CLASS_WORDS[cls]
-    st.markdown(f"**{b.label}** &nbsp; {value} &nbsp; <small>{word}</small>",
-                unsafe_allow_html=True)
-    st.plotly_chart(band_figure(b), config=CHART_CONFIG, key=key, width="stretch")
-
-
 def show_foot(foot: FootResult, preset: CutoffPreset, key: str) -> None:
     """Indices with their bands, length and width, region shares and warnings."""
     if foot.foot_length_mm is not None:
@@ -180,27 +218,31 @@ def show_foot(foot: FootResult, preset: CutoffPreset, key: str) -> None:
     )
     c[2].metric("Length", length, help="heel to tip of the longest toe")
     c[3].metric("Width", width, help="widest sole width across the foot axis")
-    left, right = st.columns(2)
-    for k, b in enumerate(bands(foot, preset)):
-        with left if k % 2 == 0 else right:
-            show_band(b, f"{key}-band-{b.key}")
-    if foot.foot_length_mm is None:
-        st.caption("Lengths are in pixels: no sheet of paper or bank card was found for scale.")
-    fig = shares_figure(foot)
-    if fig is not None:
-        st.markdown("**Share of contact by region**")
-        st.plotly_chart(fig, config=CHART_CONFIG, key=f"{key}-shares", width="stretch")
-        p = foot.pressure
-        if p is not None and p.balance_medial_lateral is not None:
-            extra = ""
-            if p.balance_fore_rear is not None:
-                extra = f", forefoot {100 * p.balance_fore_rear:.0f} % vs rearfoot " \
-                        f"{100 * (1 - p.balance_fore_rear):.0f} %"
-            st.caption(
-                f"Medial {100 * p.balance_medial_lateral:.0f} % vs lateral "
-                f"{100 * (1 - p.balance_medial_lateral):.0f} %{extra}. "
-                f"All shares are {INTENSITY_CAPTION}."
-            )
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.plotly_chart(bands_figure(bands(foot, preset)), config=CHART_CONFIG,
+                        key=f"{key}-bands", width="stretch")
+        if foot.foot_length_mm is None:
+            st.caption("Lengths are in pixels: no sheet of paper or bank card was found "
+                       "for scale.")
+    with right:
+        fig = shares_figure(foot)
+        if fig is None:
+            st.caption("Region shares need a contact-intensity map; none for this foot.")
+        else:
+            st.markdown("**Share of contact by region**")
+            st.plotly_chart(fig, config=CHART_CONFIG, key=f"{key}-shares", width="stretch")
+            p = foot.pressure
+            if p is not None and p.balance_medial_lateral is not None:
+                extra = ""
+                if p.balance_fore_rear is not None:
+                    extra = (f", forefoot {100 * p.balance_fore_rear:.0f} % vs rearfoot "
+                             f"{100 * (1 - p.balance_fore_rear):.0f} %")
+                st.caption(
+                    f"Medial {100 * p.balance_medial_lateral:.0f} % vs lateral "
+                    f"{100 * (1 - p.balance_medial_lateral):.0f} %{extra}. "
+                    f"All shares are {INTENSITY_CAPTION}."
+                )
     for w in foot.warnings:
         st.warning(w, icon=":material/warning:")
 
