@@ -65,7 +65,9 @@ class RectifyParams:
         an A4 sheet at 420 x 594 px: fine enough for 0.2 % length error with
         sub-pixel edges, small enough to keep every later step fast.
     min_area_fraction : float
-        [1] Smallest reference quadrilateral, as a fraction of the image area.
+        [1] Smallest sheet quadrilateral, as a fraction of the image area. A
+        sheet laid beside the feet (rather than printed on) can cover as little
+        as ~4 % of a photo framing both feet and the sheet.
     card_min_area_fraction : float
         [1] Same for an ID-1 card, which is much smaller than a sheet.
     aspect_tolerance : float
@@ -98,14 +100,19 @@ class RectifyParams:
         reduced size (hides grout lines, JPEG noise and fine print).
     threshold_levels : int
         Grey levels, evenly spaced between the 2nd and 98th percentile, at which
-        each L*a*b* channel is cut (plus Otsu's level), in both polarities.
+        the L* channel is cut (plus Otsu's level), in both polarities.
     canny_low, canny_high : float
         [L2 Sobel gradient units, 0..255 image] Hysteresis thresholds of the
         Canny edges whose enclosed regions are candidates. A 15-level step
         (white paper on light tile) gives a gradient of ~40-60.
+    canny_chroma_gain : float
+        [1] Factor applied to a* and b* (about 128) before the Canny edges, so a
+        colour step (off-white or kraft paper on grey tile) counts like a
+        lightness step three times its size.
     coarse_aspect_tolerance : float
         [1] Like ``aspect_tolerance`` but for the unrefined quad, only to skip
-        hopeless candidates (tiles, planks) before refinement.
+        hopeless candidates (tiles, planks) before refinement; widened by
+        2 x ``coarse_tolerance_px`` / shortest side for small quads.
     min_channel_range : float
         [0..255 units] A channel whose 2-98 % range is below this carries no
         shape information and is skipped.
@@ -174,7 +181,7 @@ class RectifyParams:
     """
 
     plane_mm_per_px: float = 0.5
-    min_area_fraction: float = 0.08
+    min_area_fraction: float = 0.03
     card_min_area_fraction: float = 0.004
     aspect_tolerance: float = 0.06
     polygon_epsilon_fraction: float = 0.02
@@ -184,17 +191,18 @@ class RectifyParams:
     enabled: bool = True
     card_max_area_fraction: float = 0.15
     max_area_fraction: float = 0.9
-    detect_long_side_px: int = 500
+    detect_long_side_px: int = 400
     detect_median_px: int = 2
-    threshold_levels: int = 4
+    threshold_levels: int = 3
     canny_low: float = 20.0
     canny_high: float = 50.0
+    canny_chroma_gain: float = 3.0
     coarse_aspect_tolerance: float = 0.2
     min_channel_range: float = 12.0
-    min_fill_fraction: float = 0.85
+    min_fill_fraction: float = 0.75
     min_perimeter_coverage: float = 0.6
     coarse_tolerance_px: float = 2.5
-    duplicate_fraction: float = 0.01
+    duplicate_fraction: float = 0.004
     max_candidates: int = 24
     coarse_area_slack: float = 0.7
     edge_search_fraction: float = 0.012
@@ -203,7 +211,7 @@ class RectifyParams:
     edge_inlier_px: float = 1.0
     corner_exclusion_fraction: float = 0.05
     min_edge_support: float = 0.5
-    min_edge_contrast: float = 15.0
+    min_edge_contrast: float = 8.0
     min_corner_angle_deg: float = 35.0
     corner_margin_px: float = 2.0
     focal_prior_fraction: float = 0.8
@@ -251,8 +259,9 @@ class SegmentParams:
         [1] -1..1. Positive values accept fainter contact as print, negative
         values demand stronger contact. 0 is the automatic (Otsu) threshold.
     background_scale_mm : float
-        [mm] Scale of the illumination estimate removed before thresholding;
-        larger than any part of the print (heel width ~ 60 mm).
+        [mm] Gaussian sigma of the illumination estimate (normalised convolution
+        over background pixels); soft shadows and light gradients vary over a
+        few centimetres, the print is bridged by interpolation from around it.
     min_foot_area_mm2 : float
         [mm^2] Smallest blob counted as a foot when a scale is known
         (an adult sole is > 8000 mm^2; a toddler's ~ 3000 mm^2).
@@ -270,7 +279,7 @@ class SegmentParams:
     """
 
     sensitivity: float = 0.0
-    background_scale_mm: float = 80.0
+    background_scale_mm: float = 25.0
     min_foot_area_mm2: float = 2500.0
     min_foot_area_fraction: float = 0.01
     max_feet: int = 2
@@ -280,7 +289,7 @@ class SegmentParams:
 
     def __post_init__(self) -> None:
         _check_range(self, "sensitivity", -1.0, 1.0)
-        _check_range(self, "background_scale_mm", 5.0, 1000.0)
+        _check_range(self, "background_scale_mm", 2.0, 1000.0)
         _check_range(self, "max_feet", 1, 10)
 
 

@@ -14,10 +14,12 @@ recognised automatically:
 Method
 ------
 1. *Candidates* (coarse, at ``detect_long_side_px``): the image is median
-   filtered (hides tile grout and JPEG noise), converted to CIE L*a*b*, and
-   each channel is thresholded at several levels in both polarities. External
-   contours of the masks that are large, compact and close to a convex
-   quadrilateral become candidate quads.
+   filtered (hides tile grout and JPEG noise) and converted to CIE L*a*b*.
+   Regions enclosed by Canny edges of the chroma-stretched L*a*b* image, the
+   edge blobs themselves, and L* (several levels), a*, b* (Otsu) threshold
+   masks in both polarities give contours; those that are large, compact,
+   convex-quad shaped, clear of the image border and of a plausible rectified
+   aspect ratio become candidate quads.
 2. *Sub-pixel sides* (at work resolution): along each side, intensity profiles
    are sampled across the side (``cv2.remap``), projected on the colour
    direction that best separates inside from outside, differentiated, and the
@@ -307,29 +309,26 @@ def _fit_line(pts_xy: np.ndarray, inlier_px: float) -> tuple[np.ndarray, np.ndar
 
     Returns ``(point, unit_direction, inlier_mask)``. Iteratively refits on the
     points within ``max(2.5 sigma, inlier_px)`` of the line, sigma from the
-    median absolute deviation (1.4826 MAD).
+    median absolute deviation (1.4826 MAD). The TLS direction of a point set
+    with central moments :math:`S_{xx}, S_{yy}, S_{xy}` is at angle
+    :math:`\\tfrac12 \\operatorname{atan2}(2 S_{xy}, S_{xx} - S_{yy})`.
     """
     keep = np.ones(len(pts_xy), dtype=bool)
     centre = pts_xy.mean(axis=0)
     direction = np.array([1.0, 0.0])
     for _ in range(4):
         sel = pts_xy[keep]
-        if len(sel) < 2:
-            break
         centre = sel.mean(axis=0)
-        cov = np.cov((sel - centre).T)
-        w, v = np.linalg.eigh(cov)
-        direction = v[:, 1]
-        normal = np.array([-direction[1], direction[0]])
-        res = (pts_xy - centre) @ normal
+        dx, dy = (sel - centre).T
+        theta = 0.5 * math.atan2(2.0 * float(dx @ dy), float(dx @ dx - dy @ dy))
+        direction = np.array([math.cos(theta), math.sin(theta)])
+        res = (pts_xy - centre) @ np.array([-direction[1], direction[0]])
         sigma = 1.4826 * float(np.median(np.abs(res[keep])))
         new_keep = np.abs(res) < max(2.5 * sigma, inlier_px)
         if new_keep.sum() < 2 or np.array_equal(new_keep, keep):
-            keep = new_keep if new_keep.sum() >= 2 else keep
             break
         keep = new_keep
-    normal = np.array([-direction[1], direction[0]])
-    res = (pts_xy - centre) @ normal
+    res = (pts_xy - centre) @ np.array([-direction[1], direction[0]])
     return centre, direction, np.abs(res) < inlier_px
 
 
@@ -344,10 +343,11 @@ def _intersect(p1: np.ndarray, d1: np.ndarray, p2: np.ndarray, d2: np.ndarray) -
 
 
 def _fit_sides(
-    img_f32: np.ndarray,
+    img: np.ndarray,
     quad_xy: np.ndarray,
     *,
     search_px: float,
+    step_px: float,
     exclude_mm: float,
     size_hint_mm: tuple[float, float] | None,
     params: RectifyParams,
@@ -356,12 +356,14 @@ def _fit_sides(
 
     Parameters
     ----------
-    img_f32 : (H, W, 3) ndarray of float32
+    img : (H, W, 3) ndarray of uint8
         Work-resolution RGB image.
     quad_xy : (4, 2) ndarray
         Approximate corners, TL TR BR BL.
     search_px : float
         Half-length of each profile across the side, in pixels.
+    step_px : float
+        Spacing of the profiles along a side, in pixels.
     exclude_mm : float
         Length at each end of a side that is not sampled, in mm (e.g. the
         rounded corner of a card); converted with ``size_hint_mm``.
@@ -369,7 +371,7 @@ def _fit_sides(
         (width, height) of the reference in mm if known, to convert
         ``exclude_mm``; otherwise ``corner_exclusion_fraction`` alone is used.
     params : RectifyParams
-        Sampling step, inlier distance, exclusion fraction.
+        Inlier distance, exclusion fraction, edge-peak fraction.
 
     Returns
     -------
@@ -381,14 +383,16 @@ def _fit_sides(
     Each profile :math:`p(s)`, :math:`s \\in [-R, R]` along the inward normal,
     is the projection of the RGB samples on the unit colour direction
     :math:`u = (\\bar c_{in} - \\bar c_{out}) / \\lVert\\cdot\\rVert` of its
-    side, so the edge is a rising step whatever the colours. The edge point is
-    the maximum of the derivative :math:`p(s+1) - p(s-1)` (after a [1 2 1]
-    smoothing along s), refined by the vertex of the parabola through the
-    maximum and its neighbours.
+    side (median colours at the profile ends), so the edge is a rising step
+    whatever the colours. The edge point is the maximum of the derivative
+    :math:`p(s+1) - p(s-1)` (after a [1 2 1] smoothing along s), refined by
+    the vertex of the parabola through the maximum and its neighbours. A
+    colour-distance threshold crossing was tried instead and was both noisier
+    and biased by illumination gradients along the side.
+    Samples are bilinear (``cv2.remap`` on uint8: 1/32 px weights).
     """
-    rows, cols = img_f32.shape[:2]
-    step = params.edge_step_px
-    offsets = np.arange(-search_px, search_px + 0.5 * step, 1.0, dtype=np.float64)
+    rows, cols = img.shape[:2]
+    offsets = np.arange(-search_px, search_px + 0.5, 1.0, dtype=np.float64)
     n_off = len(offsets)
     side_pts = []
     side_normals = []
@@ -399,72 +403,74 @@ def _fit_sides(
         if length < 4.0:
             return None
         d = vec / length
-        normal = np.array([-d[1], d[0]])  # inward for a clockwise (on screen) quad
         frac = params.corner_exclusion_fraction
         if size_hint_mm is not None and exclude_mm > 0:
             side_mm = size_hint_mm[0] if i % 2 == 0 else size_hint_mm[1]
             frac = max(frac, exclude_mm / side_mm)
-        n = max(int(length * (1 - 2 * frac) / step), 6)
+        n = max(int(length * (1 - 2 * frac) / step_px), 6)
         t = np.linspace(frac * length, (1 - frac) * length, n)
         side_pts.append(p0 + t[:, None] * d)
-        side_normals.append(normal)
-    counts = [len(p) for p in side_pts]
+        side_normals.append([-d[1], d[0]])  # inward for a clockwise (on screen) quad
+    counts = np.array([len(p) for p in side_pts])
+    side_of = np.repeat(np.arange(4), counts)
     base = np.concatenate(side_pts)
-    normals = np.repeat(np.array(side_normals), counts, axis=0)
+    normals = np.asarray(side_normals)[side_of]
     pos = base[:, None, :] + offsets[None, :, None] * normals[:, None, :]
     map_x = pos[..., 0].astype(np.float32)
     map_y = pos[..., 1].astype(np.float32)
     inside = (
-        (map_x[:, [0, -1]] >= 0).all(1)
-        & (map_x[:, [0, -1]] <= cols - 1).all(1)
-        & (map_y[:, [0, -1]] >= 0).all(1)
-        & (map_y[:, [0, -1]] <= rows - 1).all(1)
+        (map_x[:, [0, -1]].min(1) >= 0)
+        & (map_x[:, [0, -1]].max(1) <= cols - 1)
+        & (map_y[:, [0, -1]].min(1) >= 0)
+        & (map_y[:, [0, -1]].max(1) <= rows - 1)
     )
     samples = cv2.remap(
-        img_f32, map_x, map_y, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-    )  # (N, n_off, 3)
+        img, map_x, map_y, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    ).astype(np.float32)  # (N, n_off, 3)
+    end = max(2, n_off // 8)
+    ends_in = samples[:, -end:, :].mean(axis=1)
+    ends_out = samples[:, :end, :].mean(axis=1)
+    u = np.zeros((4, 3), np.float32)
+    contrasts = np.zeros(4)
+    for i in range(4):
+        sel = (side_of == i) & inside
+        if sel.sum() < 4:
+            return None
+        u[i] = np.median(ends_in[sel], axis=0) - np.median(ends_out[sel], axis=0)
+        contrasts[i] = float(np.linalg.norm(u[i]))
+        if contrasts[i] < 1e-6:
+            return None
+        u[i] /= contrasts[i]
+    prof = np.einsum("nsc,nc->ns", samples, u[side_of])
+    prof = 0.25 * prof[:, :-2] + 0.5 * prof[:, 1:-1] + 0.25 * prof[:, 2:]
+    deriv = prof[:, 2:] - prof[:, :-2]  # centred at offsets[2:-2]
+    rows_idx = np.arange(len(deriv))
+    k = np.argmax(deriv, axis=1)
+    peak = deriv[rows_idx, k]
+    interior = (k > 0) & (k < deriv.shape[1] - 1)
+    kk = np.clip(k, 1, deriv.shape[1] - 2)
+    y0 = deriv[rows_idx, kk - 1]
+    y2 = deriv[rows_idx, kk + 1]
+    den = y0 - 2 * peak + y2
+    safe = np.where(np.abs(den) > 1e-9, den, 1.0)
+    delta = np.clip(np.where(np.abs(den) > 1e-9, 0.5 * (y0 - y2) / safe, 0.0), -0.5, 0.5)
+    edge_xy = base + (offsets[2 + k] + delta)[:, None] * normals
     lines = []
     supports = np.zeros(4)
-    contrasts = np.zeros(4)
     sq_res = []
-    end = max(2, n_off // 8)
-    start = 0
-    for i, cnt in enumerate(counts):
-        sl = slice(start, start + cnt)
-        start += cnt
-        s = samples[sl]
-        ok = inside[sl]
+    for i in range(4):
+        on_side = side_of == i
+        ok = on_side & inside & interior & (peak > 0)
         if ok.sum() < 4:
             return None
-        c_in = np.median(s[ok, -end:, :].reshape(-1, 3), axis=0)
-        c_out = np.median(s[ok, :end, :].reshape(-1, 3), axis=0)
-        u = c_in - c_out
-        contrast = float(np.linalg.norm(u))
-        contrasts[i] = contrast
-        if contrast < 1e-6:
-            return None
-        prof = s @ (u / contrast)  # (cnt, n_off)
-        prof = 0.25 * prof[:, :-2] + 0.5 * prof[:, 1:-1] + 0.25 * prof[:, 2:]
-        deriv = prof[:, 2:] - prof[:, :-2]  # centred at offsets[2:-2]
-        k = np.argmax(deriv, axis=1)
-        peak = deriv[np.arange(cnt), k]
-        interior = (k > 0) & (k < deriv.shape[1] - 1)
-        kk = np.clip(k, 1, deriv.shape[1] - 2)
-        y0 = deriv[np.arange(cnt), kk - 1]
-        y2 = deriv[np.arange(cnt), kk + 1]
-        den = y0 - 2 * peak + y2
-        delta = np.where(np.abs(den) > 1e-9, 0.5 * (y0 - y2) / np.where(den == 0, 1, den), 0.0)
-        delta = np.clip(delta, -0.5, 0.5)
-        s_peak = offsets[2 + k] + delta
-        strong = peak > params.edge_peak_fraction * max(float(np.median(peak[ok])), 1e-6)
-        good = ok & interior & strong & (peak > 0)
+        strong = peak > params.edge_peak_fraction * float(np.median(peak[on_side & inside]))
+        good = ok & strong
         if good.sum() < 4:
             return None
-        pts = base[sl][good] + s_peak[good, None] * normals[sl][good]
+        pts = edge_xy[good]
         centre, direction, inl = _fit_line(pts, params.edge_inlier_px)
-        supports[i] = inl.sum() / cnt
-        normal = np.array([-direction[1], direction[0]])
-        sq_res.append(((pts[inl] - centre) @ normal) ** 2)
+        supports[i] = inl.sum() / counts[i]
+        sq_res.append(((pts[inl] - centre) @ np.array([-direction[1], direction[0]])) ** 2)
         lines.append((centre, direction))
     corners = np.array(
         [_intersect(*lines[(i - 1) % 4], *lines[i]) for i in range(4)], dtype=np.float64
@@ -477,7 +483,7 @@ def _fit_sides(
 
 
 def _refine_quad(
-    img_f32: np.ndarray,
+    img: np.ndarray,
     quad_xy: np.ndarray,
     *,
     first_search_px: float,
@@ -485,11 +491,13 @@ def _refine_quad(
     size_hint_mm: tuple[float, float] | None,
     params: RectifyParams,
 ) -> _SideFit | None:
-    """Two passes of :func:`_fit_sides`: wide around the coarse quad, then narrow."""
+    """Two passes of :func:`_fit_sides`: wide and sparse around the coarse quad,
+    then narrow (``subpix_window_px``) and dense (``edge_step_px``) around the first fit."""
     fit = _fit_sides(
-        img_f32,
+        img,
         quad_xy,
         search_px=first_search_px,
+        step_px=2.0 * params.edge_step_px,
         exclude_mm=exclude_mm,
         size_hint_mm=size_hint_mm,
         params=params,
@@ -497,9 +505,10 @@ def _refine_quad(
     if fit is None or np.any(_cross_z(fit.corners_xy) <= 0):
         return None
     fine = _fit_sides(
-        img_f32,
+        img,
         fit.corners_xy,
         search_px=float(params.subpix_window_px),
+        step_px=params.edge_step_px,
         exclude_mm=exclude_mm,
         size_hint_mm=size_hint_mm,
         params=params,
@@ -570,20 +579,28 @@ def _candidate_masks(small: np.ndarray, params: RectifyParams) -> list[np.ndarra
     """Binary masks (uint8 0/1) whose regions may be a reference.
 
     * regions enclosed by colour edges: the complement of the dilated Canny
-      edge map of the RGB image (Canny takes the largest channel gradient);
-      catches a sheet of nearly the floor's colour (white paper on light tile);
-    * each L*a*b* channel cut at Otsu's and evenly spaced levels, both
-      polarities, opened with a 3x3 square (breaks one-pixel bridges).
+      edge map of the L*a*b* image with a* and b* stretched by
+      ``canny_chroma_gain`` (Canny takes the largest channel gradient); catches
+      a sheet of nearly the floor's lightness (off-white paper on light tile);
+    * the dilated edge map itself: the outline of an isolated object (a card
+      whose printing splits its interior into several regions);
+    * L* cut at Otsu's and ``threshold_levels`` evenly spaced levels, a* and
+      b* at Otsu's level (kraft paper, coloured cards), both polarities,
+      opened with a 3x3 square (breaks one-pixel bridges).
     """
     kernel = np.ones((3, 3), np.uint8)
-    masks = []
-    for low, high in ((params.canny_low, params.canny_high),):
-        edges = cv2.Canny(small, low, high, L2gradient=True)
-        masks.append((cv2.dilate(edges, kernel) == 0).astype(np.uint8))
     lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB)
+    gain = params.canny_chroma_gain
+    lut = np.clip(np.round(128 + gain * (np.arange(256) - 128)), 0, 255).astype(np.uint8)
+    boosted = lab.copy()
+    boosted[..., 1:] = cv2.LUT(lab[..., 1:], lut)
+    edges = cv2.Canny(boosted, params.canny_low, params.canny_high, L2gradient=True)
+    edges = cv2.dilate(edges, kernel)
+    masks = [(edges == 0).astype(np.uint8), edges]
     for ch in range(3):
         channel = lab[..., ch]
-        for level in _threshold_levels(channel, params):
+        levels = _threshold_levels(channel, params)
+        for level in levels if ch == 0 else levels[:1]:
             bright = (channel > level).astype(np.uint8)
             for mask in (bright, 1 - bright):
                 masks.append(cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel))
@@ -650,16 +667,13 @@ def _coarse_candidates(rgb: np.ndarray, params: RectifyParams) -> list[_Candidat
             quad_xy = (quad + 0.5) / scale - 0.5
             frac = qarea / area_img
             ratio, _ = rectangle_aspect_ratio(quad_xy, rgb.shape, params)
+            # a small quad's corners are uncertain by ~coarse_tolerance_px each
+            short = float(np.linalg.norm(np.roll(quad, -1, axis=0) - quad, axis=1).min())
+            tol = params.coarse_aspect_tolerance + 2.0 * params.coarse_tolerance_px / short
             kinds = []
             if frac >= sheet_min:
-                kinds += [
-                    k
-                    for k in _SHEET_KINDS
-                    if _match_kind(ratio, (k,))[1] <= params.coarse_aspect_tolerance
-                ]
-            if frac <= card_max and _match_kind(ratio, _CARD_KINDS)[1] <= (
-                params.coarse_aspect_tolerance
-            ):
+                kinds += [k for k in _SHEET_KINDS if _match_kind(ratio, (k,))[1] <= tol]
+            if frac <= card_max and _match_kind(ratio, _CARD_KINDS)[1] <= tol:
                 kinds.append("card")
             kept_small.append(quad)
             if kinds:
@@ -692,24 +706,28 @@ def _oriented_size(kind: str, tl_tr_is_long: bool) -> tuple[float, float]:
 
 
 def _evaluate(
-    img_f32: np.ndarray,
+    img: np.ndarray,
     quad_xy: np.ndarray,
     kinds: tuple[str, ...],
     params: RectifyParams,
     *,
     first_search_px: float,
-) -> Reference | None:
-    """Refine a coarse quad and accept it as a reference of one of ``kinds``, or not."""
-    rows, cols = img_f32.shape[:2]
+) -> tuple[Reference | None, np.ndarray | None]:
+    """Refine a coarse quad and accept it as a reference of one of ``kinds``, or not.
+
+    Returns the reference (None if rejected) and the refined corners (None if
+    the refinement failed).
+    """
+    rows, cols = img.shape[:2]
     area_img = float(rows * cols)
     is_card = kinds == _CARD_KINDS
     exclude = 1.5 * CARD_CORNER_RADIUS_MM if is_card else 0.0
     hint: tuple[float, float] | None = None
     if is_card:
-        ratio0, _ = rectangle_aspect_ratio(quad_xy, img_f32.shape, params)
+        ratio0, _ = rectangle_aspect_ratio(quad_xy, img.shape, params)
         hint = _oriented_size("card", ratio0 >= 1.0)
     fit = _refine_quad(
-        img_f32,
+        img,
         quad_xy,
         first_search_px=first_search_px,
         exclude_mm=exclude,
@@ -717,7 +735,7 @@ def _evaluate(
         params=params,
     )
     if fit is None:
-        return None
+        return None, None
     corners = fit.corners_xy
     margin = params.corner_margin_px
     if (
@@ -725,15 +743,15 @@ def _evaluate(
         or np.any(corners[:, 0] > cols - 1 + margin)
         or np.any(corners[:, 1] > rows - 1 + margin)
     ):
-        return None
+        return None, corners
     angles = _interior_angles_deg(corners)
     if (
         angles.min() < params.min_corner_angle_deg
         or angles.max() > 180 - params.min_corner_angle_deg
     ):
-        return None
+        return None, corners
     area_frac = _quad_area(corners) / area_img
-    ratio, focal = rectangle_aspect_ratio(corners, img_f32.shape, params)
+    ratio, focal = rectangle_aspect_ratio(corners, img.shape, params)
     kind, err, long_first = _match_kind(ratio, kinds)
     support = float(fit.support.min())
     contrast = float(fit.contrast.min())
@@ -751,7 +769,7 @@ def _evaluate(
         reasons.append(f"sheet area fraction {area_frac:.3f}")
     if reasons:
         logger.debug("rejected %s candidate at %s: %s", kinds, corners.round(1).tolist(), reasons)
-        return None
+        return None, corners
     score = (
         support
         * (1.0 - 0.5 * err / params.aspect_tolerance)
@@ -769,7 +787,7 @@ def _evaluate(
         fit.contrast.round(1).tolist(),
         fit.rms_px,
     )
-    return Reference(kind, corners, _oriented_size(kind, long_first), score)
+    return Reference(kind, corners, _oriented_size(kind, long_first), score), corners
 
 
 def _inside(quad_a: np.ndarray, quad_b: np.ndarray) -> bool:
@@ -804,23 +822,37 @@ def find_reference(rgb: np.ndarray, params: RectifyParams) -> Reference | None:
     _check_rgb(rgb)
     if not params.enabled:
         return None
-    img_f32 = rgb.astype(np.float32)
     candidates = _coarse_candidates(rgb, params)
     first_search = params.edge_search_fraction * max(rgb.shape[:2])
+    tried: list[np.ndarray] = []
+
+    def seen(quad: np.ndarray) -> bool:
+        # a coarse quad this close to an already refined quad converges to it
+        return any(np.linalg.norm(q - quad, axis=1).max() < params.subpix_window_px for q in tried)
+
     # sheets, largest first: the first accepted one is the outermost, so a
     # form's panel or a logo inside it is never taken for the sheet
     for cand in candidates:
-        if cand.kinds[0] == "card":
+        if cand.kinds[0] == "card" or seen(cand.quad_xy):
             continue
-        ref = _evaluate(img_f32, cand.quad_xy, _SHEET_KINDS, params, first_search_px=first_search)
+        ref, refined = _evaluate(
+            rgb, cand.quad_xy, _SHEET_KINDS, params, first_search_px=first_search
+        )
+        if refined is not None:
+            tried.append(refined)
         if ref is not None:
             logger.info("reference: %s sheet, score %.2f", ref.kind, ref.score)
             return ref
+    tried.clear()
     cards = []
     for cand in candidates:
-        if "card" not in cand.kinds:
+        if "card" not in cand.kinds or seen(cand.quad_xy):
             continue
-        ref = _evaluate(img_f32, cand.quad_xy, _CARD_KINDS, params, first_search_px=first_search)
+        ref, refined = _evaluate(
+            rgb, cand.quad_xy, _CARD_KINDS, params, first_search_px=first_search
+        )
+        if refined is not None:
+            tried.append(refined)
         if ref is not None:
             cards.append(ref)
     if cards:
@@ -1055,7 +1087,7 @@ def _manual_reference(
             kind is None and _match_kind(ratio0, ("a4", "letter", "card"))[0] == "card"
         )
         fit = _refine_quad(
-            rgb.astype(np.float32),
+            rgb,
             quad,
             first_search_px=params.manual_search_px,
             exclude_mm=1.5 * CARD_CORNER_RADIUS_MM if is_card else 0.0,
