@@ -111,6 +111,8 @@ def run_one(config: str, folder: Path, n: int) -> dict:
         "images_per_s": round((summary.scored + summary.failed) / wall, 3),
         "steady_images_per_s": None if steady is None else round(steady, 3),
         "peak_rss_mb": {k_: round(v, 1) for k_, v in sorted(summary.peak_rss_mb.items())},
+        "error_codes": dict(summary.error_codes),
+        "first_errors": summary.errors[:3],
     }
 
 
@@ -157,9 +159,11 @@ def main() -> None:
             f"{config:6s} files={res['files']:4d} failed={res['failed']:3d} "
             f"wall={res['wall_s']:7.2f}s  {res['images_per_s']:6.2f} img/s "
             f"(steady {res['steady_images_per_s']} img/s)  peak/worker={peak:.0f} MB "
-            f"{res['peak_rss_mb']}",
+            f"{res['peak_rss_mb']} errors={res['error_codes']}",
             flush=True,
         )
+        for rel, code, msg in res["first_errors"]:
+            print(f"    {rel}: {code}: {msg[:160]}", flush=True)
     by = {r["config"]: r for r in results}
     lines = [
         f"Batch benchmark: {args.n} photos of {w}x{h} (synthetic, JPEG)",
