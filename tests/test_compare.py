@@ -142,6 +142,7 @@ def test_two_photos_of_the_same_foot_align_within_2_mm(same_foot, other: str) ->
     assert abs(ai.change) < 0.01 and ai.exceeds is False
 
 
+@pytest.mark.slow
 def test_an_arch_index_change_of_003_is_measured_within_001() -> None:
     ai0 = _truth_ai(0.5)
     lo, hi = 0.5, 0.8  # bisect the arch parameter for a true change of +0.03

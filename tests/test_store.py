@@ -324,3 +324,27 @@ def test_bad_patient_input_raises_a_helpful_error(
     code = kwargs.pop("code")
     with pytest.raises(StoreError, match=message):
         store.create_patient(code, **kwargs)
+
+
+def test_db_command_line_backup_export_delete(tmp_path: Path, analysis) -> None:  # noqa: ANN001
+    from typer.testing import CliRunner
+
+    from footprint.cli_db import db_app
+
+    data = tmp_path / "data"
+    s = Store(data_dir=data)
+    v = s.add_visit(s.create_patient("P-CLI").code)
+    s.add_results(s.add_print(v.id, _jpeg(20)).id, analysis.result)
+    run = CliRunner().invoke
+    common = ["--data-dir", str(data)]
+    r = run(db_app, ["backup", str(tmp_path / "b.sqlite3"), *common])
+    assert r.exit_code == 0, r.output
+    assert _counts(tmp_path / "b.sqlite3")["result"] == 2
+    assert run(db_app, ["backup", str(tmp_path / "b.sqlite3"), *common]).exit_code == 3
+    r = run(db_app, ["export", "P-CLI", "-o", str(tmp_path / "p.zip"), *common])
+    assert r.exit_code == 0 and zipfile.is_zipfile(tmp_path / "p.zip")
+    assert run(db_app, ["export", "NOPE", "-o", str(tmp_path / "n.zip"), *common]).exit_code == 1
+    r = run(db_app, ["delete", "P-CLI", "--yes", *common])
+    assert r.exit_code == 0 and "2 results" in r.output
+    assert _counts(data / "footprint.sqlite3") == dict.fromkeys(TABLES, 0)
+    assert _image_files(data) == []
