@@ -93,20 +93,21 @@ class RectifyParams:
         [1] Largest candidate region (fraction of the image); bigger regions
         are the floor itself.
     detect_long_side_px : int
-        [px] Long side of the reduced image searched for candidate quads;
-        corners are then refined at work resolution.
+        [px] Approximate long side of the reduced image searched for candidate
+        quads (reduced by the nearest integer factor, 2 at 1000 px); corners
+        are then refined at work resolution.
     detect_median_px : int
         [px] Radius of the median filter applied before thresholding at the
         reduced size (hides grout lines, JPEG noise and fine print).
     threshold_levels : int
         Grey levels, evenly spaced between the 2nd and 98th percentile, at which
-        the L* channel is cut (plus Otsu's level), in both polarities.
+        the luma channel is cut (plus Otsu's level), in both polarities.
     canny_low, canny_high : float
         [L2 Sobel gradient units, 0..255 image] Hysteresis thresholds of the
         Canny edges whose enclosed regions are candidates. A 15-level step
         (white paper on light tile) gives a gradient of ~40-60.
     canny_chroma_gain : float
-        [1] Factor applied to a* and b* (about 128) before the Canny edges, so a
+        [1] Factor applied to Cr and Cb (about 128) before the Canny edges, so a
         colour step (off-white or kraft paper on grey tile) counts like a
         lightness step three times its size.
     coarse_aspect_tolerance : float
@@ -141,6 +142,10 @@ class RectifyParams:
     edge_peak_fraction : float
         [1] A profile's gradient maximum must exceed this fraction of the
         side's median maximum to count as an edge point.
+    edge_outer_peak_fraction : float
+        [1] Along a profile, the edge is the outermost gradient maximum that
+        reaches this fraction of the largest one (printing just inside the
+        edge can be as contrasted as the edge).
     edge_inlier_px : float
         [px] Largest distance of an edge point from its fitted line to count as
         support; a straight paper edge gives residuals of a few tenths of a px.
@@ -191,7 +196,7 @@ class RectifyParams:
     enabled: bool = True
     card_max_area_fraction: float = 0.15
     max_area_fraction: float = 0.9
-    detect_long_side_px: int = 400
+    detect_long_side_px: int = 500
     detect_median_px: int = 2
     threshold_levels: int = 3
     canny_low: float = 20.0
@@ -208,6 +213,7 @@ class RectifyParams:
     edge_search_fraction: float = 0.012
     edge_step_px: float = 2.0
     edge_peak_fraction: float = 0.3
+    edge_outer_peak_fraction: float = 0.5
     edge_inlier_px: float = 1.0
     corner_exclusion_fraction: float = 0.05
     min_edge_support: float = 0.5

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -31,6 +31,11 @@ from footprint.result import (
 )
 
 log = logging.getLogger(__name__)
+
+#: [mm] Floor kept around a sheet that lies beside (not under) the print.
+FLOOR_MARGIN_MM = 300.0
+#: [mm/px] Coarsest plane sampling for that wider floor plane (keeps it < ~1.5 MP).
+FLOOR_PLANE_MM_PER_PX = 0.6
 
 
 @dataclass(frozen=True)
@@ -250,6 +255,22 @@ def analyse_detailed(
         valid=plane.valid,
         sheet=plane.sheet,
     )
+    if not seg.feet and plane.sheet is not None and corners_xy is None:
+        # a sheet laid beside a print on the floor: widen the plane to the floor around it
+        wide = replace(
+            params.rectify,
+            plane_margin_mm=FLOOR_MARGIN_MM,
+            plane_mm_per_px=max(params.rectify.plane_mm_per_px, FLOOR_PLANE_MM_PER_PX),
+        )
+        plane = rectify.rectify(loaded.rgb, wide)
+        if plane.sheet is not None:
+            seg = segment.segment(
+                plane.image,
+                params.segment,
+                mm_per_px=plane.mm_per_px,
+                valid=plane.valid & ~plane.sheet,
+                sheet=None,
+            )
     if not seg.feet:
         raise NoFootprintError(
             "No footprint was found in this photo. Make sure the whole print is in the frame, "

@@ -44,10 +44,45 @@ _BG_DOWNSCALE = 8
 MIN_FOOT_THICKNESS_MM = 12.0
 #: [1] Second foot must have at least this share of the first foot's area.
 SECOND_FOOT_AREA_RATIO = 0.35
+#: [1] Smallest long/short ratio of anything called a foot.
+FOOT_MIN_ELONGATION = 1.5
+#: [mm^2] Holes smaller than this inside a print are filled (mottled wet prints).
+MAX_HOLE_MM2 = 400.0
+#: [mm] Bridges thinner than twice this between prints are cut.
+BRIDGE_CUT_MM = 3.0
+#: [1] A toe's mean darkness must reach this fraction of the sole's median level.
+TOE_MIN_LEVEL = 0.3
+#: [mm^2] Smallest toe blob (a child's little toe prints ~ 20 mm^2).
+MIN_TOE_AREA_MM2 = 6.0
 #: [1] Smallest long/short ratio of a merged heel + forefoot group.
 MERGE_MIN_ELONGATION = 2.0
-#: [1] Hysteresis low threshold as a fraction of the main threshold.
-HYSTERESIS_LOW_FRACTION = 0.6
+#: [1] Hysteresis low threshold as a fraction of the main threshold's height
+#: above the background.
+HYSTERESIS_LOW_FRACTION = 0.5
+#: Iterations of the background re-estimate that excludes dark pixels.
+BACKGROUND_ITERATIONS = 3
+#: [noise sigmas] Pixels this far above the background noise are excluded from it.
+BACKGROUND_OUTLIER_SIGMAS = 3.0
+#: [1] Smallest darkness step (print over background) accepted as a print.
+MIN_CONTRAST = 0.035
+#: [noise sigmas] ... and it must also stand this far above the background noise.
+MIN_CONTRAST_SIGMAS = 6.0
+#: [mm] Gaussian sigma of the fine darkness signal (noise, paper fibre).
+FINE_SIGMA_MM = 0.75
+#: [1/1000 mm^2] Dot-sized blobs per 1000 mm^2 of print above which the print is a
+#: podograph grid (light contact prints isolated grid dots).
+PODOGRAPH_DOT_DENSITY = 12.0
+#: [1] ... and the fine texture inside the print must exceed the paper's this many
+#: times (mottled wet paper has dots too, but as much texture outside the print).
+PODOGRAPH_TEXTURE_RATIO = 3.2
+#: [mm^2] Largest blob counted as a grid dot.
+DOT_MAX_MM2 = 6.0
+#: [px] Side of the window whose spectrum is inspected for a grid.
+GRID_WINDOW_PX = 128
+#: [mm] Radius over which the local print level is averaged for the half-level edge.
+EDGE_LEVEL_MM = 4.0
+#: [1] Largest fraction of a foot's outline lying on the search region's border.
+MAX_BORDER_FRACTION = 0.15
 
 
 @dataclass(frozen=True)
@@ -93,9 +128,17 @@ def lightness(rgb: np.ndarray) -> np.ndarray:
     return lab[:, :, 0].astype(np.float32) / 255.0
 
 
+def _nconv(values: np.ndarray, weights: np.ndarray, sigma_px: float) -> np.ndarray:
+    """Normalised convolution: Gaussian mean of ``values`` where ``weights`` > 0."""
+    num = cv2.GaussianBlur(values * weights, (0, 0), sigma_px, borderType=cv2.BORDER_REPLICATE)
+    den = cv2.GaussianBlur(weights, (0, 0), sigma_px, borderType=cv2.BORDER_REPLICATE)
+    fallback = float((values * weights).sum() / max(float(weights.sum()), 1e-9))
+    return np.where(den > 1e-4, num / np.maximum(den, 1e-12), fallback).astype(np.float32)
+
+
 def darkness_map(
     rgb: np.ndarray, px_per_mm: float, params: SegmentParams, roi: np.ndarray | None = None
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """Illumination-corrected darkness ``D = 1 - L / B`` (float32, >= 0).
 
     Parameters
@@ -105,28 +148,47 @@ def darkness_map(
         Plane sampling (nominal when no scale is known).
     params : SegmentParams
     roi : (H, W) bool ndarray, optional
-        Where the background may be estimated (e.g. the sheet). Pixels outside
-        are filled with the ROI's typical lightness first, so a dark floor
-        around a light sheet does not bleed into the estimate.
+        Where the background may be estimated (e.g. the sheet).
+
+    Returns
+    -------
+    darkness, background_weight : (H, W) float32 ndarrays
+        The darkness map and the final weight (1 = background) used for ``B``.
+
+    Notes
+    -----
+    ``B`` is a normalised convolution (Gaussian sigma ``background_scale_mm``)
+    of the lightness over background pixels only, computed at 1/8 size and
+    iterated: pixels clearly darker than their estimated background (the
+    print, grout, grain) are excluded and ``B`` re-estimated, so ``B``
+    interpolates the illumination under the print from its surroundings.
     """
     light = lightness(rgb)
     h, w = light.shape
-    work = light
-    if roi is not None and roi.any() and not roi.all():
-        work = light.copy()
-        work[~roi] = float(np.percentile(light[roi], 75))
-    small = cv2.resize(
-        work,
-        (max(1, w // _BG_DOWNSCALE), max(1, h // _BG_DOWNSCALE)),
-        interpolation=cv2.INTER_AREA,
-    )
-    k = _odd(params.background_scale_mm * px_per_mm / _BG_DOWNSCALE)
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_REFLECT)
-    bg = cv2.GaussianBlur(bg, (0, 0), max(1.0, k / 4.0))
-    bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
-    dark = 1.0 - light / np.maximum(bg, 1e-3)
-    return np.clip(dark, 0.0, 1.0).astype(np.float32)
+    roi_f = np.ones((h, w), np.float32) if roi is None else roi.astype(np.float32)
+    size = (max(1, w // _BG_DOWNSCALE), max(1, h // _BG_DOWNSCALE))
+    small = cv2.resize(light, size, interpolation=cv2.INTER_AREA)
+    small_roi = cv2.resize(roi_f, size, interpolation=cv2.INTER_AREA)
+    small_roi = (small_roi > 0.99).astype(np.float32)
+    if small_roi.sum() < 4:
+        small_roi = (cv2.resize(roi_f, size, interpolation=cv2.INTER_AREA) > 0.5).astype(np.float32)
+    sigma = max(1.0, params.background_scale_mm * px_per_mm / _BG_DOWNSCALE)
+    weight = small_roi.copy()
+    for _ in range(BACKGROUND_ITERATIONS):
+        bg = _nconv(small, weight, sigma)
+        d = 1.0 - small / np.maximum(bg, 1e-3)
+        vals = d[weight > 0]
+        if vals.size < 4:
+            break
+        med = float(np.median(vals))
+        noise = 1.4826 * float(np.median(np.abs(vals - med))) + 1e-4
+        excl = (d > med + max(BACKGROUND_OUTLIER_SIGMAS * noise, 0.02)).astype(np.uint8)
+        excl = cv2.dilate(excl, np.ones((3, 3), np.uint8))
+        weight = small_roi * (1.0 - excl.astype(np.float32))
+    bg_full = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
+    dark = 1.0 - light / np.maximum(bg_full, 1e-3)
+    wfull = cv2.resize(weight, (w, h), interpolation=cv2.INTER_NEAREST)
+    return np.clip(dark, 0.0, 1.0).astype(np.float32), wfull
 
 
 def _thickness_px(component: np.ndarray) -> float:
@@ -172,50 +234,115 @@ def segment(
     """
     h, w = rgb.shape[:2]
     px_per_mm = 1.0 / mm_per_px if mm_per_px else max(h, w) / NOMINAL_SCENE_MM
-    roi = np.ones((h, w), bool) if valid is None else valid.copy()
+    base = np.ones((h, w), bool) if valid is None else valid.astype(bool)
     if sheet is not None and sheet.any():
-        roi &= sheet
+        # the print is usually on the sheet; a sheet laid beside a wet print on
+        # the floor is only a scale reference, so look on the floor next
+        found = _segment_roi(rgb, params, px_per_mm, mm_per_px, base & sheet)
+        if found.feet:
+            return found
+        return _segment_roi(rgb, params, px_per_mm, mm_per_px, base & ~sheet)
+    return _segment_roi(rgb, params, px_per_mm, mm_per_px, base)
+
+
+def _segment_roi(
+    rgb: np.ndarray,
+    params: SegmentParams,
+    px_per_mm: float,
+    mm_per_px: float | None,
+    roi: np.ndarray,
+) -> Segmentation:
+    """Segment inside one region of interest (the sheet, or the floor)."""
+    h, w = rgb.shape[:2]
+    empty = Segmentation((), "unknown", np.zeros((h, w), np.float32), 0.0, ())
     # stay away from the ROI's border: paper edges and their shadows are dark
     edge = _odd(3.0 * px_per_mm)
     roi = cv2.erode(roi.astype(np.uint8), np.ones((edge, edge), np.uint8)).astype(bool)
     if roi.sum() < 100:
-        return Segmentation((), "unknown", np.zeros((h, w), np.float32), 0.0, ())
+        return empty
 
-    dark = darkness_map(rgb, px_per_mm, params, roi)
-    sigma = max(0.7, 0.5 * params.grid_period_mm * px_per_mm / 2.0)
-    smooth = cv2.GaussianBlur(dark, (0, 0), sigma)
-    smooth[~roi] = 0.0
+    dark, bg_weight = darkness_map(rgb, px_per_mm, params, roi)
+    fine = cv2.GaussianBlur(dark, (0, 0), max(0.5, FINE_SIGMA_MM * px_per_mm))
+    dens = cv2.GaussianBlur(dark, (0, 0), max(1.0, params.grid_period_mm * px_per_mm))
+    fine[~roi] = 0.0
+    dens[~roi] = 0.0
 
-    values = smooth[roi]
-    hi = float(np.percentile(values, 99.5))
-    if hi < 0.03:  # nothing darker than about 3 % of the background
-        return Segmentation((), "unknown", smooth, hi, ("The photo shows no dark print.",))
-    t_otsu = float(threshold_otsu(np.clip(values, 0, hi), nbins=256))
-    bg_level = float(np.median(values))
+    def levels(signal: np.ndarray) -> tuple[float, float, float]:
+        bgv = signal[roi & (bg_weight > 0)]
+        if bgv.size < 50:
+            bgv = signal[roi]
+        med = float(np.median(bgv))
+        noise = 1.4826 * float(np.median(np.abs(bgv - med))) + 1e-4
+        vals = signal[roi]
+        hi = float(np.percentile(vals, 99.8))
+        t = float(threshold_otsu(np.clip(vals, med, hi), nbins=256)) if hi > med else hi
+        return med, noise, t
+
+    bg_level, noise, t_otsu = levels(fine)
+    if t_otsu - bg_level < max(MIN_CONTRAST, MIN_CONTRAST_SIGMAS * noise):
+        return Segmentation((), "unknown", fine, t_otsu, ("The photo shows no dark print.",))
+
+    # a podograph grid: strong fine texture inside the print relative to its density
+    d_bg = float(np.median(dens[roi]))
+    core = roi & (dens > d_bg + 0.3 * (float(np.percentile(dens[roi], 99.8)) - d_bg))
+    texture, contrast_ratio = 0.0, 0.0
+    outside = roi & ~cv2.dilate(core.astype(np.uint8), _disk(10.0 * px_per_mm)).astype(bool)
+    if core.sum() > 50 and outside.sum() > 50:
+        t_in = float(np.std((fine - dens)[core]))
+        t_out = float(np.std((fine - dens)[outside])) + 1e-4
+        texture = t_in / max(float(np.mean(dens[core] - d_bg)), 1e-3)
+        contrast_ratio = t_in / t_out
+    # light contact on a podograph prints isolated grid dots: count dot-sized
+    # components of the fine signal per area of print
+    dots_level = bg_level + 0.5 * (t_otsu - bg_level)
+    nd, _, dstats, _ = cv2.connectedComponentsWithStats(
+        ((fine > dots_level) & roi).astype(np.uint8), connectivity=4
+    )
+    dot_area = dstats[1:, cv2.CC_STAT_AREA] / px_per_mm**2
+    n_dots = int(np.count_nonzero((dot_area >= 0.5) & (dot_area <= DOT_MAX_MM2)))
+    core_mm2 = max(float(core.sum()) / px_per_mm**2, 1.0)
+    dot_density = 1000.0 * n_dots / core_mm2
+    log.debug(
+        "grid texture %.3f in/out %.2f dots/1000mm2 %.2f", texture, contrast_ratio, dot_density
+    )
+    podograph = dot_density > PODOGRAPH_DOT_DENSITY and contrast_ratio > PODOGRAPH_TEXTURE_RATIO
+    signal = dens if podograph else fine
+    if podograph:
+        bg_level, noise, t_otsu = levels(signal)
+
     # sensitivity > 0 lowers the threshold towards the background level
     t = bg_level + (t_otsu - bg_level) * (1.0 - 0.5 * params.sensitivity)
-    t = max(t, bg_level + 0.02)
-    t_low = bg_level + (t - bg_level) * HYSTERESIS_LOW_FRACTION
-    mask = apply_hysteresis_threshold(smooth, t_low, t) & roi
+    t_low = bg_level + max(3.0 * noise, (t - bg_level) * HYSTERESIS_LOW_FRACTION)
+    t_low = min(t_low, t)
+    seed_mask = apply_hysteresis_threshold(signal, t_low, t) & roi
 
-    r = _odd(2.0 * params.smooth_mm * px_per_mm)
-    se = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (r, r))
-    m8 = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, se)
-    m8 = cv2.morphologyEx(m8, cv2.MORPH_CLOSE, se)
+    # half-level edge: threshold each pixel at half its local print level
+    m_f = (seed_mask & (signal > t)).astype(np.float32)
+    local = _nconv(signal, m_f, EDGE_LEVEL_MM * px_per_mm)
+    half = bg_level + 0.5 * (local - bg_level)
+    near = cv2.dilate(seed_mask.astype(np.uint8), _disk(2.0 * px_per_mm)).astype(bool)
+    mask = near & (signal > np.maximum(half, t_low * 0.0 + bg_level + 2.0 * noise)) & roi
 
-    n, labels, stats, cents = cv2.connectedComponentsWithStats(m8, connectivity=8)
+    se = _disk(2.0 * params.smooth_mm * px_per_mm)
+    m8 = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, se)
+    m8 = _fill_small_holes(m8, MAX_HOLE_MM2 * px_per_mm**2)
+    labels_pre = _cut_bridges(m8, BRIDGE_CUT_MM * px_per_mm)
+    labels, n = _relabel(labels_pre)
+    stats, cents = _label_stats(labels, n)
     if n <= 1:
-        return Segmentation((), "unknown", smooth, t, ())
+        return Segmentation((), "unknown", signal, t, ())
     areas = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
     total_area = float(roi.sum())
     mm2 = (1.0 / px_per_mm) ** 2
     if mm_per_px:
-        min_piece = params.min_foot_area_mm2 * 0.25 / mm2
+        min_piece = params.min_foot_area_mm2 * 0.2 / mm2
     else:
-        min_piece = params.min_foot_area_fraction * 0.25 * total_area
+        min_piece = params.min_foot_area_fraction * 0.2 * total_area
     min_thick = 0.5 * MIN_FOOT_THICKNESS_MM * px_per_mm
+    roi_border = roi & ~cv2.erode(roi.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    roi_border = cv2.dilate(roi_border.astype(np.uint8), _disk(1.0 * px_per_mm)).astype(bool)
 
-    # candidate sole pieces: big and thick
+    # candidate sole pieces: big, thick, dark enough, not hugging the ROI border
     pieces = []
     for i in np.argsort(-areas):
         if areas[i] < min_piece:
@@ -223,63 +350,183 @@ def segment(
         comp = labels == (i + 1)
         if _thickness_px(comp) < min_thick:
             continue
+        if float(np.mean(signal[comp])) - bg_level < max(MIN_CONTRAST, MIN_CONTRAST_SIGMAS * noise):
+            continue
+        outline = comp & ~cv2.erode(comp.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        if (outline & roi_border).sum() > MAX_BORDER_FRACTION * outline.sum():
+            continue
         pieces.append(comp)
     if not pieces:
-        return Segmentation((), "unknown", smooth, t, ())
+        return Segmentation((), "unknown", signal, t, ())
 
     groups = _group_pieces(pieces)
     min_foot = (
         params.min_foot_area_mm2 / mm2 if mm_per_px else params.min_foot_area_fraction * total_area
     )
-    groups = [g for g in groups if g.sum() >= min_foot]
+    groups = [g for g in groups if g.sum() >= min_foot and _foot_like(g)]
     if not groups:
-        return Segmentation((), "unknown", smooth, t, ())
+        return Segmentation((), "unknown", signal, t, ())
     groups.sort(key=lambda g: -int(g.sum()))
     biggest = float(groups[0].sum())
     groups = [g for g in groups if g.sum() >= SECOND_FOOT_AREA_RATIO * biggest]
     groups = groups[: params.max_feet]
 
-    # attach toes: small components near a foot
+    # attach toes: small, compact, print-dark components near a foot's front
     taken = np.zeros((h, w), bool)
     for g in groups:
         taken |= g
     link = params.toe_link_mm * px_per_mm
-    dists = [
-        cv2.distanceTransform((~g).astype(np.uint8), cv2.DIST_L2, 3) for g in groups
-    ]
+    dists = [cv2.distanceTransform((~g).astype(np.uint8), cv2.DIST_L2, 3) for g in groups]
     foot_masks = [g.copy() for g in groups]
-    min_toe_px = 4.0 / mm2  # [mm^2] smaller specks are noise
+    print_level = float(np.median(signal[taken]))
+    min_toe_px = MIN_TOE_AREA_MM2 / mm2
     for i in range(n - 1):
         if areas[i] < min_toe_px:
             continue
         comp = labels == (i + 1)
         if (comp & taken).any():
             continue
-        cy, cx = cents[i + 1][1], cents[i + 1][0]
-        d = [float(dm[int(round(cy)), int(round(cx))]) for dm in dists]
+        if float(np.mean(signal[comp])) < bg_level + TOE_MIN_LEVEL * (print_level - bg_level):
+            continue
+        d = [float(dm[comp].min()) for dm in dists]
         j = int(np.argmin(d))
         if d[j] <= link and areas[i] < 0.25 * groups[j].sum():
             foot_masks[j] |= comp
 
-    scene = _scene_label(rgb, dark, foot_masks[0], px_per_mm)
+    scene = "podograph" if podograph else _scene_label(dark, foot_masks[0])
     blobs = []
     for fm in foot_masks:
-        inside = smooth[fm]
+        inside = signal[fm]
         contrast = float(np.median(inside) - bg_level)
-        quality = float(np.clip(contrast / 0.15, 0.2, 1.0))
+        quality = float(np.clip(contrast / (0.15 * (0.5 if podograph else 1.0)), 0.2, 1.0))
         norm = float(np.percentile(inside, 99)) or 1.0
-        intensity = np.where(fm, np.clip(smooth / norm, 0.0, 1.0), 0.0).astype(np.float32)
+        intensity = np.where(fm, np.clip(dens / norm, 0.0, 1.0), 0.0).astype(np.float32)
         warnings: list[str] = []
         ys, xs = np.nonzero(fm)
         if ys.min() <= 1 or xs.min() <= 1 or ys.max() >= h - 2 or xs.max() >= w - 2:
             warnings.append("The print touches the edge of the image or sheet; it may be cut off.")
             quality *= 0.6
-        if contrast < 0.05:
+        if contrast < 2 * MIN_CONTRAST:
             warnings.append(
                 "The print is faint; photograph it sooner after stepping or in better light."
             )
         blobs.append(PrintBlob(fm, intensity, quality, tuple(warnings)))
-    return Segmentation(tuple(blobs), scene, smooth, t, ())
+    return Segmentation(tuple(blobs), scene, signal, t, ())
+
+
+def _fill_small_holes(m8: np.ndarray, max_area_px: float) -> np.ndarray:
+    """Fill holes (background enclosed by the mask) smaller than ``max_area_px``."""
+    inv = (m8 == 0).astype(np.uint8)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=4)
+    out = m8.copy()
+    h, w = m8.shape
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        touches = x == 0 or y == 0 or x + bw >= w or y + bh >= h
+        if not touches and area <= max_area_px:
+            out[lab == i] = 1
+    return out
+
+
+def _cut_bridges(m8: np.ndarray, radius_px: float) -> np.ndarray:
+    """Label image of ``m8`` whose thin bridges (< 2 x radius) between blobs are cut.
+
+    Each connected component holding two or more cores (components of the
+    opening with a disk of ``radius_px``) is split between its cores: a pixel
+    goes to the nearest core when it lies within ``2 radius_px`` of it and is
+    dropped otherwise (the bridge). Components with at most one core stay whole,
+    so toes and thin but isolated parts are kept.
+    """
+    n, lab = cv2.connectedComponents(m8, connectivity=8)
+    opened = cv2.morphologyEx(m8, cv2.MORPH_OPEN, _disk(2.0 * radius_px))
+    n_o, lab_o = cv2.connectedComponents(opened, connectivity=8)
+    out = lab.astype(np.int32)
+    if n_o <= 2:
+        return out
+    # which opened cores lie in which component
+    core_of = np.zeros(n_o, np.int64)
+    if n_o > 1:
+        ys, xs = np.nonzero(lab_o)
+        core_of[lab_o[ys, xs]] = lab[ys, xs]
+    counts = np.bincount(core_of[1:], minlength=n)
+    multi = np.flatnonzero(counts >= 2)
+    if multi.size == 0:
+        return out
+    # nearest-core labels for every pixel
+    dist, nearest = cv2.distanceTransformWithLabels(
+        (lab_o == 0).astype(np.uint8), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_CCOMP
+    )
+    # map distanceTransform's labels (one per zero-region of the input) to cores
+    zl = np.zeros(int(nearest.max()) + 1, np.int64)
+    ys, xs = np.nonzero(lab_o)
+    zl[nearest[ys, xs]] = lab_o[ys, xs]
+    core = zl[nearest]
+    for c in multi:
+        region = lab == c
+        keep = region & (dist <= 2.0 * radius_px + 1.0)
+        out[region] = 0
+        out[keep] = n + core[keep]
+    return out
+
+
+def _relabel(labels: np.ndarray) -> tuple[np.ndarray, int]:
+    """Consecutive labels 1..n-1 (0 stays background); returns (labels, n)."""
+    uniq, inv = np.unique(labels, return_inverse=True)
+    inv = inv.reshape(labels.shape).astype(np.int32)
+    if uniq[0] != 0:
+        inv += 1
+    return inv, int(inv.max()) + 1
+
+
+def _label_stats(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """OpenCV-style stats (only the area column is used) and centroids of labels."""
+    flat = labels.ravel()
+    counts = np.bincount(flat, minlength=n).astype(np.float64)
+    ys, xs = np.indices(labels.shape)
+    sx = np.bincount(flat, weights=xs.ravel(), minlength=n)
+    sy = np.bincount(flat, weights=ys.ravel(), minlength=n)
+    stats = np.zeros((n, 5), np.int64)
+    stats[:, cv2.CC_STAT_AREA] = counts.astype(np.int64)
+    cents = np.column_stack([sx / np.maximum(counts, 1), sy / np.maximum(counts, 1)])
+    return stats, cents
+
+
+def _grid_periodicity(highpass: np.ndarray, region: np.ndarray, px_per_mm: float) -> float:
+    """Strength of a regular grid: spectral peak / median power for periods 1.5-6 mm.
+
+    A podograph prints a lattice, whose spectrum has sharp peaks at the grid
+    frequency; wet or ink prints, fibres and grout lines do not.
+    """
+    dist = cv2.distanceTransform(region.astype(np.uint8), cv2.DIST_L2, 5)
+    r = float(dist.max())
+    side = int(min(GRID_WINDOW_PX, 1.4 * r))
+    if side < 24:
+        return 0.0
+    cy, cx = np.unravel_index(int(np.argmax(dist)), dist.shape)
+    y0, x0 = max(0, cy - side // 2), max(0, cx - side // 2)
+    patch = highpass[y0 : y0 + side, x0 : x0 + side].astype(np.float64)
+    patch = patch - patch.mean()
+    win = np.outer(np.hanning(patch.shape[0]), np.hanning(patch.shape[1]))
+    power = np.abs(np.fft.fftshift(np.fft.fft2(patch * win))) ** 2
+    fy = np.fft.fftshift(np.fft.fftfreq(patch.shape[0]))[:, None]
+    fx = np.fft.fftshift(np.fft.fftfreq(patch.shape[1]))[None, :]
+    f_mm = np.hypot(fy, fx) * px_per_mm  # cycles per mm
+    band = (f_mm > 1.0 / 6.0) & (f_mm < min(1.0 / 1.5, 0.45 * px_per_mm))
+    if band.sum() < 10:
+        return 0.0
+    vals = power[band]
+    return float(vals.max() / (np.median(vals) + 1e-12))
+
+
+def _disk(diameter_px: float) -> np.ndarray:
+    k = _odd(diameter_px)
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+
+
+def _foot_like(mask: np.ndarray) -> bool:
+    """A foot's print (or its heel + forefoot) is elongated: long/short >= 1.5."""
+    elong, _ = _elongation(mask.astype(np.uint8))
+    return elong >= FOOT_MIN_ELONGATION
 
 
 def _group_pieces(pieces: list[np.ndarray]) -> list[np.ndarray]:
@@ -306,8 +553,8 @@ def _group_pieces(pieces: list[np.ndarray]) -> list[np.ndarray]:
                     # a whole foot alone is already elongated; do not glue two feet end to end
                     if min(ei, ej) >= MERGE_MIN_ELONGATION:
                         continue
-                    score = length
-                    if best is None or score < best[0]:
+                    score = elong  # the most foot-like union wins
+                    if best is None or score > best[0]:
                         best = (score, i, j)
         if best is not None:
             _, i, j = best
@@ -317,16 +564,12 @@ def _group_pieces(pieces: list[np.ndarray]) -> list[np.ndarray]:
     return groups
 
 
-def _scene_label(rgb: np.ndarray, dark: np.ndarray, mask: np.ndarray, px_per_mm: float) -> str:
-    """A coarse label of the print type: 'podograph', 'ink' or 'wet'."""
+def _scene_label(dark: np.ndarray, mask: np.ndarray) -> str:
+    """A coarse label of a non-grid print: 'ink' (very dark) or 'wet'."""
     inside = dark[mask]
     if inside.size == 0:
         return "unknown"
-    fine = dark - cv2.GaussianBlur(dark, (0, 0), max(1.0, 1.5 * px_per_mm))
-    texture = float(np.std(fine[mask]))
     level = float(np.median(inside))
-    if texture > 0.12 and level > 0.15:
-        return "podograph"
     if level > 0.35:
         return "ink"
     return "wet"
