@@ -916,6 +916,11 @@ def _layout(
 # --------------------------------------------------------------------------- #
 # the camera
 # --------------------------------------------------------------------------- #
+#: [1] Largest offset of the principal point from the image centre, as a fraction
+#: of the image size (phone cameras: within about 2 %).
+MAX_PRINCIPAL_SHIFT = 0.02
+
+
 def _camera(
     rng: np.random.Generator,
     roi_xy: np.ndarray,
@@ -928,8 +933,8 @@ def _camera(
 
     The camera looks at the ROI centre from a direction tilted by up to
     ``max_tilt_deg`` from the plane normal, rolled by any angle; its distance is
-    adjusted so the ROI fills ``fill`` of the image, and the principal point is
-    shifted a little so the ROI lands at a random place inside the frame.
+    adjusted so the ROI fills ``fill`` of the image; the principal point stays
+    within ``MAX_PRINCIPAL_SHIFT`` of the image centre, as on a phone.
     """
     w, h = size
     focal = w * float(rng.uniform(0.8, 1.1))
@@ -965,7 +970,13 @@ def _camera(
     q = _project(Hm, roi_xy)
     lo, hi = q.min(axis=0), q.max(axis=0)
     slack = np.array([w - 1, h - 1]) - (hi - lo)
-    shift = -lo + place * np.maximum(slack, 0)
+    # A phone's principal point is at the image centre (within ~2 %): the camera
+    # is aimed at the ROI, so only a small residual re-centring is applied, and
+    # the ROI's place in the frame varies by at most MAX_PRINCIPAL_SHIFT.
+    centre = -lo + 0.5 * np.maximum(slack, 0)
+    room = MAX_PRINCIPAL_SHIFT * np.array([w, h], np.float64)
+    centre = np.clip(centre, -room, room)
+    shift = centre + (place - 0.5) * np.minimum(np.maximum(slack, 0), room)
     T = np.array([[1, 0, shift[0]], [0, 1, shift[1]], [0, 0, 1.0]])
     Hm = T @ Hm
     params["camera"] = {
