@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 #: [mm] Floor kept around a sheet that lies beside (not under) the print.
 FLOOR_MARGIN_MM = 300.0
+#: [mm] Margin around a card reference excluded from the print search (its shadow).
+CARD_MARGIN_MM = 6.0
 #: [mm/px] Coarsest plane sampling for that wider floor plane (keeps it < ~1.5 MP).
 FLOOR_PLANE_MM_PER_PX = 0.6
 
@@ -252,7 +254,7 @@ def analyse_detailed(
         plane.image,
         params.segment,
         mm_per_px=plane.mm_per_px,
-        valid=plane.valid,
+        valid=_without_card(plane),
         sheet=plane.sheet,
     )
     if not seg.feet and plane.sheet is not None and corners_xy is None:
@@ -268,7 +270,7 @@ def analyse_detailed(
                 plane.image,
                 params.segment,
                 mm_per_px=plane.mm_per_px,
-                valid=plane.valid & ~plane.sheet,
+                valid=_without_card(plane) & ~plane.sheet,
                 sheet=None,
             )
     if not seg.feet:
@@ -323,6 +325,24 @@ def analyse_detailed(
         extra={"work_scale": loaded.scale},
     )
     return Analysis(result=result, image=loaded, plane=plane, feet=tuple(arrays))
+
+
+def _without_card(plane: rectify.Plane) -> np.ndarray:
+    """Valid plane pixels minus a card reference (with a margin): a card is no foot."""
+    valid = plane.valid.copy()
+    ref = plane.reference
+    if ref is None or ref.kind != "card":
+        return valid
+    pts = cv2.perspectiveTransform(
+        np.asarray(ref.corners_xy, np.float64).reshape(-1, 1, 2), plane.image_to_plane
+    ).reshape(-1, 2)
+    centre = pts.mean(axis=0)
+    grow = CARD_MARGIN_MM / (plane.mm_per_px or 1.0)
+    dirs = pts - centre
+    pts = pts + dirs / np.linalg.norm(dirs, axis=1, keepdims=True) * grow
+    card = np.zeros(valid.shape, np.uint8)
+    cv2.fillConvexPoly(card, np.round(pts).astype(np.int32), 1)
+    return valid & ~card.astype(bool)
 
 
 def plane_warnings(plane: rectify.Plane) -> list[str]:

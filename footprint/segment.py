@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from skimage.filters import apply_hysteresis_threshold, threshold_otsu
+from skimage.filters import threshold_otsu
 
 from footprint.params import SegmentParams
 
@@ -45,7 +45,7 @@ MIN_FOOT_THICKNESS_MM = 12.0
 #: [1] Second foot must have at least this share of the first foot's area.
 SECOND_FOOT_AREA_RATIO = 0.35
 #: [1] Smallest long/short ratio of anything called a foot.
-FOOT_MIN_ELONGATION = 1.5
+FOOT_MIN_ELONGATION = 1.8
 #: [mm^2] Holes smaller than this inside a print are filled (mottled wet prints).
 MAX_HOLE_MM2 = 400.0
 #: [mm] Bridges thinner than twice this between prints are cut.
@@ -66,7 +66,15 @@ BACKGROUND_OUTLIER_SIGMAS = 3.0
 #: [1] Smallest darkness step (print over background) accepted as a print.
 MIN_CONTRAST = 0.035
 #: [noise sigmas] ... and it must also stand this far above the background noise.
-MIN_CONTRAST_SIGMAS = 6.0
+MIN_CONTRAST_SIGMAS = 3.0
+#: [mm] Gaussian sigma of the detection signal (averages floor texture).
+DETECT_SIGMA_MM = 2.5
+#: [noise sigmas] Detection level above the background of the detection signal.
+DETECT_SIGMAS = 3.0
+#: [mm] Margin around a detected candidate within which its threshold is chosen.
+LOCAL_WINDOW_MARGIN_MM = 30.0
+#: [1] Below this print-to-noise ratio the edge is found on the detection signal.
+MIN_FINE_SNR = 6.0
 #: [mm] Gaussian sigma of the fine darkness signal (noise, paper fibre).
 FINE_SIGMA_MM = 0.75
 #: [1/1000 mm^2] Dot-sized blobs per 1000 mm^2 of print above which the print is a
@@ -279,8 +287,40 @@ def _segment_roi(
         return med, noise, t
 
     bg_level, noise, t_otsu = levels(fine)
-    if t_otsu - bg_level < max(MIN_CONTRAST, MIN_CONTRAST_SIGMAS * noise):
+    # detection: where is something clearly darker than the floor/paper around it?
+    det = cv2.GaussianBlur(dark, (0, 0), max(1.0, DETECT_SIGMA_MM * px_per_mm))
+    det[~roi] = 0.0
+    det_bg, det_noise, _ = levels(det)
+    log.debug(
+        "levels bg %.4f noise %.4f | det bg %.4f noise %.4f", bg_level, noise, det_bg, det_noise
+    )
+    mm2_px = px_per_mm**2
+    min_piece_px = (
+        params.min_foot_area_mm2 * 0.2 * mm2_px
+        if mm_per_px
+        else params.min_foot_area_fraction * 0.2 * float(roi.sum())
+    )
+    cand = (det > det_bg + max(DETECT_SIGMAS * det_noise, 0.5 * MIN_CONTRAST)).astype(np.uint8)
+    cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, _disk(4.0 * px_per_mm))
+    nc, clab, cstats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
+    boxes = []
+    pad = int(round(LOCAL_WINDOW_MARGIN_MM * px_per_mm))
+    for i in range(1, nc):
+        x, y, bw, bh, area = cstats[i]
+        if area < min_piece_px:
+            continue
+        comp = clab == i
+        if float(np.median(det[comp])) - det_bg < max(
+            MIN_CONTRAST, MIN_CONTRAST_SIGMAS * det_noise
+        ):
+            continue
+        y0, y1 = max(0, y - pad), min(fine.shape[0], y + bh + pad)
+        x0, x1 = max(0, x - pad), min(fine.shape[1], x + bw + pad)
+        boxes.append((y0, y1, x0, x1))
+    t_map = _local_thresholds(fine, roi, boxes, bg_level)
+    if not np.isfinite(t_map).any():
         return Segmentation((), "unknown", fine, t_otsu, ("The photo shows no dark print.",))
+    t_otsu = float(np.min(t_map))
 
     # a podograph grid: strong fine texture inside the print relative to its density
     d_bg = float(np.median(dens[roi]))
@@ -307,21 +347,33 @@ def _segment_roi(
     )
     podograph = dot_density > PODOGRAPH_DOT_DENSITY and contrast_ratio > PODOGRAPH_TEXTURE_RATIO
     signal = dens if podograph else fine
+    if not podograph:
+        # low-contrast prints (dark tile, wood): the fine signal is too noisy for
+        # a clean edge; average over the detection scale instead
+        fine_snr = (t_otsu - bg_level) / max(noise, 1e-6)
+        log.debug("fine snr %.1f", fine_snr)
+        if fine_snr < MIN_FINE_SNR:
+            signal = det
+            bg_level, noise = det_bg, det_noise
+            t_map = _local_thresholds(det, roi, boxes, bg_level)
     if podograph:
         bg_level, noise, t_otsu = levels(signal)
 
+    if podograph:  # density thresholds in the same windows
+        t_map = np.where(np.isfinite(t_map), t_otsu, np.inf).astype(np.float32)
     # sensitivity > 0 lowers the threshold towards the background level
-    t = bg_level + (t_otsu - bg_level) * (1.0 - 0.5 * params.sensitivity)
-    t_low = bg_level + max(3.0 * noise, (t - bg_level) * HYSTERESIS_LOW_FRACTION)
-    t_low = min(t_low, t)
-    seed_mask = apply_hysteresis_threshold(signal, t_low, t) & roi
+    t_map = bg_level + (t_map - bg_level) * (1.0 - 0.5 * params.sensitivity)
+    t_low = bg_level + np.maximum(3.0 * noise, (t_map - bg_level) * HYSTERESIS_LOW_FRACTION)
+    t_low = np.minimum(t_low, t_map)
+    seed_mask = _hysteresis(signal, t_low, t_map) & roi
+    t = float(np.min(t_map))
 
     # half-level edge: threshold each pixel at half its local print level
-    m_f = (seed_mask & (signal > t)).astype(np.float32)
+    m_f = (seed_mask & (signal > t_map)).astype(np.float32)
     local = _nconv(signal, m_f, EDGE_LEVEL_MM * px_per_mm)
     half = bg_level + 0.5 * (local - bg_level)
     near = cv2.dilate(seed_mask.astype(np.uint8), _disk(2.0 * px_per_mm)).astype(bool)
-    mask = near & (signal > np.maximum(half, t_low * 0.0 + bg_level + 2.0 * noise)) & roi
+    mask = near & (signal > np.maximum(half, bg_level + 2.0 * noise)) & roi
 
     se = _disk(2.0 * params.smooth_mm * px_per_mm)
     m8 = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, se)
@@ -412,6 +464,39 @@ def _segment_roi(
             )
         blobs.append(PrintBlob(fm, intensity, quality, tuple(warnings)))
     return Segmentation(tuple(blobs), scene, signal, t, ())
+
+
+def _local_thresholds(
+    signal: np.ndarray, roi: np.ndarray, boxes: list[tuple[int, int, int, int]], bg_level: float
+) -> np.ndarray:
+    """Otsu threshold of ``signal`` in each candidate's window; +inf elsewhere.
+
+    A print is a small part of a floor photo, so a global Otsu threshold is
+    pulled towards floor texture; within a window around each candidate the
+    print is a large share and Otsu separates it well.
+    """
+    t_map = np.full(signal.shape, np.inf, np.float32)
+    for y0, y1, x0, x1 in boxes:
+        vals = signal[y0:y1, x0:x1][roi[y0:y1, x0:x1]]
+        if vals.size < 16:
+            continue
+        hi = float(np.percentile(vals, 99.8))
+        if hi <= bg_level:
+            continue
+        t_i = float(threshold_otsu(np.clip(vals, bg_level, hi), nbins=256))
+        t_map[y0:y1, x0:x1] = np.minimum(t_map[y0:y1, x0:x1], t_i)
+    return t_map
+
+
+def _hysteresis(signal: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Pixels above ``low`` connected to a pixel above ``high`` (per-pixel thresholds)."""
+    weak = (signal > low).astype(np.uint8)
+    n, lab = cv2.connectedComponents(weak, connectivity=8)
+    strong_labels = np.unique(lab[(signal > high) & (weak > 0)])
+    keep = np.zeros(n, bool)
+    keep[strong_labels] = True
+    keep[0] = False
+    return keep[lab]
 
 
 def _fill_small_holes(m8: np.ndarray, max_area_px: float) -> np.ndarray:
@@ -524,7 +609,7 @@ def _disk(diameter_px: float) -> np.ndarray:
 
 
 def _foot_like(mask: np.ndarray) -> bool:
-    """A foot's print (or its heel + forefoot) is elongated: long/short >= 1.5."""
+    """A foot's print (or its heel + forefoot) is elongated (long/short >= 1.8)."""
     elong, _ = _elongation(mask.astype(np.uint8))
     return elong >= FOOT_MIN_ELONGATION
 
