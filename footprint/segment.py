@@ -67,6 +67,10 @@ BACKGROUND_OUTLIER_SIGMAS = 3.0
 MIN_CONTRAST = 0.035
 #: [noise sigmas] ... and it must also stand this far above the background noise.
 MIN_CONTRAST_SIGMAS = 3.0
+#: [1] Smallest sheet of unknown size, as a fraction of the photo's valid area.
+PAPER_MIN_FRACTION = 0.08
+#: [1] Smallest solidity of a sheet's outline.
+PAPER_MIN_SOLIDITY = 0.93
 #: [mm] Gaussian sigma of the detection signal (averages floor texture).
 DETECT_SIGMA_MM = 2.5
 #: [noise sigmas] Detection level above the background of the detection signal.
@@ -250,7 +254,58 @@ def segment(
         if found.feet:
             return found
         return _segment_roi(rgb, params, px_per_mm, mm_per_px, base & ~sheet)
+    paper = _paper_region(rgb, base, px_per_mm)
+    if paper is not None:
+        # a sheet of unknown size (kraft paper, a form) under the print
+        found = _segment_roi(rgb, params, px_per_mm, mm_per_px, base & paper)
+        if found.feet:
+            return found
+        return _segment_roi(rgb, params, px_per_mm, mm_per_px, base & ~paper)
     return _segment_roi(rgb, params, px_per_mm, mm_per_px, base)
+
+
+def _paper_region(rgb: np.ndarray, valid: np.ndarray, px_per_mm: float) -> np.ndarray | None:
+    """A large, four-sided region of uniform colour (a sheet of any size), or None.
+
+    The coarse lightness is split in two by Otsu; a component of either class
+    covering at least ``PAPER_MIN_FRACTION`` of the photo whose outline is a
+    convex quadrilateral (solidity >= ``PAPER_MIN_SOLIDITY``) is a sheet.
+    """
+    h, w = valid.shape
+    small_size = (max(1, w // _BG_DOWNSCALE), max(1, h // _BG_DOWNSCALE))
+    light = cv2.resize(lightness(rgb), small_size, interpolation=cv2.INTER_AREA)
+    v = cv2.resize(valid.astype(np.uint8), small_size, interpolation=cv2.INTER_NEAREST) > 0
+    if v.sum() < 100:
+        return None
+    light = cv2.GaussianBlur(light, (0, 0), max(1.0, 3.0 * px_per_mm / _BG_DOWNSCALE))
+    t = float(threshold_otsu(light[v]))
+    best = None
+    for cls in (light > t, light <= t):
+        m = (cls & v).astype(np.uint8)
+        m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+        n, lab, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=4)
+        for i in range(1, n):
+            area = float(stats[i, cv2.CC_STAT_AREA])
+            if area < PAPER_MIN_FRACTION * v.sum() or area > 0.8 * v.sum():
+                continue
+            comp = (lab == i).astype(np.uint8)
+            cs, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+            c = max(cs, key=cv2.contourArea)
+            if area < PAPER_MIN_SOLIDITY * cv2.contourArea(c):
+                continue  # a region with a hole (the floor around a sheet) is no sheet
+            hull = cv2.convexHull(c)
+            solidity = cv2.contourArea(c) / max(cv2.contourArea(hull), 1e-6)
+            quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True)
+            if solidity < PAPER_MIN_SOLIDITY or len(quad) != 4:
+                continue
+            if best is None or area > best[0]:
+                best = (area, quad.reshape(-1, 2).astype(np.float64))
+    if best is None:
+        return None
+    quad = (best[1] + 0.5) * np.array([w / small_size[0], h / small_size[1]]) - 0.5
+    out = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(out, np.round(quad).astype(np.int32), 1)
+    return out.astype(bool) & valid
 
 
 def _segment_roi(
