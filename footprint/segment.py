@@ -46,6 +46,11 @@ MIN_FOOT_THICKNESS_MM = 12.0
 SECOND_FOOT_AREA_RATIO = 0.35
 #: [1] Smallest long/short ratio of anything called a foot.
 FOOT_MIN_ELONGATION = 1.8
+#: [1] Largest long/short ratio of a sole (plank gaps, grout and pen lines are longer).
+FOOT_MAX_ELONGATION = 4.5
+#: [mm] Shortest and longest plausible sole (toes excluded): toddler to ~EU 52.
+FOOT_MIN_LENGTH_MM = 80.0
+FOOT_MAX_LENGTH_MM = 340.0
 #: [mm^2] Holes smaller than this inside a print are filled (mottled wet prints).
 MAX_HOLE_MM2 = 400.0
 #: [mm] Bridges thinner than twice this between prints are cut.
@@ -54,8 +59,10 @@ BRIDGE_CUT_MM = 3.0
 TOE_MIN_LEVEL = 0.3
 #: [mm^2] Smallest toe blob (a child's little toe prints ~ 20 mm^2).
 MIN_TOE_AREA_MM2 = 6.0
+#: [1] A sole piece (heel, forefoot) has at least this share of the largest piece.
+SOLE_PIECE_MIN_SHARE = 0.3
 #: [1] Smallest long/short ratio of a merged heel + forefoot group.
-MERGE_MIN_ELONGATION = 2.0
+MERGE_MIN_ELONGATION = 1.6
 #: [1] Hysteresis low threshold as a fraction of the main threshold's height
 #: above the background.
 HYSTERESIS_LOW_FRACTION = 0.5
@@ -67,6 +74,8 @@ BACKGROUND_OUTLIER_SIGMAS = 3.0
 MIN_CONTRAST = 0.035
 #: [noise sigmas] ... and it must also stand this far above the background noise.
 MIN_CONTRAST_SIGMAS = 3.0
+#: [mm] Rim around a sheet excluded when searching the floor beside it (shadow).
+SHEET_SHADOW_MM = 8.0
 #: [1] Smallest sheet of unknown size, as a fraction of the photo's valid area.
 PAPER_MIN_FRACTION = 0.08
 #: [1] Smallest solidity of a sheet's outline.
@@ -94,7 +103,7 @@ GRID_WINDOW_PX = 128
 #: [mm] Radius over which the local print level is averaged for the half-level edge.
 EDGE_LEVEL_MM = 4.0
 #: [1] Largest fraction of a foot's outline lying on the search region's border.
-MAX_BORDER_FRACTION = 0.15
+MAX_BORDER_FRACTION = 0.05
 
 
 @dataclass(frozen=True)
@@ -253,15 +262,21 @@ def segment(
         found = _segment_roi(rgb, params, px_per_mm, mm_per_px, base & sheet)
         if found.feet:
             return found
-        return _segment_roi(rgb, params, px_per_mm, mm_per_px, base & ~sheet)
+        return _segment_roi(rgb, params, px_per_mm, mm_per_px, base & ~_grow(sheet, px_per_mm))
     paper = _paper_region(rgb, base, px_per_mm)
     if paper is not None:
         # a sheet of unknown size (kraft paper, a form) under the print
         found = _segment_roi(rgb, params, px_per_mm, mm_per_px, base & paper)
         if found.feet:
             return found
-        return _segment_roi(rgb, params, px_per_mm, mm_per_px, base & ~paper)
+        return _segment_roi(rgb, params, px_per_mm, mm_per_px, base & ~_grow(paper, px_per_mm))
     return _segment_roi(rgb, params, px_per_mm, mm_per_px, base)
+
+
+def _grow(region: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """``region`` grown by ``SHEET_SHADOW_MM`` (a sheet's edge casts a dark rim)."""
+    k = _disk(2.0 * SHEET_SHADOW_MM * px_per_mm)
+    return cv2.dilate(region.astype(np.uint8), k).astype(bool)
 
 
 def _paper_region(rgb: np.ndarray, valid: np.ndarray, px_per_mm: float) -> np.ndarray | None:
@@ -296,7 +311,8 @@ def _paper_region(rgb: np.ndarray, valid: np.ndarray, px_per_mm: float) -> np.nd
             hull = cv2.convexHull(c)
             solidity = cv2.contourArea(c) / max(cv2.contourArea(hull), 1e-6)
             quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True)
-            if solidity < PAPER_MIN_SOLIDITY or len(quad) != 4:
+            # four corners, or up to six where the photo's edge cuts the sheet
+            if solidity < PAPER_MIN_SOLIDITY or not 4 <= len(quad) <= 6:
                 continue
             if best is None or area > best[0]:
                 best = (area, quad.reshape(-1, 2).astype(np.float64))
@@ -466,11 +482,16 @@ def _segment_roi(
     if not pieces:
         return Segmentation((), "unknown", signal, t, ())
 
+    # pieces much smaller than the largest are toes (a hallux is thick), not sole
+    largest = max(float(p.sum()) for p in pieces)
+    pieces = [p for p in pieces if p.sum() >= SOLE_PIECE_MIN_SHARE * largest]
     groups = _group_pieces(pieces)
     min_foot = (
         params.min_foot_area_mm2 / mm2 if mm_per_px else params.min_foot_area_fraction * total_area
     )
-    groups = [g for g in groups if g.sum() >= min_foot and _foot_like(g)]
+    groups = [
+        g for g in groups if g.sum() >= min_foot and _foot_like(g, mm_per_px, roi_border)
+    ]
     if not groups:
         return Segmentation((), "unknown", signal, t, ())
     groups.sort(key=lambda g: -int(g.sum()))
@@ -663,10 +684,21 @@ def _disk(diameter_px: float) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
 
 
-def _foot_like(mask: np.ndarray) -> bool:
-    """A foot's print (or its heel + forefoot) is elongated (long/short >= 1.8)."""
-    elong, _ = _elongation(mask.astype(np.uint8))
-    return elong >= FOOT_MIN_ELONGATION
+def _foot_like(mask: np.ndarray, mm_per_px: float | None, roi_border: np.ndarray) -> bool:
+    """Plausibility of a sole (or heel + forefoot group) as a foot's print.
+
+    Elongated like a sole (``FOOT_MIN_ELONGATION`` <= long/short <=
+    ``FOOT_MAX_ELONGATION``), not running along the edge of the search region,
+    and, with a scale, between ``FOOT_MIN_LENGTH_MM`` and ``FOOT_MAX_LENGTH_MM`` long.
+    """
+    m8 = mask.astype(np.uint8)
+    elong, length = _elongation(m8)
+    if not FOOT_MIN_ELONGATION <= elong <= FOOT_MAX_ELONGATION:
+        return False
+    if mm_per_px and not FOOT_MIN_LENGTH_MM <= length * mm_per_px <= FOOT_MAX_LENGTH_MM:
+        return False
+    outline = mask & ~cv2.erode(m8, np.ones((3, 3), np.uint8)).astype(bool)
+    return (outline & roi_border).sum() <= MAX_BORDER_FRACTION * outline.sum()
 
 
 def _group_pieces(pieces: list[np.ndarray]) -> list[np.ndarray]:
