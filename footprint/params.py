@@ -85,6 +85,9 @@ class RectifyParams:
         [px] Upper bound on either side of the rectified plane image.
     enabled : bool
         Look for a reference at all. When False, results are in pixels.
+    cover_photo : bool
+        Make the plane cover the whole photographed floor even when the
+        reference is a sheet (used when the print lies beside the sheet).
     card_max_area_fraction : float
         [1] Largest ID-1 card quadrilateral as a fraction of the image area; a
         card filling more of a foot photo is implausible (and a larger
@@ -194,6 +197,7 @@ class RectifyParams:
     plane_margin_mm: float = 20.0
     max_plane_side_px: int = 2000
     enabled: bool = True
+    cover_photo: bool = False
     card_max_area_fraction: float = 0.15
     max_area_fraction: float = 0.9
     detect_long_side_px: int = 500

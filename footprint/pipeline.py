@@ -32,11 +32,10 @@ from footprint.result import (
 
 log = logging.getLogger(__name__)
 
-#: [mm] Floor kept around a sheet that lies beside (not under) the print.
-FLOOR_MARGIN_MM = 300.0
 #: [mm] Margin around a card reference excluded from the print search (its shadow).
 CARD_MARGIN_MM = 6.0
-#: [mm/px] Coarsest plane sampling for that wider floor plane (keeps it < ~1.5 MP).
+#: [mm/px] Coarsest plane sampling of the whole-floor plane used when the print lies
+#: beside the sheet (keeps it near 1 MP).
 FLOOR_PLANE_MM_PER_PX = 0.6
 
 
@@ -261,7 +260,7 @@ def analyse_detailed(
         # a sheet laid beside a print on the floor: widen the plane to the floor around it
         wide = replace(
             params.rectify,
-            plane_margin_mm=FLOOR_MARGIN_MM,
+            cover_photo=True,
             plane_mm_per_px=max(params.rectify.plane_mm_per_px, FLOOR_PLANE_MM_PER_PX),
         )
         plane = rectify.rectify(loaded.rgb, wide)

@@ -990,7 +990,7 @@ def _build_plane(rgb: np.ndarray, ref: Reference, params: RectifyParams, source:
     w_px, h_px = w_mm / s, h_mm / s
     rect = np.array([[0, 0], [w_px, 0], [w_px, h_px], [0, h_px]], dtype=np.float64)
     h0 = _homography(ref.corners_xy, rect)
-    if ref.kind in _SHEET_KINDS:
+    if ref.kind in _SHEET_KINDS and not params.cover_photo:
         m = params.plane_margin_mm / s
         origin_x, origin_y = -m, -m
         width, height = int(math.ceil(w_px + 2 * m)), int(math.ceil(h_px + 2 * m))

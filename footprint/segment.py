@@ -61,6 +61,12 @@ TOE_MIN_LEVEL = 0.3
 MIN_TOE_AREA_MM2 = 6.0
 #: [1] A sole piece (heel, forefoot) has at least this share of the largest piece.
 SOLE_PIECE_MIN_SHARE = 0.3
+#: [1] A piece this elongated is already a whole foot (not glued to another).
+WHOLE_FOOT_ELONGATION = 2.3
+#: [1] Below this elongation a piece has no direction (a round heel).
+CROSSWISE_MIN_ELONGATION = 1.25
+#: [1] Penalty per unit of (gap between pieces / union length) when choosing merges.
+MERGE_GAP_WEIGHT = 6.0
 #: [1] Smallest long/short ratio of a merged heel + forefoot group.
 MERGE_MIN_ELONGATION = 1.6
 #: [1] Hysteresis low threshold as a fraction of the main threshold's height
@@ -723,9 +729,16 @@ def _group_pieces(pieces: list[np.ndarray]) -> list[np.ndarray]:
                     ei, _ = _elongation(groups[i].astype(np.uint8))
                     ej, _ = _elongation(groups[j].astype(np.uint8))
                     # a whole foot alone is already elongated; do not glue two feet end to end
-                    if min(ei, ej) >= MERGE_MIN_ELONGATION:
+                    if min(ei, ej) >= WHOLE_FOOT_ELONGATION:
                         continue
-                    score = elong  # the most foot-like union wins
+                    if not _crosswise_piece(groups[i], groups[j], union):
+                        continue
+                    # the most foot-like union of the closest pieces wins
+                    dist_i = cv2.distanceTransform(
+                        (~groups[i]).astype(np.uint8), cv2.DIST_L2, 3
+                    )
+                    gap = float(dist_i[groups[j]].min())
+                    score = elong - MERGE_GAP_WEIGHT * gap / max(length, 1.0)
                     if best is None or score > best[0]:
                         best = (score, i, j)
         if best is not None:
@@ -734,6 +747,32 @@ def _group_pieces(pieces: list[np.ndarray]) -> list[np.ndarray]:
             del groups[j]
             merged = True
     return groups
+
+
+def _axis_angle(mask: np.ndarray) -> tuple[float, float]:
+    """(angle of the principal axis in radians, elongation from second moments)."""
+    m = cv2.moments(mask.astype(np.uint8), binaryImage=True)
+    mu20, mu02, mu11 = m["mu20"], m["mu02"], m["mu11"]
+    angle = 0.5 * np.arctan2(2 * mu11, mu20 - mu02)
+    common = np.sqrt(4 * mu11**2 + (mu20 - mu02) ** 2)
+    l1, l2 = mu20 + mu02 + common, max(mu20 + mu02 - common, 1e-9)
+    return float(angle), float(np.sqrt(l1 / l2))
+
+
+def _crosswise_piece(a: np.ndarray, b: np.ndarray, union: np.ndarray) -> bool:
+    """Heel + forefoot of one foot: the forefoot (ball) lies across the foot.
+
+    Two forefeet (or two heels) side by side are each elongated *along* the
+    line that joins them; a heel and a ball of one foot are not: the ball is
+    wider than long. True when a piece is round or lies crosswise (>= 45 deg)
+    to the union's long axis.
+    """
+    ang_u, _ = _axis_angle(union)
+    for piece in (a, b):
+        ang, elong = _axis_angle(piece)
+        if elong < CROSSWISE_MIN_ELONGATION or abs(np.sin(ang - ang_u)) >= np.sin(np.pi / 4):
+            return True
+    return False
 
 
 def _scene_label(dark: np.ndarray, mask: np.ndarray) -> str:
