@@ -283,7 +283,8 @@ class SegmentParams:
     grid_period_mm : float
         [mm] Podograph grid period; intensity is averaged over this to hide the grid.
     toe_link_mm : float
-        [mm] Toe blobs within this distance of the sole are assigned to its foot.
+        [mm] Toe blobs within this distance of the sole are assigned to its foot
+        (toe-to-ball gaps in prints are 3-10 mm).
     smooth_mm : float
         [mm] Radius of the opening/closing that removes speckle from the mask.
     """
@@ -294,7 +295,7 @@ class SegmentParams:
     min_foot_area_fraction: float = 0.01
     max_feet: int = 2
     grid_period_mm: float = 4.0
-    toe_link_mm: float = 30.0
+    toe_link_mm: float = 15.0
     smooth_mm: float = 1.0
 
     def __post_init__(self) -> None:

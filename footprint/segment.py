@@ -57,6 +57,8 @@ MAX_HOLE_MM2 = 400.0
 BRIDGE_CUT_MM = 3.0
 #: [1] A toe's mean darkness must reach this fraction of the sole's median level.
 TOE_MIN_LEVEL = 0.3
+#: [1] Smallest solidity of a toe blob.
+TOE_MIN_SOLIDITY = 0.75
 #: [mm^2] Smallest toe blob (a child's little toe prints ~ 20 mm^2).
 MIN_TOE_AREA_MM2 = 6.0
 #: [1] A sole piece (heel, forefoot) has at least this share of the largest piece.
@@ -65,6 +67,8 @@ SOLE_PIECE_MIN_SHARE = 0.3
 WHOLE_FOOT_ELONGATION = 2.3
 #: [1] Below this elongation a piece has no direction (a round heel).
 CROSSWISE_MIN_ELONGATION = 1.25
+#: [1] Largest gap between a heel and a forefoot piece, as a share of their union's length.
+MERGE_MAX_GAP_FRACTION = 0.45
 #: [1] Penalty per unit of (gap between pieces / union length) when choosing merges.
 MERGE_GAP_WEIGHT = 6.0
 #: [1] Smallest long/short ratio of a merged heel + forefoot group.
@@ -491,13 +495,11 @@ def _segment_roi(
     # pieces much smaller than the largest are toes (a hallux is thick), not sole
     largest = max(float(p.sum()) for p in pieces)
     pieces = [p for p in pieces if p.sum() >= SOLE_PIECE_MIN_SHARE * largest]
-    groups = _group_pieces(pieces)
+    groups = _group_pieces(pieces, FOOT_MAX_LENGTH_MM / mm_per_px if mm_per_px else None)
     min_foot = (
         params.min_foot_area_mm2 / mm2 if mm_per_px else params.min_foot_area_fraction * total_area
     )
-    groups = [
-        g for g in groups if g.sum() >= min_foot and _foot_like(g, mm_per_px, roi_border)
-    ]
+    groups = [g for g in groups if g.sum() >= min_foot and _foot_like(g, mm_per_px, roi_border)]
     if not groups:
         return Segmentation((), "unknown", signal, t, ())
     groups.sort(key=lambda g: -int(g.sum()))
@@ -522,6 +524,8 @@ def _segment_roi(
             continue
         if float(np.mean(signal[comp])) < bg_level + TOE_MIN_LEVEL * (print_level - bg_level):
             continue
+        if _solidity(comp) < TOE_MIN_SOLIDITY:
+            continue  # toes are compact blobs; stains and lines are not
         d = [float(dm[comp].min()) for dm in dists]
         j = int(np.argmin(d))
         if d[j] <= link and areas[i] < 0.25 * groups[j].sum():
@@ -685,6 +689,13 @@ def _grid_periodicity(highpass: np.ndarray, region: np.ndarray, px_per_mm: float
     return float(vals.max() / (np.median(vals) + 1e-12))
 
 
+def _solidity(mask: np.ndarray) -> float:
+    """Area over convex-hull area of a blob."""
+    pts = cv2.findNonZero(mask.astype(np.uint8))
+    hull_area = cv2.contourArea(cv2.convexHull(pts))
+    return float(mask.sum()) / max(hull_area, 1.0)
+
+
 def _disk(diameter_px: float) -> np.ndarray:
     k = _odd(diameter_px)
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
@@ -707,7 +718,7 @@ def _foot_like(mask: np.ndarray, mm_per_px: float | None, roi_border: np.ndarray
     return (outline & roi_border).sum() <= MAX_BORDER_FRACTION * outline.sum()
 
 
-def _group_pieces(pieces: list[np.ndarray]) -> list[np.ndarray]:
+def _group_pieces(pieces: list[np.ndarray], max_length_px: float | None = None) -> list[np.ndarray]:
     """Merge sole pieces (heel, forefoot of a high-arched foot) into feet.
 
     Two pieces belong to one foot when their union is elongated like a foot
@@ -725,7 +736,11 @@ def _group_pieces(pieces: list[np.ndarray]) -> list[np.ndarray]:
                 elong, length = _elongation(union)
                 _, li = _elongation(groups[i].astype(np.uint8))
                 _, lj = _elongation(groups[j].astype(np.uint8))
-                if elong >= MERGE_MIN_ELONGATION and length > 1.3 * max(li, lj):
+                if (
+                    MERGE_MIN_ELONGATION <= elong <= FOOT_MAX_ELONGATION
+                    and length > 1.3 * max(li, lj)
+                    and (max_length_px is None or length <= max_length_px)
+                ):
                     ei, _ = _elongation(groups[i].astype(np.uint8))
                     ej, _ = _elongation(groups[j].astype(np.uint8))
                     # a whole foot alone is already elongated; do not glue two feet end to end
@@ -734,10 +749,10 @@ def _group_pieces(pieces: list[np.ndarray]) -> list[np.ndarray]:
                     if not _crosswise_piece(groups[i], groups[j], union):
                         continue
                     # the most foot-like union of the closest pieces wins
-                    dist_i = cv2.distanceTransform(
-                        (~groups[i]).astype(np.uint8), cv2.DIST_L2, 3
-                    )
+                    dist_i = cv2.distanceTransform((~groups[i]).astype(np.uint8), cv2.DIST_L2, 3)
                     gap = float(dist_i[groups[j]].min())
+                    if gap > MERGE_MAX_GAP_FRACTION * length:
+                        continue
                     score = elong - MERGE_GAP_WEIGHT * gap / max(length, 1.0)
                     if best is None or score > best[0]:
                         best = (score, i, j)
