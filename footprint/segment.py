@@ -45,7 +45,7 @@ MIN_FOOT_THICKNESS_MM = 12.0
 #: [1] Second foot must have at least this share of the first foot's area.
 SECOND_FOOT_AREA_RATIO = 0.35
 #: [1] Smallest long/short ratio of anything called a foot.
-FOOT_MIN_ELONGATION = 1.8
+FOOT_MIN_ELONGATION = 1.55
 #: [1] Largest long/short ratio of a sole (plank gaps, grout and pen lines are longer).
 FOOT_MAX_ELONGATION = 4.5
 #: [mm] Shortest and longest plausible sole (toes excluded): toddler to ~EU 52.
