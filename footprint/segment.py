@@ -96,6 +96,8 @@ DETECT_SIGMA_MM = 2.5
 DETECT_SIGMAS = 3.0
 #: [mm] Margin around a detected candidate within which its threshold is chosen.
 LOCAL_WINDOW_MARGIN_MM = 30.0
+#: Sampling stride of the background statistics (median, MAD, Otsu) [px].
+STATS_STRIDE = 3
 #: [1] Below this print-to-noise ratio the edge is found on the detection signal.
 MIN_FINE_SNR = 6.0
 #: [mm] Gaussian sigma of the fine darkness signal (noise, paper fibre).
@@ -356,13 +358,18 @@ def _segment_roi(
     fine[~roi] = 0.0
     dens[~roi] = 0.0
 
+    # statistics on every STATS_STRIDE-th pixel: the same answer, much faster
+    sub = (slice(None, None, STATS_STRIDE), slice(None, None, STATS_STRIDE))
+    roi_s, bgw_s = roi[sub], bg_weight[sub] > 0
+
     def levels(signal: np.ndarray) -> tuple[float, float, float]:
-        bgv = signal[roi & (bg_weight > 0)]
+        sig = signal[sub]
+        bgv = sig[roi_s & bgw_s]
         if bgv.size < 50:
-            bgv = signal[roi]
+            bgv = sig[roi_s]
         med = float(np.median(bgv))
         noise = 1.4826 * float(np.median(np.abs(bgv - med))) + 1e-4
-        vals = signal[roi]
+        vals = sig[roi_s]
         hi = float(np.percentile(vals, 99.8))
         t = float(threshold_otsu(np.clip(vals, med, hi), nbins=256)) if hi > med else hi
         return med, noise, t
@@ -563,7 +570,7 @@ def _local_thresholds(
     """
     t_map = np.full(signal.shape, np.inf, np.float32)
     for y0, y1, x0, x1 in boxes:
-        vals = signal[y0:y1, x0:x1][roi[y0:y1, x0:x1]]
+        vals = signal[y0:y1:2, x0:x1:2][roi[y0:y1:2, x0:x1:2]]
         if vals.size < 16:
             continue
         hi = float(np.percentile(vals, 99.8))
@@ -642,11 +649,10 @@ def _cut_bridges(m8: np.ndarray, radius_px: float) -> np.ndarray:
 
 def _relabel(labels: np.ndarray) -> tuple[np.ndarray, int]:
     """Consecutive labels 1..n-1 (0 stays background); returns (labels, n)."""
-    uniq, inv = np.unique(labels, return_inverse=True)
-    inv = inv.reshape(labels.shape).astype(np.int32)
-    if uniq[0] != 0:
-        inv += 1
-    return inv, int(inv.max()) + 1
+    present = np.bincount(labels.ravel()) > 0
+    present[0] = True
+    lut = np.cumsum(present).astype(np.int32) - 1
+    return lut[labels], int(lut[-1]) + 1
 
 
 def _label_stats(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
