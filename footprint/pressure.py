@@ -102,7 +102,8 @@ def region_masks(
     length = heel_row - tip_row
     rr = np.arange(sole.shape[0], dtype=np.float64)[:, None] + 0.5
     frac = (heel_row - rr) / length * np.ones((1, sole.shape[1]))
-    cc = np.arange(sole.shape[1], dtype=np.float64)[None, :] + 0.5 + np.zeros_like(frac)
+    # pixel centres sit at integer columns, as does frame.axis_col
+    cc = np.arange(sole.shape[1], dtype=np.float64)[None, :] + np.zeros_like(frac)
 
     heel = sole & (frac < HEEL_END)
     mid = sole & (frac >= HEEL_END) & (frac < FOREFOOT_START)
@@ -197,7 +198,7 @@ def summarise(
         c_c = float((w * (cc + 0.5)).sum() / wsum)
         length = regions.heel_row - regions.tip_row
         figures["cop_along"] = (regions.heel_row - r_c) / length
-        figures["cop_across"] = (c_c - axis_col) / regions.width if regions.width else None
+        figures["cop_across"] = (c_c - 0.5 - axis_col) / regions.width if regions.width else None
         figures["cop_row"], figures["cop_col"] = r_c - 0.5, c_c - 0.5
     try:
         t = indices.thirds(sole_f)
