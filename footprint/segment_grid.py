@@ -1,0 +1,573 @@
+"""Segmentation of podograph (Harris-mat) grid prints.
+
+A podograph prints a square lattice of ink squares (period 2-4 mm) whose size
+grows with the contact pressure; where the contact is light only a sparse
+random subset of small dots prints. The contact region therefore is *not* the
+dark region: it is the region where the lattice prints at all, at any density.
+The method works in units of the measured grid period ``p`` (pixels), so it
+needs no scale and is the same with or without a reference:
+
+1. Darkness ``D = 1 - L / B`` of the CIE lightness ``L`` over an illumination
+   estimate ``B`` (normalised convolution of the paper, iterated to exclude
+   ink).
+2. Grid period and lattice test from the power spectrum of tiles of ``D``:
+   a grid gives two sharp, roughly perpendicular peaks at the same radius
+   (:func:`is_grid_print`).
+3. Long thin straight ink (panel borders) is found by openings with line
+   kernels in many directions and removed from ``D``.
+4. Ink density ``rho``: Gaussian mean of ``D`` over about one grid period, so
+   sparse dots merge into a continuous region.
+5. A rough contact region: ``rho`` clearly above the paper's level.
+6. The boundary: where ``rho`` falls to a fixed fraction (one half for a
+   straight edge) of its *local* contact level, i.e. the mean of ``rho``
+   inside the rough region within a couple of periods; dense and sparse parts
+   of the print each get their own edge.
+7. Components: soles are thick, large and elongated; a high arch can split
+   one sole into heel and forefoot, which are regrouped; toes are small
+   blobs distal of a sole. Headings, text, logo and pen strokes are thin or
+   small and far from any sole.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import cv2
+import numpy as np
+
+from footprint.params import SegmentParams
+
+log = logging.getLogger(__name__)
+
+# --------------------------------------------------------------------------- constants
+#: [mm] Grid periods of podograph mats in use (Harris mat ~ 2.5-4 mm).
+GRID_PERIOD_RANGE_MM = (1.5, 6.0)
+#: [px] Shortest period the spectrum is searched for (2 px is Nyquist; JPEG and
+#: demosaicing remove most power below ~2.5 px).
+MIN_PERIOD_PX = 2.5
+#: [px] Longest period searched for (tile grout, plank widths are far longer).
+MAX_PERIOD_PX = 24.0
+#: [px] Side of the square tiles whose spectra are inspected.
+TILE_PX = 96
+#: [1] Number of the most textured tiles that are inspected.
+TILES_INSPECTED = 16
+#: [1] Smallest share of a tile inside the region of interest.
+TILE_MIN_ROI = 0.95
+#: [1] A spectral peak counts when its power (3x3 bins) exceeds the band's
+#: median power this many times.
+PEAK_PROMINENCE = 25.0
+#: [1] The diagonal (v1 +- v2) harmonic of a lattice must stand this far above
+#: the median power of the band.
+DIAGONAL_PROMINENCE = 8.0
+#: Strongest spectral peaks of a tile tried as lattice vectors.
+LATTICE_CANDIDATES = 8
+#: [1] ... and its radius must be within this factor of the first's.
+SECOND_PEAK_RADIUS_TOL = 1.35
+#: [deg] ... and its direction this far from perpendicular at most (perspective
+#: shears the lattice of an unrectified photo).
+SECOND_PEAK_ANGLE_TOL_DEG = 25.0
+#: [1] Tiles that must show a lattice for the photo to be a grid print.
+MIN_LATTICE_TILES = 2
+#: [mm] Nominal grid period used to convert mm-constants when no scale is known.
+NOMINAL_PERIOD_MM = 3.0
+#: [1] Smallest sheet, as a share of the region of interest.
+PAPER_MIN_FRACTION = 0.08
+#: [px] Rim of the sheet left out (its edge shadow and the floor's blur).
+PAPER_RIM_PX = 3
+#: [mm] Gaussian sigma of the illumination estimate (shadows, vignetting vary
+#: over centimetres; the print is bridged by interpolation).
+BACKGROUND_SIGMA_MM = 25.0
+#: [1] Downscale factor for the illumination estimate (speed; it is smooth).
+BACKGROUND_DOWNSCALE = 4
+#: Iterations of the illumination estimate that exclude ink.
+BACKGROUND_ITERATIONS = 3
+#: [noise sigmas] Pixels this much darker than the estimate are excluded from it.
+BACKGROUND_OUTLIER_SIGMAS = 2.5
+#: [1] Darkness above which a pixel is ink for the line search (dots print at
+#: > 0.2 darkness; paper noise is ~ 0.02).
+INK_DARKNESS = 0.12
+#: [periods] Length of the line kernels: a straight ink run this long is a line
+#: (panel border), not a chain of grid dots, which are separated by gaps.
+LINE_LENGTH_PERIODS = 5.0
+#: [periods] Blurred rim of a line removed with it.
+LINE_HALO_PERIODS = 0.5
+#: Number of line-kernel directions over 180 deg.
+LINE_DIRECTIONS = 16
+#: [periods] Ink that survives an opening with a disk this wide is solid print
+#: (merged squares at high pressure), never a line.
+SOLID_WIDTH_PERIODS = 0.8
+#: [1] Darkness above which a pixel is a grid dot, at least ...
+INK_MIN_DARKNESS = 0.06
+#: [paper sigmas] ... and this far above the paper's noise.
+INK_SIGMAS = 5.0
+#: [periods] Diameter of the disk every dot pixel is grown by: a dot anywhere in
+#: its cell then covers the whole cell.
+CELL_DILATION_PERIODS = 1.0
+#: [periods] Gaussian sigma of the cell occupancy (cells without a dot inside
+#: light-contact areas are filled; toe gaps of 3 mm stay open).
+DENSITY_SIGMA_PERIODS = 1.0
+#: [1] Occupancy at the contact edge (tuned on dev seeds 1-24, 101-106: light
+#: contact prints only ~ half the cells, so half of that, not of full print).
+OCCUPANCY_LEVEL = 0.3
+#: [periods] The grown cells reach this far beyond the outermost dots; the edge
+#: is moved back in by it.
+EDGE_INSET_PERIODS = 0.5
+#: [mm] Width of the opening of the final mask: heading text (<= 3.5 mm high),
+#: pen strokes and thin bridges go, toes (>= 5 mm wide) stay.
+OPEN_WIDTH_MM = 4.0
+#: [1] A sole piece elongated beyond this has a direction ...
+PIECE_ELONGATED = 1.3
+#: [deg] ... which must lie at least this far from the merged sole's axis: a
+#: ball is wide across the foot; two forefeet side by side lie along their union.
+PIECE_CROSS_ANGLE_DEG = 45.0
+#: [mm] A sole is at least this thick (largest inscribed radius); text, pen
+#: strokes and borders are thinner.
+MIN_SOLE_THICKNESS_MM = 10.0
+#: [1] Sole pieces (heel, forefoot) have at least this share of the largest one.
+SOLE_PIECE_MIN_SHARE = 0.25
+#: [1] Second foot must have at least this share of the first foot's area.
+SECOND_FOOT_AREA_RATIO = 0.35
+#: [mm] Largest gap between heel and forefoot pieces of one sole (high arch).
+MAX_ARCH_GAP_MM = 70.0
+#: [mm] Longest plausible sole (toes excluded), ~ EU 52.
+MAX_SOLE_LENGTH_MM = 340.0
+#: [1] Smallest long/short ratio of a whole sole (heel + forefoot).
+MIN_SOLE_ELONGATION = 1.6
+#: [mm^2] Smallest toe blob (a child's little toe prints ~ 15 mm^2).
+MIN_TOE_AREA_MM2 = 8.0
+#: [1] Largest toe blob as a share of its sole.
+MAX_TOE_SHARE = 0.12
+#: [mm] Toes lie within this distance of their sole (toe gaps are 3-10 mm, the
+#: little toe may be further from the ball).
+TOE_LINK_MM = 25.0
+#: [percentile] Density percentile inside a print that maps to intensity 1.
+INTENSITY_PERCENTILE = 99.0
+
+
+# --------------------------------------------------------------------------- helpers
+def _odd(n: float) -> int:
+    k = max(1, int(round(n)))
+    return k if k % 2 == 1 else k + 1
+
+
+def _disk(diameter_px: float) -> np.ndarray:
+    k = _odd(diameter_px)
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+
+
+def _nconv(values: np.ndarray, weights: np.ndarray, sigma_px: float) -> np.ndarray:
+    """Normalised convolution: Gaussian mean of ``values`` where ``weights`` > 0."""
+    num = cv2.GaussianBlur(values * weights, (0, 0), sigma_px, borderType=cv2.BORDER_REPLICATE)
+    den = cv2.GaussianBlur(weights, (0, 0), sigma_px, borderType=cv2.BORDER_REPLICATE)
+    total = float(weights.sum())
+    fallback = float((values * weights).sum() / total) if total > 0 else 0.0
+    return np.where(den > 1e-4, num / np.maximum(den, 1e-12), fallback).astype(np.float32)
+
+
+def _darkness(rgb: np.ndarray, roi: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """Illumination-corrected darkness ``1 - L / B`` (float32, 0 on paper)."""
+    light = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[:, :, 0].astype(np.float32) / 255.0
+    h, w = light.shape
+    k = BACKGROUND_DOWNSCALE
+    size = (max(1, w // k), max(1, h // k))
+    small = cv2.resize(light, size, interpolation=cv2.INTER_AREA)
+    small_roi = cv2.resize(roi.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.99
+    if small_roi.sum() < 4:
+        small_roi = np.ones_like(small_roi)
+    weight = small_roi.astype(np.float32)
+    sigma = max(1.0, BACKGROUND_SIGMA_MM * px_per_mm / k)
+    bg = _nconv(small, weight, sigma)
+    for _ in range(BACKGROUND_ITERATIONS):
+        d = 1.0 - small / np.maximum(bg, 1e-3)
+        sel = d[small_roi & (weight > 0)]
+        if sel.size < 16:
+            break
+        med = float(np.median(sel))
+        noise = 1.4826 * float(np.median(np.abs(sel - med))) + 1e-4
+        weight = (small_roi & (d < med + BACKGROUND_OUTLIER_SIGMAS * noise)).astype(np.float32)
+        bg = _nconv(small, weight, sigma)
+    big = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
+    dark = 1.0 - light / np.maximum(big, 1e-3)
+    return np.where(roi, np.clip(dark, 0.0, 1.0), 0.0).astype(np.float32)
+
+
+def _paper(rgb: np.ndarray, roi: np.ndarray) -> np.ndarray:
+    """The light sheet the grid is printed on, within ``roi``.
+
+    Without a sheet reference the plane holds the floor too, whose texture
+    would pass for dots. The sheet is the convex hull of the largest region
+    lighter than the Otsu level (a print reaching the sheet's edge only
+    notches it); ``roi`` itself when no clear sheet stands out.
+    """
+    light = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[:, :, 0]
+    vals = light[roi]
+    if vals.size < 100:
+        return roi
+    level, _ = cv2.threshold(vals.reshape(-1, 1), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = (roi & (light > level)).astype(np.uint8)
+    # printed rules (panel borders) must not cut the sheet into pieces
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, _disk(2 * PAPER_RIM_PX + 1))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=8)
+    if n <= 1:
+        return roi
+    k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    if stats[k, cv2.CC_STAT_AREA] < PAPER_MIN_FRACTION * roi.sum():
+        return roi
+    pts = np.column_stack(np.nonzero(labels == k)[::-1]).astype(np.int32)
+    hull = np.zeros_like(bright)
+    cv2.fillConvexPoly(hull, cv2.convexHull(pts), 1)
+    hull = cv2.erode(hull, _disk(2 * PAPER_RIM_PX + 1))
+    return roi & hull.astype(bool)
+
+
+# --------------------------------------------------------------------------- grid spectrum
+def _tile_lattice(tile: np.ndarray) -> tuple[bool, float]:
+    """Lattice test of one tile: (lattice found?, period px).
+
+    A lattice of squares has spectral peaks at two about perpendicular
+    frequency vectors ``v1``, ``v2`` of about equal length *and* at their sum
+    or difference (the diagonal harmonic of a product pattern); a texture
+    that is merely anisotropic (grain, grout) or noisy has no such triple.
+    Frequencies wrap modulo the tile size, so near-Nyquist grids alias but
+    keep the relation.
+    """
+    n = tile.shape[0]
+    t = tile.astype(np.float64) - float(tile.mean())
+    win = np.outer(np.hanning(n), np.hanning(n))
+    power = np.abs(np.fft.fft2(t * win)) ** 2
+    # peak power: 3x3 sum (a peak off the bin centres leaks into neighbours)
+    box = sum(np.roll(power, (dy, dx), (0, 1)) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+    f = np.fft.fftfreq(n)
+    fy, fx = np.meshgrid(f, f, indexing="ij")
+    rad = np.hypot(fx, fy)
+    band = (rad >= 1.0 / MAX_PERIOD_PX) & (rad <= 1.0 / MIN_PERIOD_PX)
+    if not band.any():
+        return False, 0.0
+    # whitening: the median power of each frequency annulus (textures have
+    # smooth, roughly isotropic spectra; a lattice has isolated peaks)
+    rbin = np.minimum(np.round(rad * n).astype(np.int32), n // 2)
+    ring = np.zeros(n // 2 + 1)
+    for r in range(n // 2 + 1):
+        sel = np.abs(rbin - r) <= 1
+        ring[r] = np.median(power[sel]) if sel.any() else 0.0
+    white = box / (9.0 * ring[rbin] + 1e-12)
+
+    def prom(iy: int, ix: int) -> float:
+        return float(white[iy % n, ix % n])
+
+    local_max = box >= np.maximum.reduce(
+        [np.roll(box, (dy, dx), (0, 1)) for dy in (-2, -1, 0, 1, 2) for dx in (-2, -1, 0, 1, 2)]
+    )
+    cand = np.flatnonzero((band & local_max).ravel())
+    cand = cand[np.argsort(box.ravel()[cand])[::-1][:LATTICE_CANDIDATES]]
+    peaks = [(int(i) // n, int(i) % n) for i in cand]
+    for a in range(len(peaks)):
+        ya, xa = peaks[a]
+        if prom(ya, xa) < PEAK_PROMINENCE:
+            break
+        va = np.array([fx[ya, xa], fy[ya, xa]])
+        ra = float(np.hypot(*va))
+        for b in range(a + 1, len(peaks)):
+            yb, xb = peaks[b]
+            if prom(yb, xb) < PEAK_PROMINENCE:
+                break
+            vb = np.array([fx[yb, xb], fy[yb, xb]])
+            rb = float(np.hypot(*vb))
+            if not 1.0 / SECOND_PEAK_RADIUS_TOL <= rb / ra <= SECOND_PEAK_RADIUS_TOL:
+                continue
+            cos = abs(float(va @ vb)) / (ra * rb)
+            if np.degrees(np.arccos(min(cos, 1.0))) < 90.0 - SECOND_PEAK_ANGLE_TOL_DEG:
+                continue
+            diag = max(prom(ya + yb, xa + xb), prom(ya - yb, xa - xb))
+            if diag >= DIAGONAL_PROMINENCE:
+                return True, 2.0 / (ra + rb)
+    return False, 0.0
+
+
+def _grid_tiles(dark: np.ndarray, roi: np.ndarray) -> tuple[int, int, float]:
+    """(tiles inspected, tiles with a lattice, median lattice period px)."""
+    h, w = dark.shape
+    step = TILE_PX // 2
+    if h < TILE_PX or w < TILE_PX:
+        return 0, 0, 0.0
+    # band-pass energy picks the textured tiles (grid, text, grain), not flat paper
+    band = cv2.GaussianBlur(dark, (0, 0), 0.7) - cv2.GaussianBlur(dark, (0, 0), 4.0)
+    energy = cv2.integral(band.astype(np.float64) ** 2)
+    inside = cv2.integral(roi.astype(np.uint8))
+    cands = []
+    for y in range(0, h - TILE_PX + 1, step):
+        for x in range(0, w - TILE_PX + 1, step):
+            y1, x1 = y + TILE_PX, x + TILE_PX
+            share = (inside[y1, x1] - inside[y, x1] - inside[y1, x] + inside[y, x]) / TILE_PX**2
+            if share < TILE_MIN_ROI:
+                continue
+            e = energy[y1, x1] - energy[y, x1] - energy[y1, x] + energy[y, x]
+            cands.append((float(e), y, x))
+    cands.sort(reverse=True)
+    periods = []
+    n = 0
+    for _, y, x in cands[:TILES_INSPECTED]:
+        n += 1
+        ok, period = _tile_lattice(dark[y : y + TILE_PX, x : x + TILE_PX])
+        if ok:
+            periods.append(period)
+    return n, len(periods), float(np.median(periods)) if periods else 0.0
+
+
+def is_grid_print(rgb: np.ndarray, roi: np.ndarray, mm_per_px: float | None) -> bool:
+    """Whether the photo shows a podograph (Harris-mat) grid print.
+
+    Parameters
+    ----------
+    rgb : (H, W, 3) uint8 ndarray
+        Plane image.
+    roi : (H, W) bool ndarray
+        Where to look (valid plane pixels, the sheet when known).
+    mm_per_px : float or None
+        Plane scale; when known the period must be a podograph's.
+
+    Returns
+    -------
+    bool
+        True when at least :data:`MIN_LATTICE_TILES` of the most textured
+        tiles show a lattice: two sharp spectral peaks at about the same
+        radius, about perpendicular. Continuous wet and ink prints, kraft
+        fibre, tile grout (period far beyond a tile) and wood grain (one
+        direction only) do not.
+    """
+    return _grid_period(rgb, roi, mm_per_px) is not None
+
+
+def _grid_period(rgb: np.ndarray, roi: np.ndarray, mm_per_px: float | None) -> float | None:
+    roi = _paper(rgb, np.asarray(roi, bool))
+    px_per_mm = 1.0 / mm_per_px if mm_per_px else max(rgb.shape[:2]) / 500.0
+    dark = _darkness(rgb, roi, px_per_mm)
+    n, hits, period = _grid_tiles(dark, roi)
+    log.debug("grid tiles: %d inspected, %d lattice, period %.2f px", n, hits, period)
+    if hits < MIN_LATTICE_TILES:
+        return None
+    if mm_per_px and not (GRID_PERIOD_RANGE_MM[0] <= period * mm_per_px <= GRID_PERIOD_RANGE_MM[1]):
+        return None
+    return period
+
+
+# --------------------------------------------------------------------------- segmentation
+def _line_kernel(length_px: float, angle_deg: float) -> np.ndarray:
+    k = _odd(length_px)
+    ker = np.zeros((k, k), np.uint8)
+    c = k // 2
+    dx = np.cos(np.radians(angle_deg)) * c
+    dy = np.sin(np.radians(angle_deg)) * c
+    cv2.line(
+        ker, (int(round(c - dx)), int(round(c - dy))), (int(round(c + dx)), int(round(c + dy))), 1
+    )
+    return ker
+
+
+def _remove_lines(dark: np.ndarray, ink: np.ndarray, period_px: float) -> np.ndarray:
+    """``dark`` with long straight thin ink (panel borders, rules) set to 0.
+
+    ``ink`` (uint8 0/1) is opened with line kernels of
+    :data:`LINE_LENGTH_PERIODS` periods in :data:`LINE_DIRECTIONS` directions;
+    what survives, minus solid print, is a line. Its blurred halo
+    (:data:`LINE_HALO_PERIODS`) goes with it.
+    """
+    length = LINE_LENGTH_PERIODS * period_px
+    lines = np.zeros_like(ink)
+    for i in range(LINE_DIRECTIONS):
+        ker = _line_kernel(length, 180.0 * i / LINE_DIRECTIONS)
+        lines |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, ker)
+    solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, _disk(SOLID_WIDTH_PERIODS * period_px))
+    solid = cv2.dilate(solid, _disk(3))
+    halo = max(3.0, 2.0 * LINE_HALO_PERIODS * period_px + 1.0)
+    lines = cv2.dilate(lines & (1 - solid), _disk(halo)).astype(bool)
+    return np.where(lines, 0.0, dark).astype(np.float32)
+
+
+def _thickness(mask: np.ndarray) -> float:
+    """Largest inscribed radius [px]."""
+    dist = cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, 5)
+    return float(dist.max())
+
+
+def _axes(mask: np.ndarray) -> tuple[float, float, np.ndarray]:
+    """(long, short) extents [px] along the principal axes, and the long axis (x, y)."""
+    ys, xs = np.nonzero(mask)
+    if xs.size < 3:
+        return 0.0, 0.0, np.array([1.0, 0.0])
+    pts = np.column_stack([xs, ys]).astype(np.float64)
+    pts -= pts.mean(axis=0)
+    _, vecs = np.linalg.eigh(pts.T @ pts)
+    proj = pts @ vecs
+    ext = np.ptp(proj, axis=0)
+    k = int(np.argmax(ext))
+    return float(ext[k]), float(ext[1 - k]), vecs[:, k]
+
+
+def _crosswise(piece: tuple[float, float, np.ndarray], axis: np.ndarray) -> bool:
+    """A roundish piece, or an elongated one lying across ``axis``."""
+    long_, short, u = piece
+    if long_ < PIECE_ELONGATED * max(short, 1e-9):
+        return True
+    cos = min(1.0, abs(float(u @ axis)))
+    return np.degrees(np.arccos(cos)) >= PIECE_CROSS_ANGLE_DEG
+
+
+def _group_soles(pieces: list[np.ndarray], px_per_mm: float) -> list[np.ndarray]:
+    """Merge heel and forefoot pieces of high-arched soles into whole soles.
+
+    Two pieces join when the gap between them is below :data:`MAX_ARCH_GAP_MM`,
+    their union is elongated (>= :data:`MIN_SOLE_ELONGATION`) and longer than
+    each piece along the union's axis, and the union is not longer than a
+    foot; two feet side by side give a squat or too wide union instead.
+    """
+    groups = [p.copy() for p in pieces]
+    while len(groups) > 1:
+        best = None
+        for i in range(len(groups)):
+            dist_i = cv2.distanceTransform((~groups[i]).astype(np.uint8), cv2.DIST_L2, 3)
+            for j in range(i + 1, len(groups)):
+                gap = float(dist_i[groups[j]].min()) / px_per_mm
+                if gap > MAX_ARCH_GAP_MM:
+                    continue
+                long_u, short_u, axis_u = _axes(groups[i] | groups[j])
+                ai, aj = _axes(groups[i]), _axes(groups[j])
+                (long_i, short_i, _), (long_j, short_j, _) = ai, aj
+                if not (_crosswise(ai, axis_u) and _crosswise(aj, axis_u)):
+                    continue
+                if long_u > MAX_SOLE_LENGTH_MM * px_per_mm:
+                    continue
+                if long_u < MIN_SOLE_ELONGATION * short_u:
+                    continue
+                # a foot's width is about that of its widest piece
+                if short_u > 1.3 * max(short_i, short_j, min(long_i, long_j)):
+                    continue
+                if best is None or gap < best[0]:
+                    best = (gap, i, j)
+        if best is None:
+            break
+        _, i, j = best
+        groups[i] = groups[i] | groups[j]
+        del groups[j]
+    return groups
+
+
+def segment_grid(
+    rgb: np.ndarray,
+    params: SegmentParams,
+    *,
+    mm_per_px: float | None,
+    roi: np.ndarray,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Find the feet of a podograph grid print.
+
+    Parameters
+    ----------
+    rgb : (H, W, 3) uint8 ndarray
+        Plane image.
+    params : SegmentParams
+        ``max_feet``, ``min_foot_area_mm2`` / ``min_foot_area_fraction`` and
+        ``grid_period_mm`` (used only when the period cannot be measured)
+        are used.
+    mm_per_px : float or None
+        Plane scale; None without a reference.
+    roi : (H, W) bool ndarray
+        Where the print may be (valid plane pixels, the sheet when known).
+
+    Returns
+    -------
+    list of (mask, intensity)
+        One pair per foot, largest first, at most ``params.max_feet``:
+        ``mask`` (H, W) bool, the whole print (sole and toes); ``intensity``
+        (H, W) float32, the grid's ink density normalised to 0..1 inside
+        ``mask`` (relative contact intensity), 0 outside. Empty when nothing
+        foot-like is found.
+    """
+    roi = _paper(rgb, np.asarray(roi, bool))
+    h, w = roi.shape
+    nominal_px_per_mm = 1.0 / mm_per_px if mm_per_px else max(h, w) / 500.0
+    dark = _darkness(rgb, roi, nominal_px_per_mm)
+    n_tiles, hits, period = _grid_tiles(dark, roi)
+    if hits < MIN_LATTICE_TILES or period <= 0:
+        period = params.grid_period_mm * nominal_px_per_mm
+        log.info("grid period not measurable; using %.1f px", period)
+    px_per_mm = 1.0 / mm_per_px if mm_per_px else period / NOMINAL_PERIOD_MM
+    vals = dark[roi]
+    paper = float(np.median(vals))
+    noise = 1.4826 * float(np.median(np.abs(vals - paper))) + 1e-6
+    ink_level = max(INK_MIN_DARKNESS, paper + INK_SIGMAS * noise)
+    clean = _remove_lines(dark, (roi & (dark > ink_level)).astype(np.uint8), period)
+    ink = (roi & (clean > ink_level)).astype(np.uint8)
+    # every printed cell, whatever its dot size, becomes a full cell: occupancy
+    # does not depend on pressure, so sparse dots and solid print look alike
+    cells = cv2.dilate(ink, _disk(CELL_DILATION_PERIODS * period)).astype(np.float32)
+    weight = roi.astype(np.float32)
+    occ = _nconv(cells, weight, DENSITY_SIGMA_PERIODS * period)
+    mask = (occ > OCCUPANCY_LEVEL).astype(np.uint8)
+    inset = EDGE_INSET_PERIODS * period
+    if inset >= 0.5:
+        mask = cv2.erode(mask, _disk(2 * inset + 1))
+    # text, pen strokes and bridges to them are narrower than any toe
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _disk(OPEN_WIDTH_MM * px_per_mm))
+    mask = roi & mask.astype(bool)
+    rho = _nconv(clean, weight, DENSITY_SIGMA_PERIODS * period)
+    return _assemble(mask, np.maximum(rho - paper, 0.0), params, px_per_mm, mm_per_px)
+
+
+def _assemble(
+    mask: np.ndarray,
+    rho: np.ndarray,
+    params: SegmentParams,
+    px_per_mm: float,
+    mm_per_px: float | None,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Soles (grouped), their toes, intensity; largest first."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return []
+    areas = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
+    if mm_per_px:
+        min_area = params.min_foot_area_mm2 / mm_per_px**2
+    else:
+        min_area = params.min_foot_area_fraction * mask.size
+    min_thick = 0.5 * MIN_SOLE_THICKNESS_MM * px_per_mm
+    order = np.argsort(areas)[::-1]
+    big = areas[order[0]]
+    pieces = []
+    used = set()
+    for i in order:
+        if areas[i] < SOLE_PIECE_MIN_SHARE * big:
+            break
+        comp = labels == i + 1
+        if _thickness(comp) < min_thick:
+            continue
+        pieces.append(comp)
+        used.add(int(i))
+    soles = [g for g in _group_soles(pieces, px_per_mm) if g.sum() >= min_area]
+    soles.sort(key=lambda g: int(g.sum()), reverse=True)
+    if not soles:
+        return []
+    soles = [soles[0]] + [
+        g for g in soles[1:] if g.sum() >= SECOND_FOOT_AREA_RATIO * soles[0].sum()
+    ]
+    soles = soles[: params.max_feet]
+    # toes: small blobs near a sole, assigned to the nearest one
+    dists = [cv2.distanceTransform((~g).astype(np.uint8), cv2.DIST_L2, 3) for g in soles]
+    feet = [g.copy() for g in soles]
+    min_toe = MIN_TOE_AREA_MM2 * px_per_mm**2
+    for i in range(n - 1):
+        if int(i) in used or areas[i] < min_toe:
+            continue
+        comp = labels == i + 1
+        d = [float(dm[comp].min()) for dm in dists]
+        k = int(np.argmin(d))
+        if d[k] > TOE_LINK_MM * px_per_mm or areas[i] > MAX_TOE_SHARE * soles[k].sum():
+            continue
+        feet[k] |= comp
+    out = []
+    for m in feet:
+        vals = rho[m]
+        top = float(np.percentile(vals, INTENSITY_PERCENTILE)) if vals.size else 1.0
+        inten = np.where(m, np.clip(rho / max(top, 1e-6), 0.0, 1.0), 0.0).astype(np.float32)
+        out.append((m, inten))
+    return out
