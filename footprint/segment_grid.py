@@ -91,11 +91,18 @@ INK_DARKNESS = 0.12
 LINE_LENGTH_PERIODS = 5.0
 #: [periods] Blurred rim of a line removed with it.
 LINE_HALO_PERIODS = 0.5
+#: [mm] ... and at least this long: rows of merged squares inside a print are
+#: shorter, the form's rules run across the whole sheet.
+LINE_LENGTH_MM = 60.0
 #: Number of line-kernel directions over 180 deg.
 LINE_DIRECTIONS = 16
 #: [periods] Ink that survives an opening with a disk this wide is solid print
 #: (merged squares at high pressure), never a line.
 SOLID_WIDTH_PERIODS = 0.8
+#: [periods] ... and lies within SOLID_REACH_PERIODS of a core this wide; a
+#: double panel border (two rules 2 mm apart) has no such core.
+SOLID_CORE_PERIODS = 2.5
+SOLID_REACH_PERIODS = 1.0
 #: [1] Darkness above which a pixel is a grid dot, at least ...
 INK_MIN_DARKNESS = 0.06
 #: [paper sigmas] ... and this far above the paper's noise.
@@ -112,14 +119,14 @@ OCCUPANCY_LEVEL = 0.3
 #: [periods] The grown cells reach this far beyond the outermost dots; the edge
 #: is moved back in by it.
 EDGE_INSET_PERIODS = 0.5
-#: [mm] Width of the opening of the final mask: heading text (<= 3.5 mm high),
-#: pen strokes and thin bridges go, toes (>= 5 mm wide) stay.
-OPEN_WIDTH_MM = 4.0
+#: [mm] Width of the opening of the final mask: pen strokes, rules and thin
+#: bridges go, toes (>= 5 mm wide) and narrow lateral midfoot bands stay.
+OPEN_WIDTH_MM = 2.5
 #: [1] A sole piece elongated beyond this has a direction ...
 PIECE_ELONGATED = 1.3
 #: [deg] ... which must lie at least this far from the merged sole's axis: a
 #: ball is wide across the foot; two forefeet side by side lie along their union.
-PIECE_CROSS_ANGLE_DEG = 45.0
+PIECE_CROSS_ANGLE_DEG = 30.0
 #: [mm] A sole is at least this thick (largest inscribed radius); text, pen
 #: strokes and borders are thinner.
 MIN_SOLE_THICKNESS_MM = 10.0
@@ -364,7 +371,9 @@ def _line_kernel(length_px: float, angle_deg: float) -> np.ndarray:
     return ker
 
 
-def _remove_lines(dark: np.ndarray, ink: np.ndarray, period_px: float) -> np.ndarray:
+def _remove_lines(
+    dark: np.ndarray, ink: np.ndarray, period_px: float, px_per_mm: float
+) -> np.ndarray:
     """``dark`` with long straight thin ink (panel borders, rules) set to 0.
 
     ``ink`` (uint8 0/1) is opened with line kernels of
@@ -372,12 +381,16 @@ def _remove_lines(dark: np.ndarray, ink: np.ndarray, period_px: float) -> np.nda
     what survives, minus solid print, is a line. Its blurred halo
     (:data:`LINE_HALO_PERIODS`) goes with it.
     """
-    length = LINE_LENGTH_PERIODS * period_px
+    length = max(LINE_LENGTH_PERIODS * period_px, LINE_LENGTH_MM * px_per_mm)
     lines = np.zeros_like(ink)
     for i in range(LINE_DIRECTIONS):
         ker = _line_kernel(length, 180.0 * i / LINE_DIRECTIONS)
         lines |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, ker)
+    # solid print (merged squares) survives a narrow disk opening, and lies near a
+    # core that survives a wide one; a double rule survives only the narrow one
     solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, _disk(SOLID_WIDTH_PERIODS * period_px))
+    core = cv2.morphologyEx(solid, cv2.MORPH_OPEN, _disk(SOLID_CORE_PERIODS * period_px))
+    solid &= cv2.dilate(core, _disk(2 * SOLID_REACH_PERIODS * period_px + 1))
     solid = cv2.dilate(solid, _disk(3))
     halo = max(3.0, 2.0 * LINE_HALO_PERIODS * period_px + 1.0)
     lines = cv2.dilate(lines & (1 - solid), _disk(halo)).astype(bool)
@@ -496,7 +509,7 @@ def segment_grid(
     paper = float(np.median(vals))
     noise = 1.4826 * float(np.median(np.abs(vals - paper))) + 1e-6
     ink_level = max(INK_MIN_DARKNESS, paper + INK_SIGMAS * noise)
-    clean = _remove_lines(dark, (roi & (dark > ink_level)).astype(np.uint8), period)
+    clean = _remove_lines(dark, (roi & (dark > ink_level)).astype(np.uint8), period, px_per_mm)
     ink = (roi & (clean > ink_level)).astype(np.uint8)
     # every printed cell, whatever its dot size, becomes a full cell: occupancy
     # does not depend on pressure, so sparse dots and solid print look alike
@@ -543,7 +556,12 @@ def _assemble(
             continue
         pieces.append(comp)
         used.add(int(i))
-    soles = [g for g in _group_soles(pieces, px_per_mm) if g.sum() >= min_area]
+    groups = _group_soles(pieces, px_per_mm)
+    soles = [g for g in groups if g.sum() >= min_area]
+    # a piece left alone and too small for a foot (a hallux) may still be a toe
+    for g in groups:
+        if g.sum() < min_area:
+            used.difference_update(int(v) - 1 for v in np.unique(labels[g]))
     soles.sort(key=lambda g: int(g.sum()), reverse=True)
     if not soles:
         return []
