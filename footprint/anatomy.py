@@ -1,21 +1,47 @@
 """Anatomy of one print: sole vs toes, heel centre, second-toe tip, axis, side.
 
+Definitions
+-----------
+Heel centre
+    The centre of the heel print [1]_, defined as follows. With ``u`` the foot
+    axis and ``W`` the heel width (the widest contact across the axis in the
+    posterior 30 % of the sole), the heel centre lies, *along* the axis, at
+    the centroid of the posterior part of the sole that is ``W`` long, and,
+    *across* it, at the centroid of the posterior ``W / 2`` (the back half of
+    the heel pad, which a high arch does not affect). For an elliptical heel
+    pad this is within ~2 mm of the ellipse centre.
+Second-toe tip
+    The most distal point of the second toe along the axis: the pixel edge of
+    its most distal pixels, across the axis at the mean of the toe pixels
+    within a small depth of that extreme (robust to ragged edges).
+Axis
+    Heel centre -> second-toe tip [1]_; the two definitions depend on each
+    other's axis, so they are iterated until the axis settles.
+Side
+    From the foot's own shape, never from its position: the hallux (largest
+    toe, at one end of the toe row) is medial, and the arch concavity is
+    medial. Seen from above with the toes up, a right foot has its medial side
+    on the left.
+
 Method
 ------
-1. Components of the print mask: large ones form the sole (a high arch may
-   split it into heel and forefoot); small ones are toe candidates.
-2. A provisional axis is the sole's principal axis (second moments). The toe
-   end is the end the toe blobs lie beyond (or, without toes, the wider end).
-3. Toes are ordered across the axis. The hallux is the largest toe and lies at
-   one end of the row; the second toe is its neighbour. The hallux side is the
-   medial side, which decides left / right: seen from above with the toes up,
-   a right foot has its medial side on the left. The medial concavity of the
-   arch gives a second, independent vote.
-4. The heel centre is the centroid of the posterior ``heel_zone_fraction`` of
-   the sole along the axis; the axis then runs from the heel centre to the
-   most distal point of the second toe (Cavanagh & Rodgers 1987). Steps 3-4
-   are iterated until the axis settles.
-Without toes, the principal axis is used and a warning says so.
+1. Components of the mask. Specks are dropped. Pieces of at least
+   :data:`SOLE_PIECE_FRACTION` of the largest one form the sole core (a high
+   arch may break it into heel and forefoot).
+2. The core's principal axis, oriented towards the small blobs at one end
+   (the toes; without them, towards the wider end), gives a provisional axis.
+3. Small pieces whose centroid lies in the posterior :data:`TOE_START_FRACTION`
+   of the sole length are sole fragments (broken-midfoot stubs); the others
+   are toes.
+4. Toes are ordered across the axis; the hallux is the largest and lies at an
+   end of the row; the second toe is its neighbour.
+5. Heel centre, second-toe tip and axis are iterated.
+Without two toes, the principal axis is used and a warning says so.
+
+References
+----------
+.. [1] Cavanagh PR, Rodgers MM (1987). The arch index: a useful measure from
+       footprints. J Biomech 20(5):547-551.
 """
 
 from __future__ import annotations
@@ -31,12 +57,26 @@ from footprint.params import AnatomyParams
 
 log = logging.getLogger(__name__)
 
-#: [1] Pieces with at least this share of the print's largest component are sole.
-SOLE_PIECE_FRACTION = 0.12
+#: [1] Pieces with at least this share of the largest component are sole. A
+#: hallux is < ~0.2 of a forefoot; a heel piece of a broken midfoot > ~0.5.
+SOLE_PIECE_FRACTION = 0.3
+#: [1] Small pieces with their centroid behind this fraction of the sole length
+#: (from the heel back) are sole fragments; toes lie beyond (>= ~0.9).
+TOE_START_FRACTION = 0.75
+#: [1] Pieces smaller than this fraction of the whole print are specks.
+SPECK_FRACTION = 0.0008
+#: [1] A merged toe blob is split where a bulge of its distance transform
+#: stands this fraction of the blob's deepest point above the neck.
+TOE_SPLIT_PROMINENCE = 0.2
 #: Iterations of the heel-centre / second-toe axis refinement.
-AXIS_ITERATIONS = 3
+AXIS_ITERATIONS = 6
 #: [1] Weight of the hallux-position vote against the concavity vote for side.
 HALLUX_VOTE_WEIGHT = 2.0
+#: [1] The heel width is searched in this posterior fraction of the sole length.
+HEEL_SEARCH_FRACTION = 0.3
+#: [1] Toe-tip depth (fraction of the toe's length along the axis) whose pixels
+#: give the tip's position across the axis.
+TIP_DEPTH_FRACTION = 0.12
 
 
 @dataclass(frozen=True)
@@ -63,17 +103,102 @@ def _principal_axis(pts_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return c, evecs[:, int(np.argmax(evals))]
 
 
-def _heel_centre(sole_pts: np.ndarray, u: np.ndarray, frac: float) -> np.ndarray:
-    """Centroid of the posterior ``frac`` of the sole along unit axis ``u`` (towards toes)."""
+def _perp(u: np.ndarray) -> np.ndarray:
+    """+90 deg of ``u`` in image coordinates: image-right when ``u`` points up."""
+    return np.array([-u[1], u[0]])
+
+
+def heel_centre(sole_pts: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, float]:
+    """Heel centre of a sole (see the module docstring) and the heel width.
+
+    Parameters
+    ----------
+    sole_pts : (K, 2) ndarray
+        Sole pixel centres (x, y).
+    u : (2,) ndarray
+        Unit foot axis, pointing to the toes.
+
+    Returns
+    -------
+    centre : (2,) ndarray
+        Heel centre (x, y).
+    width : float
+        Heel width W in pixels.
+    """
+    lat = _perp(u)
     s = sole_pts @ u
-    s0, s1 = s.min(), s.max()
-    sel = s <= s0 + frac * (s1 - s0)
-    return sole_pts[sel].mean(axis=0)
+    c = sole_pts @ lat
+    back = float(s.min()) - 0.5
+    a = s - back  # distance from the heel back
+    length = float(a.max())
+    # contact width per 1-px slice across the axis (pixel count per unit length)
+    bins = np.floor(a).astype(np.int64)
+    n_search = max(int(HEEL_SEARCH_FRACTION * length), 3)
+    counts = np.bincount(bins, minlength=n_search)[:n_search].astype(np.float64)
+    if counts.size >= 5:
+        counts = np.convolve(counts, np.ones(5) / 5.0, mode="same")
+    width = float(max(counts.max(), 1.0))
+    along_sel = a <= width
+    across_sel = a <= 0.5 * width
+    if along_sel.sum() < 3 or across_sel.sum() < 3:
+        along_sel = across_sel = np.ones_like(a, dtype=bool)
+    along = back + float(a[along_sel].mean())
+    across = float(c[across_sel].mean())
+    return along * u + across * lat, width
 
 
-def locate(
-    mask: np.ndarray, params: AnatomyParams, *, side_override: str | None = None
-) -> Anatomy:
+def _toe_tip(pts: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Most distal point of a toe blob (pixel centres ``pts``) along ``u``."""
+    s = pts @ u
+    smax = float(s.max())
+    extent = smax - float(s.min())
+    depth = max(TIP_DEPTH_FRACTION * extent, 1.5)
+    near = s >= smax - depth
+    across = float((pts[near] @ _perp(u)).mean())
+    return (smax + 0.5) * u + across * _perp(u)
+
+
+def _split_toes(blob: np.ndarray) -> list[np.ndarray]:
+    """Split a toe blob into its toes where the segmentation merged neighbours.
+
+    Each toe is a bulge of the distance transform; bulges whose peak stands
+    at least :data:`TOE_SPLIT_PROMINENCE` of the largest peak (and 2 px) above
+    the neck that joins them seed a watershed.
+
+    Parameters
+    ----------
+    blob : (h, w) bool ndarray
+        One connected toe blob (cropped).
+
+    Returns
+    -------
+    list of (K, 2) ndarray
+        Pixel (x, y) of each toe, in the crop's coordinates.
+    """
+    from skimage.morphology import reconstruction
+    from skimage.segmentation import watershed
+
+    padded = np.pad(blob, 1).astype(np.uint8)
+    dt = cv2.distanceTransform(padded, cv2.DIST_L2, 5)
+    h = max(2.0, TOE_SPLIT_PROMINENCE * float(dt.max()))
+    # the tops of the domes that stand h above their surroundings (each top is
+    # connected even when it has several equal summits, unlike h-maxima pixels)
+    floor_ = reconstruction(np.maximum(dt - h, 0.0), dt, method="dilation")
+    tops = (dt > floor_ + 0.5 * h).astype(np.uint8)
+    n_peaks, markers = cv2.connectedComponents(tops, connectivity=8)
+    if n_peaks <= 2:
+        ys, xs = np.nonzero(blob)
+        return [np.column_stack([xs, ys]).astype(np.float64)]
+    lab = watershed(-dt, markers, mask=padded.astype(bool))[1:-1, 1:-1]
+    out = []
+    for k in range(1, n_peaks):
+        ys, xs = np.nonzero(lab == k)
+        if ys.size:
+            out.append(np.column_stack([xs, ys]).astype(np.float64))
+    return out
+
+
+def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None = None) -> Anatomy:
     """Locate sole, toes, heel centre, second-toe tip and side of one print.
 
     Parameters
@@ -84,98 +209,116 @@ def locate(
     side_override : {'left', 'right'}, optional
         A side set by the user; detection still runs for the confidence.
 
+    Returns
+    -------
+    Anatomy
+
     Raises
     ------
     AnatomyError
         When the print is too small or shapeless to measure.
     """
-    m8 = mask.astype(np.uint8)
+    m8 = np.asarray(mask).astype(np.uint8)
     n, labels, stats, cents = cv2.connectedComponentsWithStats(m8, connectivity=8)
     if n <= 1:
         raise AnatomyError("The print is empty after segmentation.")
     areas = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
-    big = areas.max()
-    sole_ids = [i for i in range(n - 1) if areas[i] >= SOLE_PIECE_FRACTION * big]
-    sole = np.isin(labels, [i + 1 for i in sole_ids])
-    ys, xs = np.nonzero(sole)
+    total = float(areas.sum())
+    largest = float(areas.max())
+    core_ids = [i for i in range(n - 1) if areas[i] >= SOLE_PIECE_FRACTION * largest]
+    small_ids = [
+        i
+        for i in range(n - 1)
+        if i not in core_ids and areas[i] >= max(SPECK_FRACTION * total, 4.0)
+    ]
+    core = np.isin(labels, [i + 1 for i in core_ids])
+    ys, xs = np.nonzero(core)
     if ys.size < 200:
         raise AnatomyError(
             "The print is too small to measure; move the phone closer so the foot fills "
             "at least a third of the photo."
         )
-    sole_pts = np.column_stack([xs, ys]).astype(np.float64)
-    centre, u = _principal_axis(sole_pts)
-    s = (sole_pts - centre) @ u
-    length = float(s.max() - s.min())
+    core_pts = np.column_stack([xs, ys]).astype(np.float64)
+    centre, u = _principal_axis(core_pts)
+    s = (core_pts - centre) @ u
+    length = float(np.ptp(s))
 
-    toe_ids = [
-        i
-        for i in range(n - 1)
-        if i not in sole_ids and areas[i] >= params.min_toe_area_fraction * sole.sum()
-    ]
-    # orient u towards the toes
-    if toe_ids:
-        toe_c = np.array([cents[i + 1] for i in toe_ids])
-        w_ = areas[toe_ids]
-        along = ((toe_c - centre) @ u * w_).sum() / w_.sum()
-        if along < 0:
+    # orient u towards the toes: small blobs beyond the ends of the core
+    sc = np.array([(cents[i + 1] - centre) @ u for i in small_ids]).reshape(-1)
+    end = np.abs(sc) > 0.3 * length
+    if end.any():
+        if float((areas[small_ids] * np.sign(sc) * end).sum()) < 0:
             u = -u
     else:
-        lat = np.array([-u[1], u[0]])
+        lat = _perp(u)
         widths = []
         for sign in (1, -1):
             sel = (s * sign) > 0.25 * length
-            widths.append(np.ptp((sole_pts[sel] - centre) @ lat) if sel.any() else 0.0)
+            widths.append(np.ptp((core_pts[sel] - centre) @ lat) if sel.any() else 0.0)
         if widths[1] > widths[0]:
             u = -u
-    # keep only toes beyond the front part of the sole
-    s = (sole_pts - centre) @ u
-    front = s.max()
-    toes_kept = []
-    for i in toe_ids:
-        c = cents[i + 1] - centre
-        if c @ u >= front - params.toe_zone_fraction * length:
-            toes_kept.append(i)
-    toes = np.isin(labels, [i + 1 for i in toes_kept]) if toes_kept else np.zeros_like(sole)
+    s = core_pts @ u
+    back, front = float(s.min()), float(s.max())
+    length = front - back
+    toe_ids: list[int] = []
+    frag_ids: list[int] = []
+    for i in small_ids:
+        rel = (float(cents[i + 1] @ u) - back) / max(length, 1e-9)
+        if rel < TOE_START_FRACTION:
+            frag_ids.append(i)
+        elif areas[i] >= params.min_toe_area_fraction * float(areas[core_ids].sum()) and (
+            rel <= 1.0 + params.toe_zone_fraction * 2.0
+        ):
+            toe_ids.append(i)
+    sole = np.isin(labels, [i + 1 for i in core_ids + frag_ids])
+    toes = np.isin(labels, [i + 1 for i in toe_ids]) if toe_ids else np.zeros_like(sole)
+    ys, xs = np.nonzero(sole)
+    sole_pts = np.column_stack([xs, ys]).astype(np.float64)
+    if frag_ids:
+        _, u_new = _principal_axis(sole_pts)
+        u = u_new if u_new @ u > 0 else -u_new
 
     warnings: list[str] = []
-    heel = _heel_centre(sole_pts, u, params.heel_zone_fraction)
+    heel, _ = heel_centre(sole_pts, u)
     side_votes = 0.0
     axis_source = "principal_axis"
-    tip = centre + u * (front + 0.0)
-    hallux_side = 0.0
-    if len(toes_kept) >= 2:
+    toe_pts: list[np.ndarray] = []
+    for i in toe_ids:
+        x0, y0, w, h = stats[i + 1, :4]
+        crop = labels[y0 : y0 + h, x0 : x0 + w] == i + 1
+        toe_pts += [p + (x0, y0) for p in _split_toes(crop)]
+    toe_areas = np.array([len(p) for p in toe_pts], dtype=np.float64)
+    toe_cents = [p.mean(axis=0) for p in toe_pts]
+    if len(toe_pts) >= 2:
         axis_source = "second_toe"
+        hallux_side = 0.0
         for _ in range(AXIS_ITERATIONS):
-            lat = np.array([-u[1], u[0]])  # +lat is image-right when u points up
-            tc = np.array([cents[i + 1] for i in toes_kept])
-            across = (tc - heel) @ lat
-            order = np.argsort(across)
-            ordered = [toes_kept[k] for k in order]
-            ta = areas[ordered]
+            lat = _perp(u)
+            across = np.array([(c - heel) @ lat for c in toe_cents])
+            ordered = [int(k) for k in np.argsort(across)]
+            ta = toe_areas[ordered]
             h_idx = int(np.argmax(ta))
             # the hallux is at an end of the row; if the largest is inside, take the larger end
             if h_idx not in (0, len(ordered) - 1):
                 h_idx = 0 if ta[0] >= ta[-1] else len(ordered) - 1
             second = ordered[1] if h_idx == 0 else ordered[-2]
             hallux_side = -1.0 if h_idx == 0 else 1.0  # -1: hallux on the -lat side
-            ty, tx = np.nonzero(labels == second + 1)
-            tp = np.column_stack([tx, ty]).astype(np.float64)
-            tip = tp[int(np.argmax((tp - heel) @ u))]
+            tip = _toe_tip(toe_pts[second], u)
             u_new = (tip - heel) / np.linalg.norm(tip - heel)
-            heel_new = _heel_centre(sole_pts, u_new, params.heel_zone_fraction)
-            converged = np.linalg.norm(heel_new - heel) < 0.1 and np.dot(u_new, u) > 0.99999
+            heel_new, _ = heel_centre(sole_pts, u_new)
+            converged = np.linalg.norm(heel_new - heel) < 0.05 and float(u_new @ u) > 1 - 1e-8
             u, heel = u_new, heel_new
             if converged:
                 break
-        # hallux on the -lat side (image-left with toes up) means medial on the left: right foot
+        tip = _toe_tip(toe_pts[second], u)
+        # hallux on the -lat side (image-left with toes up): medial on the left, right foot
         side_votes += HALLUX_VOTE_WEIGHT * (-hallux_side)
     else:
         warnings.append(
             "The toes could not be found, so the foot axis is the principal axis of the sole "
             "instead of the heel-to-second-toe line; indices may be less accurate."
         )
-        tip = heel + u * (s.max() - (heel - centre) @ u)
+        tip = heel + u * (float((sole_pts @ u).max()) - float(heel @ u))
 
     concavity = _concavity_vote(sole, heel, u)
     side_votes += concavity
@@ -189,12 +332,19 @@ def locate(
             "Left/right is uncertain for this print; check it and correct it if needed."
         )
 
-    n_toes = len(toes_kept)
+    n_toes = len(toe_pts)
     quality = 1.0
     if n_toes < 5:
         quality -= 0.08 * (5 - n_toes)
     if axis_source != "second_toe":
         quality -= 0.25
+    log.debug(
+        "anatomy: %d toes, %d sole fragments, side %s (%.2f)",
+        n_toes,
+        len(frag_ids),
+        detected,
+        confidence,
+    )
     return Anatomy(
         sole=sole,
         toes=toes.astype(bool),
@@ -235,6 +385,7 @@ def _concavity_vote(sole: np.ndarray, heel: np.ndarray, u: np.ndarray) -> float:
             lo[b] = c[sel].min()
             hi[b] = c[sel].max()
     mid = slice(10, 20)
+
     # depth of each border relative to the chord between heel (bins 2-6) and forefoot (23-27)
     def depth(border: np.ndarray, sign: float) -> float:
         heel_v = np.nanmedian(border[2:7]) * sign

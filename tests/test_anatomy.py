@@ -1,0 +1,259 @@
+"""Accuracy of :func:`footprint.anatomy.locate` on synthetic print masks.
+
+Each case is a :func:`footprint.synth.make_foot` print (random arch, left or
+right), thresholded to a binary mask, rotated by a random angle and rescaled
+to about 0.5 mm/px, with noisy edges and a few speckles (as a segmentation of
+a photo gives). The generator's heel centre and second-toe tip go through the
+same transform, so the located landmarks, the axis angle, the side and the
+arch index measured the pipeline's way can be scored against the truth.
+
+Run ``python tests/test_anatomy.py`` to print the figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import pytest
+
+from footprint import indices, synth
+from footprint.anatomy import Anatomy, locate
+from footprint.errors import AnatomyError
+from footprint.frame import make_frame
+from footprint.params import AnatomyParams
+
+N_SEEDS = 60
+BASE_MM_PER_PX = 0.5
+
+
+@dataclass(frozen=True)
+class Case:
+    """One transformed print and its truth (points in mask pixels, x, y)."""
+
+    mask: np.ndarray
+    side: str
+    heel_xy: np.ndarray
+    toe_xy: np.ndarray
+    toe_centres_xy: np.ndarray  # 5 toes, hallux first (missing ones included)
+    mm_per_px: float
+    arch_index: float
+
+
+def _toe_centres_rc(shape: synth.FootShape) -> np.ndarray:
+    """Toe centres of the generator in frame (row, col) pixels."""
+    p = shape.params
+    px = shape.mm_per_px
+    r_h, c_h = shape.heel_centre_rc
+    # heel centre is at x = 0, y = heel half-length (mm); rows grow proximally
+    hc = p["heel_half_length_mm"]
+    return np.array(
+        [[r_h - (y - hc) / px, c_h + x / px] for x, y in p["toe_centres_mm"]], dtype=np.float64
+    )
+
+
+def make_case(seed: int) -> Case:
+    """A rotated, rescaled, noisy print mask of one random foot, and its truth."""
+    rng = np.random.default_rng(10_000 + seed)
+    side = "left" if seed % 2 else "right"
+    shape = synth.make_foot(rng, side=side, mm_per_px=BASE_MM_PER_PX)
+    ai = synth.foot_truth(shape)["arch_index"]
+    cov = shape.print_mask.astype(np.float32)
+    pts_rc = np.vstack([[shape.heel_centre_rc, shape.toe_tip_rc], _toe_centres_rc(shape)])
+    pts = pts_rc[:, ::-1].copy()  # (x, y)
+    if side == "left":  # a left foot is the mirror of the frame arrays
+        cov = cov[:, ::-1]
+        pts[:, 0] = cov.shape[1] - 1 - pts[:, 0]
+    h, w = cov.shape
+    angle = float(rng.uniform(0.0, 360.0))
+    scale = float(rng.uniform(0.9, 1.1))
+    diag = int(np.ceil(np.hypot(h, w) * scale)) + 40
+    M = cv2.getRotationMatrix2D(((w - 1) / 2.0, (h - 1) / 2.0), angle, scale)
+    M[:, 2] += (diag - 1) / 2.0 - np.array([(w - 1) / 2.0, (h - 1) / 2.0])
+    warped = cv2.warpAffine(cov, M, (diag, diag), flags=cv2.INTER_LINEAR)
+    pts = pts @ M[:, :2].T + M[:, 2]
+    # edge noise: on a softened edge (ramp ~6 px) a smooth bounded random field
+    # moves the 0.5 level by up to ~1 px, never making blobs away from the edge
+    soft = cv2.GaussianBlur(warped, (0, 0), 1.5)
+    noise = rng.normal(0.0, 1.0, (diag // 8 + 2, diag // 8 + 2)).astype(np.float32)
+    noise = np.clip(cv2.resize(noise, (diag, diag), interpolation=cv2.INTER_CUBIC), -2.0, 2.0)
+    mask = (soft + 0.08 * noise) >= 0.5
+    # small random erosions / dilations in patches
+    k = np.ones((3, 3), np.uint8)
+    m8 = mask.astype(np.uint8)
+    er, di = cv2.erode(m8, k), cv2.dilate(m8, k)
+    patch = cv2.resize(
+        rng.integers(0, 3, (diag // 25 + 2, diag // 25 + 2)).astype(np.uint8),
+        (diag, diag),
+        interpolation=cv2.INTER_NEAREST,
+    )
+    m8 = np.where(patch == 1, er, np.where(patch == 2, di, m8))
+    # speckles: a few dots outside and pinholes inside
+    for _ in range(int(rng.integers(3, 9))):
+        x, y = rng.integers(0, diag, 2)
+        cv2.circle(m8, (int(x), int(y)), int(rng.integers(0, 2)), int(rng.integers(0, 2)), -1)
+    return Case(
+        mask=m8.astype(bool),
+        side=side,
+        heel_xy=pts[0],
+        toe_xy=pts[1],
+        toe_centres_xy=pts[2:],
+        mm_per_px=BASE_MM_PER_PX / scale,
+        arch_index=ai,
+    )
+
+
+def pipeline_ai(anat_sole: np.ndarray, mask: np.ndarray, heel, toe, side: str) -> float:
+    """Arch index measured as :func:`footprint.pipeline._measure_foot` does."""
+    ys, xs = np.nonzero(mask)
+    frame = make_frame(heel, toe, side, np.column_stack([xs, ys]).astype(np.float64))
+    sole_f = np.clip(frame.warp(anat_sole.astype(np.float32)), 0.0, 1.0)
+    return float(indices.arch_index(sole_f))
+
+
+def _angle(v: np.ndarray) -> float:
+    return float(np.degrees(np.arctan2(v[1], v[0])))
+
+
+@dataclass(frozen=True)
+class Score:
+    side_ok: bool
+    right_toe: bool
+    toe_err_mm: float
+    heel_err_mm: float
+    axis_err_deg: float
+    ai_err: float
+    ai_err_oracle: float
+
+
+def score(case: Case, anat: Anatomy) -> Score:
+    """Compare located landmarks with the truth of ``case``."""
+    toe = np.asarray(anat.toe_xy)
+    heel = np.asarray(anat.heel_xy)
+    d = np.linalg.norm(case.toe_centres_xy - toe, axis=1)
+    right_toe = int(np.argmin(d)) == 1
+    da = _angle(toe - heel) - _angle(case.toe_xy - case.heel_xy)
+    da = (da + 180.0) % 360.0 - 180.0
+    ai = pipeline_ai(anat.sole, case.mask, anat.heel_xy, anat.toe_xy, anat.side)
+    ai_o = pipeline_ai(anat.sole, case.mask, case.heel_xy, case.toe_xy, case.side)
+    return Score(
+        side_ok=anat.side == case.side,
+        right_toe=right_toe,
+        toe_err_mm=float(np.linalg.norm(toe - case.toe_xy) * case.mm_per_px),
+        heel_err_mm=float(np.linalg.norm(heel - case.heel_xy) * case.mm_per_px),
+        axis_err_deg=abs(da),
+        ai_err=abs(ai - case.arch_index),
+        ai_err_oracle=abs(ai_o - case.arch_index),
+    )
+
+
+def evaluate(n: int = N_SEEDS) -> dict[str, float]:
+    """Run ``n`` cases; summary figures."""
+    scores = []
+    for seed in range(n):
+        case = make_case(seed)
+        scores.append(score(case, locate(case.mask, AnatomyParams())))
+    arr = {
+        f: np.array([getattr(s, f) for s in scores], dtype=np.float64)
+        for f in Score.__dataclass_fields__
+    }
+    return {
+        "side_accuracy": float(arr["side_ok"].mean()),
+        "right_toe_rate": float(arr["right_toe"].mean()),
+        "toe_err_median_mm": float(np.median(arr["toe_err_mm"])),
+        "toe_err_max_mm": float(arr["toe_err_mm"].max()),
+        "heel_err_median_mm": float(np.median(arr["heel_err_mm"])),
+        "heel_err_max_mm": float(arr["heel_err_mm"].max()),
+        "axis_err_median_deg": float(np.median(arr["axis_err_deg"])),
+        "axis_err_max_deg": float(arr["axis_err_deg"].max()),
+        "ai_mae": float(arr["ai_err"].mean()),
+        "ai_err_max": float(arr["ai_err"].max()),
+        "ai_mae_truth_axis": float(arr["ai_err_oracle"].mean()),
+    }
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict[str, float]:
+    return evaluate()
+
+
+def test_side_always_right(figures: dict[str, float]) -> None:
+    assert figures["side_accuracy"] == 1.0
+
+
+def test_second_toe_found_every_time(figures: dict[str, float]) -> None:
+    assert figures["right_toe_rate"] == 1.0
+    assert figures["toe_err_median_mm"] < 2.0
+
+
+def test_axis_angle(figures: dict[str, float]) -> None:
+    assert figures["axis_err_median_deg"] < 1.0
+
+
+def test_heel_centre_matches_generator(figures: dict[str, float]) -> None:
+    assert figures["heel_err_median_mm"] < 4.0
+
+
+def test_arch_index(figures: dict[str, float]) -> None:
+    assert figures["ai_mae"] < 0.005
+
+
+if __name__ == "__main__":
+    import time
+
+    t0 = time.perf_counter()
+    for key, val in evaluate().items():
+        print(f"{key:24s} {val:8.4f}")
+    print(f"{'seconds':24s} {time.perf_counter() - t0:8.2f}")
+
+
+def _drop_toes(case: Case, keep: tuple[int, ...]) -> np.ndarray:
+    """The case's mask without the toes (0 = hallux) that are not kept.
+
+    Toe pixels (of the blobs holding a toe centre) go to the nearest toe
+    centre, so toes merged by the edge noise are removed one by one.
+    """
+    _, labels = cv2.connectedComponents(case.mask.astype(np.uint8), connectivity=8)
+    toe_labels = {int(labels[int(round(y)), int(round(x))]) for x, y in case.toe_centres_xy}
+    toe_labels.discard(0)
+    ys, xs = np.nonzero(np.isin(labels, list(toe_labels)))
+    d = np.linalg.norm(np.column_stack([xs, ys])[:, None, :] - case.toe_centres_xy[None], axis=2)
+    nearest = np.argmin(d, axis=1)
+    drop = ~np.isin(nearest, keep)
+    mask = case.mask.copy()
+    mask[ys[drop], xs[drop]] = False
+    return mask
+
+
+@pytest.mark.parametrize("seed", [3, 4, 12])
+def test_three_toes_still_give_the_second_toe(seed: int) -> None:
+    case = make_case(seed)
+    mask = _drop_toes(case, keep=(0, 1, 2))
+    anat = locate(mask, AnatomyParams())
+    assert anat.side == case.side
+    assert anat.n_toes == 3
+    assert np.linalg.norm(np.asarray(anat.toe_xy) - case.toe_xy) * case.mm_per_px < 2.5
+
+
+def test_without_toes_falls_back_to_the_principal_axis() -> None:
+    case = make_case(5)
+    anat = locate(_drop_toes(case, keep=()), AnatomyParams())
+    assert anat.axis_source == "principal_axis"
+    assert anat.n_toes == 0
+    assert any("toes could not be found" in w for w in anat.warnings)
+    # the heel still sits within a few mm of the generator's heel centre
+    assert np.linalg.norm(np.asarray(anat.heel_xy) - case.heel_xy) * case.mm_per_px < 6.0
+
+
+def test_side_override_wins_and_is_reported() -> None:
+    case = make_case(4)  # a right foot
+    anat = locate(case.mask, AnatomyParams(), side_override="left")
+    assert anat.side == "left"
+    assert anat.side_source == "user"
+    assert locate(case.mask, AnatomyParams()).side_source == "shape"
+
+
+def test_empty_mask_is_a_typed_error() -> None:
+    with pytest.raises(AnatomyError):
+        locate(np.zeros((50, 50), bool), AnatomyParams())
