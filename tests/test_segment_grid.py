@@ -1,0 +1,101 @@
+"""Tests of the podograph grid segmentation on drawn lattices and synthetic photos."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from footprint import rectify, synth
+from footprint.io import load_image
+from footprint.params import Params, SegmentParams
+from footprint.segment_grid import is_grid_print, segment_grid
+
+
+def _lattice_sole(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A drawn grid print: an elongated blob of 8-px-period squares on white
+    paper, dense in its middle and sparse (half the cells, 2 px dots) near its
+    rim, plus a panel rule across the sheet. Returns (rgb, truth mask)."""
+    rng = np.random.default_rng(seed)
+    h, w, period = 500, 360, 8
+    truth = np.zeros((h, w), np.uint8)
+    cv2.ellipse(truth, (180, 260), (80, 190), 0, 0, 360, 1, -1)
+    dist = cv2.distanceTransform(truth, cv2.DIST_L2, 5)
+    img = np.full((h, w), 235, np.float32)
+    for cy in range(period // 2, h, period):
+        for cx in range(period // 2, w, period):
+            if not truth[cy, cx]:
+                continue
+            dense = dist[cy, cx] > 30
+            if not dense and rng.uniform() < 0.5:
+                continue
+            half = 3 if dense else 1
+            img[cy - half : cy + half + 1, cx - half : cx + half + 1] = 40
+    img[25:27, :] = 60  # a rule across the whole sheet, far from the print
+    img += rng.normal(0, 2.0, img.shape).astype(np.float32)
+    img = cv2.GaussianBlur(img, (0, 0), 0.6)
+    rgb = np.repeat(np.clip(img, 0, 255).astype(np.uint8)[:, :, None], 3, axis=2)
+    return rgb, truth.astype(bool)
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    return float((a & b).sum() / max((a | b).sum(), 1))
+
+
+def test_drawn_lattice_covers_sparse_rim_and_skips_rule() -> None:
+    rgb, truth = _lattice_sole()
+    roi = np.ones(truth.shape, bool)
+    assert is_grid_print(rgb, roi, 0.4)
+    feet = segment_grid(rgb, SegmentParams(), mm_per_px=0.4, roi=roi)
+    assert len(feet) == 1
+    mask, intensity = feet[0]
+    assert _iou(mask, truth) > 0.85
+    assert not mask[20:32, :].any()  # the rule is not print
+    assert intensity.dtype == np.float32
+    assert float(intensity[~mask].max()) == 0.0
+    assert 0.0 <= float(intensity.min()) and float(intensity.max()) <= 1.0
+    # the dense middle reads as firmer contact than the sparse rim
+    dist = cv2.distanceTransform(truth.astype(np.uint8), cv2.DIST_L2, 5)
+    rim = mask & (dist > 0) & (dist < 15)
+    assert intensity[dist > 45].mean() > 2 * intensity[rim].mean()
+
+
+def test_blank_paper_has_no_grid_and_no_feet() -> None:
+    rng = np.random.default_rng(1)
+    img = np.clip(235 + rng.normal(0, 2.0, (400, 300)), 0, 255).astype(np.uint8)
+    rgb = np.repeat(img[:, :, None], 3, axis=2)
+    roi = np.ones(img.shape, bool)
+    assert not is_grid_print(rgb, roi, 0.5)
+    assert segment_grid(rgb, SegmentParams(), mm_per_px=0.5, roi=roi) == []
+
+
+def _plane(seed: int, scene: str) -> tuple[rectify.Plane, np.ndarray, synth.SynthPhoto, float]:
+    photo = synth.render_photo(seed, scene=scene, reference="a4", size=(2016, 1512))
+    assert photo.jpeg is not None
+    loaded = load_image(photo.jpeg)
+    plane = rectify.rectify(loaded.rgb, Params().rectify)
+    roi = plane.valid & plane.sheet if plane.sheet is not None else plane.valid
+    return plane, roi, photo, loaded.scale
+
+
+@pytest.mark.parametrize("scene", ["ink_black", "wet_kraft"])
+def test_continuous_prints_are_not_grids(scene: str) -> None:
+    plane, roi, _, _ = _plane(3, scene)
+    assert not is_grid_print(plane.image, roi, plane.mm_per_px)
+
+
+def test_synthetic_podograph_matches_truth() -> None:
+    plane, roi, photo, scale = _plane(102, "podograph")
+    assert plane.mm_per_px is not None
+    assert is_grid_print(plane.image, roi, plane.mm_per_px)
+    feet = segment_grid(plane.image, SegmentParams(), mm_per_px=plane.mm_per_px, roi=roi)
+    assert len(feet) == len(photo.feet) == 1
+    s = 1.0 / scale  # full-size photo px -> work px (pixel centres at integers)
+    work = np.array([[s, 0, 0.5 * s - 0.5], [0, s, 0.5 * s - 0.5], [0, 0, 1.0]])
+    frame_to_world = np.asarray(photo.params["frame_to_world"][0])
+    to_plane = plane.image_to_plane @ work @ photo.world_to_image @ frame_to_world
+    h, w = roi.shape
+    cover = photo.feet[0].shape.print_mask.astype(np.float32)
+    cover = cv2.GaussianBlur(cover, (0, 0), 0.45 * plane.mm_per_px / photo.feet[0].shape.mm_per_px)
+    truth = cv2.warpPerspective(cover, to_plane, (w, h), flags=cv2.INTER_LINEAR) >= 0.5
+    assert _iou(feet[0][0], truth) > 0.9
