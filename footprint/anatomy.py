@@ -185,10 +185,18 @@ def _split_toes(blob: np.ndarray) -> list[np.ndarray]:
     # connected even when it has several equal summits, unlike h-maxima pixels)
     floor_ = reconstruction(np.maximum(dt - h, 0.0), dt, method="dilation")
     tops = (dt > floor_ + 0.5 * h).astype(np.uint8)
-    n_peaks, markers = cv2.connectedComponents(tops, connectivity=8)
-    if n_peaks <= 2:
+    n_tops, top_lab = cv2.connectedComponents(tops, connectivity=8)
+    # a top counts only if its dome really stands h above the neck around it
+    rise = np.zeros(n_tops)
+    np.maximum.at(rise, top_lab.ravel(), (dt - floor_).ravel())
+    keep = np.flatnonzero(rise[1:] >= h - 1e-3) + 1
+    if keep.size <= 1:
         ys, xs = np.nonzero(blob)
         return [np.column_stack([xs, ys]).astype(np.float64)]
+    markers = np.zeros_like(top_lab)
+    for k, t in enumerate(keep, start=1):
+        markers[top_lab == t] = k
+    n_peaks = keep.size + 1
     lab = watershed(-dt, markers, mask=padded.astype(bool))[1:-1, 1:-1]
     out = []
     for k in range(1, n_peaks):
