@@ -142,8 +142,8 @@ MAX_SOLE_LENGTH_MM = 340.0
 MIN_SOLE_ELONGATION = 1.6
 #: [mm^2] Smallest toe blob (a child's little toe prints ~ 15 mm^2).
 MIN_TOE_AREA_MM2 = 8.0
-#: [1] Largest toe blob as a share of its sole.
-MAX_TOE_SHARE = 0.12
+#: [1] Largest toe blob as a share of its sole (a broad hallux prints up to ~ 15 %).
+MAX_TOE_SHARE = 0.2
 #: [mm] Toes lie within this distance of their sole (toe gaps are 3-10 mm, the
 #: little toe may be further from the ball).
 TOE_LINK_MM = 25.0
