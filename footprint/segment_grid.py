@@ -127,6 +127,8 @@ PIECE_ELONGATED = 1.3
 #: [deg] ... which must lie at least this far from the merged sole's axis: a
 #: ball is wide across the foot; two forefeet side by side lie along their union.
 PIECE_CROSS_ANGLE_DEG = 30.0
+#: [1] Holes inside a print up to this share of its area are filled.
+MAX_HOLE_SHARE = 0.2
 #: [mm] A sole is at least this thick (largest inscribed radius); text, pen
 #: strokes and borders are thinner.
 MIN_SOLE_THICKNESS_MM = 10.0
@@ -135,7 +137,7 @@ SOLE_PIECE_MIN_SHARE = 0.25
 #: [1] Second foot must have at least this share of the first foot's area.
 SECOND_FOOT_AREA_RATIO = 0.35
 #: [mm] Largest gap between heel and forefoot pieces of one sole (high arch).
-MAX_ARCH_GAP_MM = 70.0
+MAX_ARCH_GAP_MM = 110.0
 #: [mm] Longest plausible sole (toes excluded), ~ EU 52.
 MAX_SOLE_LENGTH_MM = 340.0
 #: [1] Smallest long/short ratio of a whole sole (heel + forefoot).
@@ -426,6 +428,30 @@ def _crosswise(piece: tuple[float, float, np.ndarray], axis: np.ndarray) -> bool
     return np.degrees(np.arccos(cos)) >= PIECE_CROSS_ANGLE_DEG
 
 
+def _ball_like(piece: tuple[float, float, np.ndarray]) -> bool:
+    """An elongated piece (a forefoot is wider than long once the arch is gone)."""
+    return piece[0] >= PIECE_ELONGATED * max(piece[1], 1e-9)
+
+
+def _fill_holes(mask: np.ndarray) -> np.ndarray:
+    """``mask`` with enclosed holes below :data:`MAX_HOLE_SHARE` of it filled.
+
+    A print has no holes (a dense heel can leave one where its merged squares
+    were taken for a rule); a rule looping round the print must not fill.
+    """
+    holes = ~mask
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(holes.astype(np.uint8), connectivity=4)
+    h, w = mask.shape
+    limit = MAX_HOLE_SHARE * float(mask.sum())
+    out = mask.copy()
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if x == 0 or y == 0 or x + bw == w or y + bh == h or area > limit:
+            continue
+        out |= labels == i
+    return out
+
+
 def _group_soles(pieces: list[np.ndarray], px_per_mm: float) -> list[np.ndarray]:
     """Merge heel and forefoot pieces of high-arched soles into whole soles.
 
@@ -446,7 +472,11 @@ def _group_soles(pieces: list[np.ndarray], px_per_mm: float) -> list[np.ndarray]
                 long_u, short_u, axis_u = _axes(groups[i] | groups[j])
                 ai, aj = _axes(groups[i]), _axes(groups[j])
                 (long_i, short_i, _), (long_j, short_j, _) = ai, aj
+                # one piece is a ball (wide across the foot), neither lies along it:
+                # two heels or two forefeet side by side fail
                 if not (_crosswise(ai, axis_u) and _crosswise(aj, axis_u)):
+                    continue
+                if not (_ball_like(ai) or _ball_like(aj)):
                     continue
                 if long_u > MAX_SOLE_LENGTH_MM * px_per_mm:
                     continue
@@ -584,6 +614,7 @@ def _assemble(
         feet[k] |= comp
     out = []
     for m in feet:
+        m = _fill_holes(m)
         vals = rho[m]
         top = float(np.percentile(vals, INTENSITY_PERCENTILE)) if vals.size else 1.0
         inten = np.where(m, np.clip(rho / max(top, 1e-6), 0.0, 1.0), 0.0).astype(np.float32)
