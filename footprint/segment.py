@@ -30,6 +30,7 @@ import cv2
 import numpy as np
 from skimage.filters import threshold_otsu
 
+from footprint import segment_grid
 from footprint.params import SegmentParams
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ MAX_HOLE_MM2 = 400.0
 BRIDGE_CUT_MM = 3.0
 #: [1] A toe's mean darkness must reach this fraction of the sole's median level.
 TOE_MIN_LEVEL = 0.3
+#: [1] Level (share of the print's median above background) at which toes are sought.
+TOE_SEARCH_LEVEL = 0.35
 #: [1] Smallest solidity of a toe blob.
 TOE_MIN_SOLIDITY = 0.75
 #: [mm^2] Smallest toe blob (a child's little toe prints ~ 20 mm^2).
@@ -352,6 +355,11 @@ def _segment_roi(
     if roi.sum() < 100:
         return empty
 
+    if segment_grid.is_grid_print(rgb, roi, mm_per_px):
+        grid_feet = segment_grid.segment_grid(rgb, params, mm_per_px=mm_per_px, roi=roi)
+        if grid_feet:
+            return _grid_segmentation(grid_feet, h, w)
+
     dark, bg_weight = darkness_map(rgb, px_per_mm, params, roi)
     fine = cv2.GaussianBlur(dark, (0, 0), max(0.5, FINE_SIGMA_MM * px_per_mm))
     dens = cv2.GaussianBlur(dark, (0, 0), max(1.0, params.grid_period_mm * px_per_mm))
@@ -523,20 +531,30 @@ def _segment_roi(
     foot_masks = [g.copy() for g in groups]
     print_level = float(np.median(signal[taken]))
     min_toe_px = MIN_TOE_AREA_MM2 / mm2
-    for i in range(n - 1):
-        if areas[i] < min_toe_px:
+    # toes print fainter than heel and ball and are separate blobs, so they may
+    # never reach the hysteresis' high threshold: look for them at a lower level
+    # near each foot, with the same half-level edge as the sole
+    near_feet = (np.min(dists, axis=0) <= link) & roi & ~taken
+    toe_level = bg_level + max(3.0 * noise, TOE_SEARCH_LEVEL * (print_level - bg_level))
+    weak = near_feet & (signal > toe_level)
+    weak8 = cv2.morphologyEx(weak.astype(np.uint8), cv2.MORPH_OPEN, _disk(1.0 * px_per_mm))
+    nt, tlab, tstats, _ = cv2.connectedComponentsWithStats(weak8, connectivity=8)
+    cand_masks = [tlab == k for k in range(1, nt) if tstats[k, cv2.CC_STAT_AREA] >= min_toe_px]
+    cand_masks += [labels == (i + 1) for i in range(n - 1) if areas[i] >= min_toe_px]
+    claimed = np.zeros((h, w), bool)
+    for comp in cand_masks:
+        if (comp & (taken | claimed)).any():
             continue
-        comp = labels == (i + 1)
-        if (comp & taken).any():
-            continue
+        area_c = float(comp.sum())
         if float(np.mean(signal[comp])) < bg_level + TOE_MIN_LEVEL * (print_level - bg_level):
             continue
         if _solidity(comp) < TOE_MIN_SOLIDITY:
             continue  # toes are compact blobs; stains and lines are not
         d = [float(dm[comp].min()) for dm in dists]
         j = int(np.argmin(d))
-        if d[j] <= link and areas[i] < 0.25 * groups[j].sum():
+        if d[j] <= link and area_c < 0.25 * groups[j].sum():
             foot_masks[j] |= comp
+            claimed |= comp
 
     scene = "podograph" if podograph else _scene_label(dark, foot_masks[0])
     blobs = []
@@ -700,6 +718,25 @@ def _solidity(mask: np.ndarray) -> float:
     pts = cv2.findNonZero(mask.astype(np.uint8))
     hull_area = cv2.contourArea(cv2.convexHull(pts))
     return float(mask.sum()) / max(hull_area, 1.0)
+
+
+def _grid_segmentation(
+    grid_feet: list[tuple[np.ndarray, np.ndarray]], h: int, w: int
+) -> Segmentation:
+    """Wrap podograph feet from :mod:`footprint.segment_grid` as a Segmentation."""
+    blobs = []
+    for mask, intensity in grid_feet:
+        warnings: list[str] = []
+        quality = 1.0
+        ys, xs = np.nonzero(mask)
+        if ys.min() <= 1 or xs.min() <= 1 or ys.max() >= h - 2 or xs.max() >= w - 2:
+            warnings.append("The print touches the edge of the image or sheet; it may be cut off.")
+            quality = 0.6
+        blobs.append(PrintBlob(mask, intensity.astype(np.float32), quality, tuple(warnings)))
+    density = np.zeros((h, w), np.float32)
+    for _, intensity in grid_feet:
+        density = np.maximum(density, intensity)
+    return Segmentation(tuple(blobs), "podograph", density, 0.0, ())
 
 
 def _disk(diameter_px: float) -> np.ndarray:
