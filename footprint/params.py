@@ -311,20 +311,17 @@ class AnatomyParams:
     Attributes
     ----------
     toe_zone_fraction : float
-        [1] Toes are searched only in this distal fraction of the print length.
+        [1] A toe blob may lie at most ``1 + 2 x toe_zone_fraction`` sole lengths
+        from the back of the heel along the axis (further blobs are not toes).
     min_toe_area_fraction : float
         [1] A toe blob must have at least this fraction of the sole area.
-    heel_zone_fraction : float
-        [1] The heel centre is the centroid of this posterior fraction of the sole.
     """
 
     toe_zone_fraction: float = 0.35
     min_toe_area_fraction: float = 0.002
-    heel_zone_fraction: float = 0.15
 
     def __post_init__(self) -> None:
         _check_range(self, "toe_zone_fraction", 0.05, 0.6)
-        _check_range(self, "heel_zone_fraction", 0.02, 0.4)
 
 
 @dataclass(frozen=True)
