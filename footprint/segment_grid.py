@@ -121,12 +121,15 @@ OCCUPANCY_LEVEL = 0.3
 EDGE_INSET_PERIODS = 0.5
 #: [mm] Width of the opening of the final mask: pen strokes, rules and thin
 #: bridges go, toes (>= 5 mm wide) and narrow lateral midfoot bands stay.
-OPEN_WIDTH_MM = 2.5
+OPEN_WIDTH_MM = 4.5
 #: [1] A sole piece elongated beyond this has a direction ...
 PIECE_ELONGATED = 1.3
 #: [deg] ... which must lie at least this far from the merged sole's axis: a
 #: ball is wide across the foot; two forefeet side by side lie along their union.
 PIECE_CROSS_ANGLE_DEG = 30.0
+#: [mm] Band along the border of the search region (the sheet's shaded edge)
+#: that is never print; forms keep a 3 mm margin free.
+RIM_MM = 3.0
 #: [1] Holes inside a print up to this share of its area are filled.
 MAX_HOLE_SHARE = 0.2
 #: [mm] A sole is at least this thick (largest inscribed radius); text, pen
@@ -554,7 +557,7 @@ def segment_grid(
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _disk(OPEN_WIDTH_MM * px_per_mm))
     mask = roi & mask.astype(bool)
     rho = _nconv(clean, weight, DENSITY_SIGMA_PERIODS * period)
-    return _assemble(mask, np.maximum(rho - paper, 0.0), params, px_per_mm, mm_per_px)
+    return _assemble(mask, np.maximum(rho - paper, 0.0), params, px_per_mm, mm_per_px, roi)
 
 
 def _assemble(
@@ -563,8 +566,12 @@ def _assemble(
     params: SegmentParams,
     px_per_mm: float,
     mm_per_px: float | None,
+    roi: np.ndarray,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Soles (grouped), their toes, intensity; largest first."""
+    # the sheet's shaded rim: pieces lying mostly along the search border
+    rim = ~cv2.erode(roi.astype(np.uint8), _disk(2 * RIM_MM * px_per_mm + 1)).astype(bool)
+    mask = mask & ~rim
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     if n <= 1:
         return []
