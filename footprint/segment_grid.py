@@ -91,9 +91,9 @@ INK_DARKNESS = 0.12
 LINE_LENGTH_PERIODS = 5.0
 #: [periods] Blurred rim of a line removed with it.
 LINE_HALO_PERIODS = 0.5
-#: [mm] ... and at least this long: rows of merged squares inside a print are
+#: [mm] ... and at least this long (tuned on dev seeds): rows of merged squares in a print are
 #: shorter, the form's rules run across the whole sheet.
-LINE_LENGTH_MM = 60.0
+LINE_LENGTH_MM = 120.0
 #: Number of line-kernel directions over 180 deg.
 LINE_DIRECTIONS = 16
 #: [periods] Ink that survives an opening with a disk this wide is solid print
