@@ -91,6 +91,8 @@ MIN_CONTRAST_SIGMAS = 3.0
 SHEET_SHADOW_MM = 8.0
 #: [1] Smallest sheet of unknown size, as a fraction of the photo's valid area.
 PAPER_MIN_FRACTION = 0.08
+#: [1] Largest sheet (its outline's area) as a fraction of the photo's valid area.
+PAPER_MAX_FRACTION = 0.8
 #: [1] Smallest solidity of a sheet's outline.
 PAPER_MIN_SOLIDITY = 0.93
 #: [mm] Gaussian sigma of the detection signal (averages floor texture).
@@ -316,13 +318,13 @@ def _paper_region(rgb: np.ndarray, valid: np.ndarray, px_per_mm: float) -> np.nd
         n, lab, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=4)
         for i in range(1, n):
             area = float(stats[i, cv2.CC_STAT_AREA])
-            if area < PAPER_MIN_FRACTION * v.sum() or area > 0.8 * v.sum():
+            if area < PAPER_MIN_FRACTION * v.sum() or area > PAPER_MAX_FRACTION * v.sum():
                 continue
             comp = (lab == i).astype(np.uint8)
             cs, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
             c = max(cs, key=cv2.contourArea)
-            if area < PAPER_MIN_SOLIDITY * cv2.contourArea(c):
-                continue  # a region with a hole (the floor around a sheet) is no sheet
+            if cv2.contourArea(c) > PAPER_MAX_FRACTION * v.sum():
+                continue  # the floor around a sheet: its outline is the photo's edge
             hull = cv2.convexHull(c)
             solidity = cv2.contourArea(c) / max(cv2.contourArea(hull), 1e-6)
             quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True)
