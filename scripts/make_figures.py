@@ -368,6 +368,7 @@ def fig_mask(an: Analysis) -> np.ndarray:
         f"scene: {an.result.scene}",
         "sole (blue) = the print without toes",
         f"toes (pink): {', '.join(str(n) for n in n_toes)} blob(s)",
+        "grey: print the anatomy step left out",
     ]
     return text_block(out, lines, (12, 10), size=16)
 
@@ -450,7 +451,8 @@ def fig_frame(an: Analysis, foot: int = 0) -> np.ndarray:
     line(out, heel, tip, render.AXIS, 3)
     dot(out, heel, render.AXIS, 6)
     dot(out, tip, render.AXIS, 6)
-    out = label(out, (tip[0], tip[1] - 18), "second-toe tip", render.AXIS, 15)
+    tip_name = "second-toe tip" if res.axis_source == "second_toe" else "axis end (no toes)"
+    out = label(out, (tip[0], tip[1] - 18), tip_name, render.AXIS, 15)
     out = label(out, (heel[0], heel[1] + 20), "heel centre", render.AXIS, 15)
     mm2 = (an.plane.mm_per_px or 0.0) ** 2
     k, unit = (mm2, "mm^2") if mm2 else (1.0, "px")
