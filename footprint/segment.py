@@ -2,23 +2,25 @@
 
 Every supported print is *darker* than what surrounds it: water darkens paper,
 tile, wood and concrete; ink and podograph grids are dark on light paper. The
-method therefore works on a single darkness signal:
+method therefore works on one darkness signal:
 
-1. Lightness ``L`` (CIE Lab) of the plane image, float 0..1.
-2. Illumination estimate ``B``: a grey closing (which erases dark structures
-   narrower than the kernel, i.e. the print) of a 1/k downscaled ``L``,
-   smoothed and upscaled. Darkness ``D = 1 - L / B`` is then independent of
-   light gradients, vignetting and the phone's shadow (Retinex-style
-   flat-fielding).
-3. ``D`` is averaged over a few millimetres (the podograph grid period), so
-   grids, fibre texture and noise vanish while the contact edge stays.
-4. A threshold between the background level and the print level (Otsu on the
-   region of interest, shifted by ``sensitivity``), hysteresis to keep faint
-   contact attached to firm contact, a small opening to remove grout lines.
-5. Connected components: feet are large, thick components; a high arch can
-   break one foot into heel and forefoot pieces, which are merged when
-   together they form one elongated shape; toes are small components near a
-   foot's distal end.
+1. Search regions: the reference sheet (or a sheet of unknown size found as a
+   large uniform quadrilateral) first, then the floor around it, minus a card
+   reference and the sheet's shaded rim.
+2. Podograph grids are recognised by their lattice spectrum and handed to
+   :mod:`footprint.segment_grid`.
+3. Lightness ``L`` (CIE Lab); illumination ``B`` by normalised convolution
+   over background pixels at 1/8 size, iterated so the print, grout and grain
+   are excluded and ``B`` is interpolated under them; darkness
+   ``D = 1 - L / B`` (flat-fielding, so gradients and shadows cancel).
+4. Candidates on a 2.5 mm detection signal; an Otsu threshold chosen in a
+   window around each candidate (a print is a small share of a floor photo);
+   hysteresis; the edge placed at half the local contact level; holes filled,
+   thin bridges (stains, lines) cut.
+5. Feet are large, thick, foot-shaped components; a high arch splits a sole
+   into heel and forefoot, which are regrouped when the ball lies across the
+   union; toes are compact blobs within ``toe_link_mm`` of a foot, searched
+   again at a lower level because they print fainter.
 """
 
 from __future__ import annotations

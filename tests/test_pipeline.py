@@ -1,0 +1,138 @@
+"""End-to-end analysis on seeded synthetic photos with known answers."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+import footprint
+from footprint import synth
+from footprint.errors import FootprintError, ImageLoadError, NoFootprintError
+from footprint.result import RECORD_COLUMNS, FootprintResult
+
+SIZE = (1600, 1200)
+
+
+def _photo(seed: int, scene: str = "ink_black", reference: str = "a4", n_feet: int = 1):
+    return synth.render_photo(seed, scene=scene, reference=reference, size=SIZE, n_feet=n_feet)
+
+
+def _nearest(result: FootprintResult, truth: synth.FootTruth):
+    return min(
+        result.feet,
+        key=lambda f: np.hypot(
+            f.centroid_x - truth.centroid_xy[0], f.centroid_y - truth.centroid_xy[1]
+        ),
+    )
+
+
+def test_ink_prints_meet_the_arch_index_target() -> None:
+    """Ink prints on a sheet: the issue's targets (MAE <= 0.010, >= 95 % within 0.02)
+    are checked on the held-out benchmark; here a small batch must stay close to them."""
+    errors, sides = [], []
+    for k, seed in enumerate(range(3101, 3109)):
+        photo = _photo(seed, ("ink_black", "ink_blue")[k % 2])
+        result = footprint.analyse(photo.jpeg)
+        for truth in photo.feet:
+            foot = _nearest(result, truth)
+            errors.append(abs(foot.arch_index - truth.arch_index))
+            sides.append(foot.side == truth.side)
+    errors_arr = np.array(errors)
+    assert all(sides)
+    assert errors_arr.mean() <= 0.012
+    assert (errors_arr <= 0.02).mean() >= 0.75
+
+
+def test_rotating_the_photo_keeps_the_measurements() -> None:
+    photo = _photo(3104)
+    rgb = cv2.cvtColor(
+        cv2.imdecode(np.frombuffer(photo.jpeg, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB
+    )
+    a = footprint.analyse(rgb).feet[0]
+    b = footprint.analyse(np.ascontiguousarray(np.rot90(rgb))).feet[0]
+    assert b.side == a.side
+    assert b.arch_index == pytest.approx(a.arch_index, abs=0.01)
+    assert b.foot_length_mm == pytest.approx(a.foot_length_mm, rel=0.01)
+
+
+def test_mirroring_the_photo_swaps_the_side() -> None:
+    photo = _photo(3105)
+    rgb = cv2.cvtColor(
+        cv2.imdecode(np.frombuffer(photo.jpeg, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB
+    )
+    a = footprint.analyse(rgb).feet[0]
+    b = footprint.analyse(np.ascontiguousarray(rgb[:, ::-1])).feet[0]
+    assert {a.side, b.side} == {"left", "right"}
+    assert b.arch_index == pytest.approx(a.arch_index, abs=0.01)
+
+
+def test_two_feet_on_one_sheet_give_both_sides() -> None:
+    photo = _photo(3106, n_feet=2)
+    result = footprint.analyse(photo.jpeg)
+    assert len(result.feet) == 2
+    assert sorted(f.side for f in result.feet) == sorted(t.side for t in photo.feet)
+
+
+@pytest.mark.parametrize("scene", ["ink_black", "wet_concrete", "wet_tile_light"])
+def test_photos_without_a_print_are_rejected(scene: str) -> None:
+    photo = synth.no_print_photo(3200, scene=scene, reference="a4", size=SIZE)
+    with pytest.raises(NoFootprintError, match="No footprint"):
+        footprint.analyse(photo.jpeg)
+
+
+def test_blank_and_noise_images_are_rejected() -> None:
+    rng = np.random.default_rng(0)
+    for img in (
+        np.full((600, 800, 3), 200, np.uint8),
+        rng.integers(0, 255, (600, 800, 3), dtype=np.uint8),
+    ):
+        with pytest.raises(FootprintError):
+            footprint.analyse(img)
+
+
+def test_bad_bytes_raise_a_typed_error() -> None:
+    with pytest.raises(ImageLoadError):
+        footprint.analyse(b"\xff\xd8\xff\xe0 truncated jpeg")
+
+
+def test_result_is_json_with_provenance_and_round_trips() -> None:
+    photo = _photo(3107)
+    result = footprint.analyse(photo.jpeg, name="print.jpg")
+    data = json.loads(result.to_json())
+    assert data["provenance"]["input_sha256"] == result.provenance.input_sha256
+    assert len(data["provenance"]["input_sha256"]) == 64
+    assert data["provenance"]["params"]["cutoffs"] == "adult"
+    again = FootprintResult.from_dict(data)
+    assert again.feet[0].arch_index == result.feet[0].arch_index
+    rows = result.to_records(file="print.jpg")
+    assert set(rows[0]) == set(RECORD_COLUMNS)
+    assert rows[0]["status"] == "ok" and rows[0]["file"] == "print.jpg"
+
+
+def test_same_input_same_result() -> None:
+    photo = _photo(3108)
+    a = footprint.analyse(photo.jpeg).to_dict()
+    b = footprint.analyse(photo.jpeg).to_dict()
+    for d in (a, b):
+        d["provenance"].pop("analysed_at")
+        d["provenance"].pop("duration_ms")
+    assert a == b
+
+
+def test_without_a_reference_lengths_are_null() -> None:
+    photo = _photo(3109, reference="none")
+    result = footprint.analyse(photo.jpeg)
+    assert result.scale_source == "none"
+    assert all(f.foot_length_mm is None and f.foot_length_px > 0 for f in result.feet)
+    assert any("No A4/Letter sheet" in w for w in result.warnings)
+
+
+def test_child_preset_changes_only_the_classes() -> None:
+    photo = _photo(3110)
+    adult = footprint.analyse(photo.jpeg).feet[0]
+    child = footprint.analyse(photo.jpeg, cutoffs="child_3_6").feet[0]
+    assert child.arch_index == adult.arch_index
+    assert child.staheli == adult.staheli
