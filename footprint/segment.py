@@ -168,6 +168,17 @@ def lightness(rgb: np.ndarray) -> np.ndarray:
     return lab[:, :, 0].astype(np.float32) / 255.0
 
 
+def _otsu(values: np.ndarray, nbins: int = 256) -> float:
+    """Otsu's threshold, or the values' level when they are (nearly) constant."""
+    vals = np.asarray(values, dtype=np.float64)
+    if vals.size == 0:
+        return 0.0
+    lo, hi = float(vals.min()), float(vals.max())
+    if hi - lo < 1e-6:
+        return hi
+    return float(threshold_otsu(vals, nbins=nbins))
+
+
 def _nconv(values: np.ndarray, weights: np.ndarray, sigma_px: float) -> np.ndarray:
     """Normalised convolution: Gaussian mean of ``values`` where ``weights`` > 0."""
     num = cv2.GaussianBlur(values * weights, (0, 0), sigma_px, borderType=cv2.BORDER_REPLICATE)
@@ -312,7 +323,7 @@ def _paper_region(rgb: np.ndarray, valid: np.ndarray, px_per_mm: float) -> np.nd
     if v.sum() < 100:
         return None
     light = cv2.GaussianBlur(light, (0, 0), max(1.0, 3.0 * px_per_mm / _BG_DOWNSCALE))
-    t = float(threshold_otsu(light[v]))
+    t = float(_otsu(light[v]))
     best = None
     for cls in (light > t, light <= t):
         m = (cls & v).astype(np.uint8)
@@ -383,7 +394,7 @@ def _segment_roi(
         noise = 1.4826 * float(np.median(np.abs(bgv - med))) + 1e-4
         vals = sig[roi_s]
         hi = float(np.percentile(vals, 99.8))
-        t = float(threshold_otsu(np.clip(vals, med, hi), nbins=256)) if hi > med else hi
+        t = float(_otsu(np.clip(vals, med, hi), nbins=256)) if hi > med else hi
         return med, noise, t
 
     bg_level, noise, t_otsu = levels(fine)
@@ -598,7 +609,7 @@ def _local_thresholds(
         hi = float(np.percentile(vals, 99.8))
         if hi <= bg_level:
             continue
-        t_i = float(threshold_otsu(np.clip(vals, bg_level, hi), nbins=256))
+        t_i = float(_otsu(np.clip(vals, bg_level, hi), nbins=256))
         t_map[y0:y1, x0:x1] = np.minimum(t_map[y0:y1, x0:x1], t_i)
     return t_map
 
