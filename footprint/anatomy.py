@@ -63,6 +63,9 @@ SOLE_PIECE_FRACTION = 0.3
 #: [1] Small pieces with their centroid behind this fraction of the sole length
 #: (from the heel back) are sole fragments; toes lie beyond (>= ~0.9).
 TOE_START_FRACTION = 0.75
+#: [1] Pieces whose centre lies behind this fraction of the sole length (measured
+#: from the back of the heel) are not midfoot stubs but stains behind the foot.
+FRAGMENT_MIN_FRACTION = 0.1
 #: [1] Pieces smaller than this fraction of the whole print are specks.
 SPECK_FRACTION = 0.0008
 #: [1] A merged toe blob is split where a bulge of its distance transform
@@ -272,6 +275,8 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
     frag_ids: list[int] = []
     for i in small_ids:
         rel = (float(cents[i + 1] @ u) - back) / max(length, 1e-9)
+        if rel < FRAGMENT_MIN_FRACTION:
+            continue  # behind the heel: a stain, not part of this foot
         if rel < TOE_START_FRACTION:
             frag_ids.append(i)
         elif areas[i] >= params.min_toe_area_fraction * float(areas[core_ids].sum()) and (

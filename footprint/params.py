@@ -295,7 +295,7 @@ class SegmentParams:
     min_foot_area_fraction: float = 0.01
     max_feet: int = 2
     grid_period_mm: float = 4.0
-    toe_link_mm: float = 15.0
+    toe_link_mm: float = 22.0
     smooth_mm: float = 1.0
 
     def __post_init__(self) -> None:
