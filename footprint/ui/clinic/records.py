@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import plotly.graph_objects as go
@@ -28,6 +28,7 @@ TREND_INDICES: tuple[tuple[str, str, str, str], ...] = (
 #: Band colours: high arch, normal, flat (as on the Analyse page).
 BAND_COLOURS = {"high": "#9ecae1", "normal": "#a1d99b", "flat": "#fdae6b"}
 SIDE_COLOURS = {"left": "#1f77b4", "right": "#d62728", "unknown": "#555555"}
+SIDE_NAMES = {"left": "Left foot", "right": "Right foot", "unknown": "Side unknown"}
 
 
 def analyse_photo(
@@ -163,33 +164,49 @@ def trend_figure(
         fig.add_trace(go.Scatter(
             x=[tp.visit_date.isoformat() for tp in pts],
             y=[tp.values[key] for tp in pts],
-            mode="lines+markers", name=side,
+            mode="lines+markers", name=SIDE_NAMES[side], showlegend=True,
             line={"color": SIDE_COLOURS[side]},
         ))
+    days = sorted({tp.visit_date for tp in points})
+    xaxis: dict[str, Any] = {"type": "date", "fixedrange": True, "tickformat": "%Y-%m-%d"}
+    if days:
+        # room either side so the first and last visits' markers and labels are not cut
+        pad = timedelta(days=max(7, (days[-1] - days[0]).days // 8))
+        xaxis["range"] = [(days[0] - pad).isoformat(), (days[-1] + pad).isoformat()]
+    if 0 < len(days) <= 6:  # ticks at the visits, not at round dates between them
+        xaxis["tickvals"] = [d.isoformat() for d in days]
     fig.update_layout(
         title={"text": label, "font": {"size": 14}},
         height=260, margin={"l": 40, "r": 10, "t": 36, "b": 30},
         yaxis={"range": [y0, y1], "fixedrange": True},
-        xaxis={"type": "date", "fixedrange": True},
+        xaxis=xaxis,
         legend={"orientation": "h", "y": -0.2},
         plot_bgcolor="rgba(0,0,0,0)",
     )
     return fig
 
 
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
 def results_table(pr: PrintInfo) -> list[dict[str, Any]]:
-    """Display rows of a print's results."""
+    """Display rows of a print's results, rounded to the precision the method supports.
+
+    The stored values keep full precision; only the display is rounded (arch
+    index 3 decimals, Staheli 2, CSI, Clarke's angle and sizes 1).
+    """
     rows = []
     for r in pr.results:
         rows.append({
             "Foot": r.side,
-            "Arch index": r.arch_index,
+            "Arch index": _rounded(r.arch_index, 3),
             "Class": r.arch_type,
-            "CSI (%)": r.chippaux_smirak,
-            "Staheli": r.staheli,
-            "Clarke (deg)": r.clarke_angle_deg,
-            "Length (mm)": r.foot_length_mm,
-            "Width (mm)": r.foot_width_mm,
+            "CSI (%)": _rounded(r.chippaux_smirak, 1),
+            "Staheli": _rounded(r.staheli, 2),
+            "Clarke (deg)": _rounded(r.clarke_angle_deg, 1),
+            "Length (mm)": _rounded(r.foot_length_mm, 1),
+            "Width (mm)": _rounded(r.foot_width_mm, 1),
         })
     return rows
 
