@@ -72,11 +72,18 @@ def page() -> None:
                   f"{result.contact_gained_mm2 / 100:.1f} / "
                   f"{result.contact_lost_mm2 / 100:.1f} cm²")
     p1, p2, p3 = st.columns(3)
-    p1.image(result.overlay_rgb, caption="Overlay: before magenta, after green, both grey")
-    p2.image(result.contact_diff_rgb, caption="Contact: red gained, blue lost")
-    p3.image(result.intensity_diff_rgb, caption="Relative intensity: red more, blue less")
+    # the same width for all three (with the default, a caption wider than its image
+    # enlarges that image only, so the panels would not line up)
+    p1.image(result.overlay_rgb, caption="Overlay: before magenta, after green, both grey",
+             width="stretch")
+    p2.image(result.contact_diff_rgb, caption="Contact: red gained, blue lost",
+             width="stretch")
+    p3.image(result.intensity_diff_rgb, caption="Relative intensity: red more, blue less",
+             width="stretch")
     st.markdown("#### Changes")
-    st.dataframe(compare.changes_as_rows(result.changes), hide_index=True, width="stretch")
+    # every measure visible at once (no scrolling inside the table)
+    st.dataframe(compare.changes_as_rows(result.changes), hide_index=True, width="stretch",
+                 height="content")
     st.caption("A change is beyond noise when it exceeds the method's repeatability "
                "(docs/accuracy.md).")
     st.download_button(
