@@ -91,11 +91,13 @@ def _measure_foot(
 ) -> tuple[FootResult, FootArrays]:
     anat = anatomy.locate(blob.mask, params.anatomy, side_override=side_override)
     warnings_: list[str] = list(anat.warnings) + list(blob.warnings)
-    ys, xs = np.nonzero(blob.mask)
+    # the foot is what anatomy accepted: sole and toes (stray blobs are dropped)
+    foot_mask = anat.sole | anat.toes
+    ys, xs = np.nonzero(foot_mask)
     extent = np.column_stack([xs, ys]).astype(np.float64)
     frame = make_frame(anat.heel_xy, anat.toe_xy, anat.side, extent)
     sole_f = np.clip(frame.warp(anat.sole.astype(np.float32)), 0.0, 1.0)
-    print_f = np.clip(frame.warp(blob.mask.astype(np.float32)), 0.0, 1.0)
+    print_f = np.clip(frame.warp(foot_mask.astype(np.float32)), 0.0, 1.0)
     preset = params.preset
     mm = plane.mm_per_px
 
@@ -154,7 +156,7 @@ def _measure_foot(
         clarke_points_plane=clarke_pts,  # type: ignore[arg-type]
     )
     del rows
-    m = cv2.moments(blob.mask.astype(np.uint8), binaryImage=True)
+    m = cv2.moments(foot_mask.astype(np.uint8), binaryImage=True)
     cx, cy = m["m10"] / m["m00"], m["m01"] / m["m00"]
     centroid_full = _plane_to_full(plane, loaded, np.array([[cx, cy]]))[0]
 
@@ -196,7 +198,7 @@ def _measure_foot(
         pressure=pressure_result,
     )
     arrays = FootArrays(
-        mask=blob.mask,
+        mask=foot_mask,
         sole=anat.sole,
         toes=anat.toes,
         intensity=blob.intensity,

@@ -549,9 +549,8 @@ def _segment_roi(
     # toes print fainter than heel and ball and are separate blobs, so they may
     # never reach the hysteresis' high threshold: look for them at a lower level
     # near each foot, with the same half-level edge as the sole
-    near_feet = (np.min(dists, axis=0) <= link) & roi & ~taken
     toe_level = bg_level + max(3.0 * noise, TOE_SEARCH_LEVEL * (print_level - bg_level))
-    weak = near_feet & (signal > toe_level)
+    weak = roi & ~taken & (signal > toe_level)
     weak8 = cv2.morphologyEx(weak.astype(np.uint8), cv2.MORPH_OPEN, _disk(1.0 * px_per_mm))
     nt, tlab, tstats, _ = cv2.connectedComponentsWithStats(weak8, connectivity=8)
     cand_masks = [tlab == k for k in range(1, nt) if tstats[k, cv2.CC_STAT_AREA] >= min_toe_px]
