@@ -93,7 +93,7 @@ def page() -> None:
         st.dataframe(
             [{"Code": p.code, "Name": p.name or "", "Birth year": p.birth_year,
               "Visits": p.n_visits} for p in found],
-            hide_index=True, width="stretch",
+            hide_index=True, width="stretch", placeholder="",  # no birth year: blank, not "None"
         )
     elif query:
         st.text("No patient matches the search.")
