@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import time
@@ -38,6 +39,11 @@ def _oidc_logged_in() -> bool:
         return False
 
 
+def authlib_available() -> bool:
+    """True when Authlib, which ``st.login`` needs, is importable (it is an optional extra)."""
+    return importlib.util.find_spec("authlib") is not None
+
+
 def current_access() -> Access:
     """What the current visitor may do (see :func:`footprint.ui.clinic.access.decide`)."""
     oidc = _oidc_configured()
@@ -62,7 +68,16 @@ def require_access() -> None:
             st.sidebar.button("Log out", on_click=st.logout)
         return
     st.title("Clinic records")
-    if access is Access.OIDC_LOGIN:
+    if access is Access.OIDC_LOGIN and not authlib_available():
+        # st.login would fail on the click with Streamlit's own error: say what to do instead
+        log.error("An [auth] section is configured but Authlib is not installed")
+        st.error(
+            "The clinic login is set up (an [auth] section in .streamlit/secrets.toml) but "
+            "the Authlib package it needs is not installed. Install it with "
+            "`pip install 'footprint[oidc]'` (or `pip install Authlib`) and restart the app, "
+            f"or use the clinic password instead ({ENV_PASSWORD_HASH}, see docs/clinic.md)."
+        )
+    elif access is Access.OIDC_LOGIN:
         st.info("The clinic pages hold patient records. Log in to continue.")
         st.button("Log in", on_click=st.login, type="primary")
     elif access is Access.PASSWORD:
