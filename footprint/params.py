@@ -474,7 +474,11 @@ class Params:
             if f.name not in data:
                 continue
             if f.name in groups:
-                kwargs[f.name] = groups[f.name](**data[f.name])
+                # keep only the names this version knows: results stored by an
+                # older version may carry parameters since removed
+                known = {g.name for g in fields(groups[f.name])}
+                values = {k: v for k, v in data[f.name].items() if k in known}
+                kwargs[f.name] = groups[f.name](**values)
             else:
                 kwargs[f.name] = data[f.name]
         return cls(**kwargs)
