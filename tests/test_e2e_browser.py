@@ -9,31 +9,15 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[1]
-SHOTS = ROOT / "docs" / "screenshots"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from browser_helpers import CHROMIUM, SHOTS, chromium, shoot, streamlit_server
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +25,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's /usr/bin/chromium is not installed"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _photo_12mp(path: Path) -> Path:
@@ -87,51 +65,17 @@ def _photo_12mp(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
     logfile = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    with logfile.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py",
-             "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("streamlit did not start:\n" + logfile.read_text())
-                time.sleep(0.3)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with streamlit_server(logfile) as url:
+        yield url
     text = logfile.read_text(errors="replace")
     assert "Traceback" not in text, text
 
 
 @pytest.fixture(scope="module")
 def browser():  # noqa: ANN201 - playwright Browser
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def _new_page(browser, url: str):  # noqa: ANN001, ANN202
@@ -143,19 +87,7 @@ def _new_page(browser, url: str):  # noqa: ANN001, ANN202
 
 
 def _shoot(page, name: str) -> Path:  # noqa: ANN001
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / name
-    # Streamlit scrolls inside its main container: grow the viewport to show it all
-    height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
-        "[data-testid=stMainBlockContainer]')].map(e => e.scrollHeight), 900)"
-    )
-    width = page.viewport_size["width"] if page.viewport_size else 1400
-    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 6000)})
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": width, "height": 1000})
-    return path
+    return shoot(page, name)
 
 
 def test_upload_12mp_photo_shows_results(server: str, browser, tmp_path: Path) -> None:
