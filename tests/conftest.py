@@ -59,3 +59,11 @@ def analysis(print_jpeg: bytes):  # noqa: ANN201 - footprint.pipeline.Analysis
     from footprint.pipeline import analyse_detailed
 
     return analyse_detailed(print_jpeg, name="print.jpg")
+
+
+def page_texts(at) -> str:  # noqa: ANN001 - streamlit.testing.v1.AppTest
+    """All text an AppTest page shows in markdown, captions and alerts, one per line."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in at.info] + [e.value for e in at.success]
+    parts += [e.value for e in at.warning] + [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)

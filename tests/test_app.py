@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from footprint import advice
 from footprint.params import CUTOFF_PRESETS
 from footprint.ui import widgets
+from tests.conftest import page_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 90
@@ -27,10 +28,7 @@ def _page(module: str) -> AppTest:
 
 
 def _texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [e.value for e in at.info] + [e.value for e in at.success]
-    parts += [e.value for e in at.warning] + [e.value for e in at.error]
-    return "\n".join(str(p) for p in parts)
+    return page_texts(at)
 
 
 def _metric(at: AppTest, label: str) -> list[str]:

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from footprint.store import ENV_DATA_DIR, ENV_DB_URL, Store
 from footprint.ui.clinic import access, records
 from footprint.ui.clinic.access import Access, decide, hash_password, verify_password
+from tests.conftest import page_texts
 
 TIMEOUT = 120
 PASSWORD = "correct horse battery"
@@ -69,10 +70,7 @@ def _page(module: str) -> AppTest:
 
 
 def _texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [e.value for e in at.info] + [e.value for e in at.success]
-    parts += [e.value for e in at.warning] + [e.value for e in at.error]
-    return "\n".join(str(p) for p in parts)
+    return page_texts(at)
 
 
 # --------------------------------------------------------------------------- #
