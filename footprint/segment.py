@@ -107,8 +107,6 @@ LOCAL_WINDOW_MARGIN_MM = 30.0
 STATS_STRIDE = 3
 #: [1] Below this print-to-noise ratio the edge is found on the detection signal.
 MIN_FINE_SNR = 6.0
-#: [mm] Gaussian sigma of the edge signal of low-contrast prints (keeps 3 mm toe gaps).
-LOW_SNR_SIGMA_MM = 1.5
 #: [mm] Gaussian sigma of the fine darkness signal (noise, paper fibre).
 FINE_SIGMA_MM = 0.75
 #: [1/1000 mm^2] Dot-sized blobs per 1000 mm^2 of print above which the print is a
@@ -466,10 +464,9 @@ def _segment_roi(
         fine_snr = (t_otsu - bg_level) / max(noise, 1e-6)
         log.debug("fine snr %.1f", fine_snr)
         if fine_snr < MIN_FINE_SNR:
-            signal = cv2.GaussianBlur(dark, (0, 0), max(1.0, LOW_SNR_SIGMA_MM * px_per_mm))
-            signal[~roi] = 0.0
-            bg_level, noise, _ = levels(signal)
-            t_map = _local_thresholds(signal, roi, boxes, bg_level)
+            signal = det
+            bg_level, noise = det_bg, det_noise
+            t_map = _local_thresholds(det, roi, boxes, bg_level)
     if podograph:
         bg_level, noise, t_otsu = levels(signal)
 
