@@ -252,7 +252,6 @@ def load_image(
             _check_size(full_w, full_h, params)
             if getattr(img, "n_frames", 1) > 1:
                 img.seek(0)  # animated: analyse the first frame
-            scale = 1.0
             if not full_resolution and fmt in ("JPEG", "MPO"):
                 target = params.work_long_side_px
                 long_side = max(w, h)

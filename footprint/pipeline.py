@@ -16,7 +16,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from footprint import __version__, anatomy, indices, rectify, segment
+from footprint import __version__, anatomy, indices, pressure, rectify, segment
 from footprint.errors import AnatomyError, NoFootprintError
 from footprint.frame import FootFrame, make_frame
 from footprint.io import LoadedImage, Source, load_image
@@ -25,7 +25,6 @@ from footprint.result import (
     FootGeometry,
     FootprintResult,
     FootResult,
-    PressureResult,
     Provenance,
     clean_float,
 )
@@ -128,7 +127,6 @@ def _measure_foot(
         tuple(tuple(float(v) for v in p) for p in frame.to_source(np.array(seg)))
         for seg in lines_cr
     )
-    rows = np.flatnonzero(print_f.sum(axis=1) > 0.05)
     heel_back = frame.to_source(np.array([[frame.axis_col, t.bottom]]))[0]
     sole_front = frame.to_source(np.array([[frame.axis_col, t.top]]))[0]
     clarke_pts = None
@@ -155,21 +153,13 @@ def _measure_foot(
         third_lines_plane=third_lines,  # type: ignore[arg-type]
         clarke_points_plane=clarke_pts,  # type: ignore[arg-type]
     )
-    del rows
     m = cv2.moments(foot_mask.astype(np.uint8), binaryImage=True)
     cx, cy = m["m10"] / m["m00"], m["m01"] / m["m00"]
     centroid_full = _plane_to_full(plane, loaded, np.array([[cx, cy]]))[0]
 
-    pressure_result: PressureResult | None = None
-    intensity_f = None
-    try:
-        from footprint import pressure
-
-        pressure_result, intensity_f = pressure.analyse_pressure(
-            blob.intensity, anat, frame, sole_f, mm, params.pressure
-        )
-    except ImportError:
-        pass
+    pressure_result, intensity_f = pressure.analyse_pressure(
+        blob.intensity, anat, frame, sole_f, mm, params.pressure
+    )
 
     quality = float(np.clip(blob.quality * anat.quality, 0.0, 1.0))
     foot = FootResult(
@@ -243,7 +233,7 @@ def analyse_detailed(
     ImageLoadError, NoFootprintError, CalibrationError, AnatomyError
     """
     t0 = time.perf_counter()
-    params = (params or Params()).with_options(**options) if options else (params or Params())
+    params = (params or Params()).with_options(**options)
     loaded = load_image(source, params.load)
     work_corners = None
     if corners_xy is not None:

@@ -117,8 +117,6 @@ PODOGRAPH_DOT_DENSITY = 12.0
 PODOGRAPH_TEXTURE_RATIO = 3.2
 #: [mm^2] Largest blob counted as a grid dot.
 DOT_MAX_MM2 = 6.0
-#: [px] Side of the window whose spectrum is inspected for a grid.
-GRID_WINDOW_PX = 128
 #: [mm] Radius over which the local print level is averaged for the half-level edge.
 EDGE_LEVEL_MM = 4.0
 #: [1] Largest fraction of a foot's outline lying on the search region's border.
@@ -436,12 +434,11 @@ def _segment_roi(
     # a podograph grid: strong fine texture inside the print relative to its density
     d_bg = float(np.median(dens[roi]))
     core = roi & (dens > d_bg + 0.3 * (float(np.percentile(dens[roi], 99.8)) - d_bg))
-    texture, contrast_ratio = 0.0, 0.0
+    contrast_ratio = 0.0
     outside = roi & ~cv2.dilate(core.astype(np.uint8), _disk(10.0 * px_per_mm)).astype(bool)
     if core.sum() > 50 and outside.sum() > 50:
         t_in = float(np.std((fine - dens)[core]))
         t_out = float(np.std((fine - dens)[outside])) + 1e-4
-        texture = t_in / max(float(np.mean(dens[core] - d_bg)), 1e-3)
         contrast_ratio = t_in / t_out
     # light contact on a podograph prints isolated grid dots: count dot-sized
     # components of the fine signal per area of print
@@ -453,9 +450,7 @@ def _segment_roi(
     n_dots = int(np.count_nonzero((dot_area >= 0.5) & (dot_area <= DOT_MAX_MM2)))
     core_mm2 = max(float(core.sum()) / px_per_mm**2, 1.0)
     dot_density = 1000.0 * n_dots / core_mm2
-    log.debug(
-        "grid texture %.3f in/out %.2f dots/1000mm2 %.2f", texture, contrast_ratio, dot_density
-    )
+    log.debug("grid texture in/out %.2f, dots/1000mm2 %.2f", contrast_ratio, dot_density)
     podograph = dot_density > PODOGRAPH_DOT_DENSITY and contrast_ratio > PODOGRAPH_TEXTURE_RATIO
     signal = dens if podograph else fine
     if not podograph:
@@ -700,33 +695,6 @@ def _label_stats(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return stats, cents
 
 
-def _grid_periodicity(highpass: np.ndarray, region: np.ndarray, px_per_mm: float) -> float:
-    """Strength of a regular grid: spectral peak / median power for periods 1.5-6 mm.
-
-    A podograph prints a lattice, whose spectrum has sharp peaks at the grid
-    frequency; wet or ink prints, fibres and grout lines do not.
-    """
-    dist = cv2.distanceTransform(region.astype(np.uint8), cv2.DIST_L2, 5)
-    r = float(dist.max())
-    side = int(min(GRID_WINDOW_PX, 1.4 * r))
-    if side < 24:
-        return 0.0
-    cy, cx = np.unravel_index(int(np.argmax(dist)), dist.shape)
-    y0, x0 = max(0, cy - side // 2), max(0, cx - side // 2)
-    patch = highpass[y0 : y0 + side, x0 : x0 + side].astype(np.float64)
-    patch = patch - patch.mean()
-    win = np.outer(np.hanning(patch.shape[0]), np.hanning(patch.shape[1]))
-    power = np.abs(np.fft.fftshift(np.fft.fft2(patch * win))) ** 2
-    fy = np.fft.fftshift(np.fft.fftfreq(patch.shape[0]))[:, None]
-    fx = np.fft.fftshift(np.fft.fftfreq(patch.shape[1]))[None, :]
-    f_mm = np.hypot(fy, fx) * px_per_mm  # cycles per mm
-    band = (f_mm > 1.0 / 6.0) & (f_mm < min(1.0 / 1.5, 0.45 * px_per_mm))
-    if band.sum() < 10:
-        return 0.0
-    vals = power[band]
-    return float(vals.max() / (np.median(vals) + 1e-12))
-
-
 def _solidity(mask: np.ndarray) -> float:
     """Area over convex-hull area of a blob."""
     pts = cv2.findNonZero(mask.astype(np.uint8))
@@ -787,19 +755,18 @@ def _group_pieces(pieces: list[np.ndarray], max_length_px: float | None = None) 
     while merged and len(groups) > 1:
         merged = False
         best = None
+        shapes = [_elongation(g.astype(np.uint8)) for g in groups]
         for i in range(len(groups)):
             for j in range(i + 1, len(groups)):
                 union = (groups[i] | groups[j]).astype(np.uint8)
                 elong, length = _elongation(union)
-                _, li = _elongation(groups[i].astype(np.uint8))
-                _, lj = _elongation(groups[j].astype(np.uint8))
+                ei, li = shapes[i]
+                ej, lj = shapes[j]
                 if (
                     MERGE_MIN_ELONGATION <= elong <= FOOT_MAX_ELONGATION
                     and length > 1.3 * max(li, lj)
                     and (max_length_px is None or length <= max_length_px)
                 ):
-                    ei, _ = _elongation(groups[i].astype(np.uint8))
-                    ej, _ = _elongation(groups[j].astype(np.uint8))
                     # a whole foot alone is already elongated; do not glue two feet end to end
                     if min(ei, ej) >= WHOLE_FOOT_ELONGATION:
                         continue
