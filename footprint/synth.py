@@ -929,19 +929,62 @@ def _camera(
     fill: float,
     params: dict[str, Any],
 ) -> np.ndarray:
-    """Pinhole homography world mm -> image px framing ``roi_xy``.
+    """Random pinhole camera framing ``roi_xy`` (see :func:`pinhole_homography`).
 
-    The camera looks at the ROI centre from a direction tilted by up to
-    ``max_tilt_deg`` from the plane normal, rolled by any angle; its distance is
-    adjusted so the ROI fills ``fill`` of the image; the principal point stays
-    within ``MAX_PRINCIPAL_SHIFT`` of the image centre, as on a phone.
+    Focal length 0.8-1.1 x the image width, tilt up to ``max_tilt_deg`` from
+    straight down in any direction, any roll, and the ROI placed anywhere the
+    principal-point limit allows.
     """
-    w, h = size
+    w = size[0]
     focal = w * float(rng.uniform(0.8, 1.1))
-    tilt = np.radians(float(rng.uniform(0.0, max_tilt_deg)))
+    tilt = float(rng.uniform(0.0, max_tilt_deg))
     az = float(rng.uniform(0, 2 * np.pi))
     roll = float(rng.uniform(0, 2 * np.pi))
     place = rng.uniform(0, 1, 2)
+    return pinhole_homography(
+        roi_xy,
+        size,
+        focal_px=focal,
+        tilt_deg=tilt,
+        azimuth_rad=az,
+        roll_rad=roll,
+        fill=fill,
+        place=(float(place[0]), float(place[1])),
+        params=params,
+    )
+
+
+def pinhole_homography(
+    roi_xy: np.ndarray,
+    size: tuple[int, int],
+    *,
+    focal_px: float,
+    tilt_deg: float,
+    azimuth_rad: float,
+    roll_rad: float,
+    fill: float = 0.8,
+    place: tuple[float, float] = (0.5, 0.5),
+    params: dict[str, Any] | None = None,
+) -> np.ndarray:
+    r"""Pinhole homography world mm -> image px framing ``roi_xy``.
+
+    The camera looks at the ROI centre from a direction tilted by
+    ``tilt_deg`` from the plane normal towards ``azimuth_rad``, rolled by
+    ``roll_rad`` about its optical axis; its distance is adjusted so the ROI
+    fills ``fill`` of the image. The principal point stays within
+    ``MAX_PRINCIPAL_SHIFT`` of the image centre, as on a phone; ``place``
+    (0..1 per axis) says where in the allowed slack the ROI lies.
+
+    The homography is :math:`H = T K [r_1\; r_2\; t]` with
+    :math:`K = \mathrm{diag}(f, f, 1)` plus the image centre, :math:`R` the
+    camera rotation and :math:`t = -R C` (Hartley & Zisserman 2004, eq. 8.1),
+    and :math:`T` the small re-centring shift.
+    """
+    w, h = size
+    focal = float(focal_px)
+    tilt = np.radians(float(tilt_deg))
+    az = float(azimuth_rad)
+    roll = float(roll_rad)
     fwd = np.array([np.sin(tilt) * np.cos(az), np.sin(tilt) * np.sin(az), np.cos(tilt)])
     hint = np.array([0.0, 1.0, 0.0])
     xc = np.cross(hint, fwd)
@@ -976,18 +1019,21 @@ def _camera(
     centre = -lo + 0.5 * np.maximum(slack, 0)
     room = MAX_PRINCIPAL_SHIFT * np.array([w, h], np.float64)
     centre = np.clip(centre, -room, room)
-    shift = centre + (place - 0.5) * np.minimum(np.maximum(slack, 0), room)
+    shift = centre + (np.asarray(place, np.float64) - 0.5) * np.minimum(
+        np.maximum(slack, 0), room
+    )
     T = np.array([[1, 0, shift[0]], [0, 1, shift[1]], [0, 0, 1.0]])
     Hm = T @ Hm
-    params["camera"] = {
-        "focal_px": focal,
-        "tilt_deg": float(np.degrees(tilt)),
-        "tilt_azimuth_rad": az,
-        "roll_rad": roll,
-        "distance_mm": float(dist),
-        "fill": fill,
-        "principal_shift_px": shift.tolist(),
-    }
+    if params is not None:
+        params["camera"] = {
+            "focal_px": focal,
+            "tilt_deg": float(np.degrees(tilt)),
+            "tilt_azimuth_rad": az,
+            "roll_rad": roll,
+            "distance_mm": float(dist),
+            "fill": fill,
+            "principal_shift_px": shift.tolist(),
+        }
     return Hm / Hm[2, 2]
 
 
@@ -1148,6 +1194,75 @@ def no_print_photo(seed: int, **kw: Any) -> SynthPhoto:
     """
     kw["with_print"] = False
     return render_photo(seed, **kw)
+
+
+def photo_of_foot(
+    shape: FootShape,
+    seed: int,
+    *,
+    rotation_deg: float,
+    tilt_deg: float,
+    size: tuple[int, int] = (1200, 900),
+    scene: str = "ink_black",
+    floor: str = "wood",
+    jpeg_quality: int = 92,
+) -> SynthPhoto:
+    """Photograph one given foot print on an A4 sheet, as often as wanted.
+
+    :func:`render_photo` draws the foot and the camera from one seed, so it
+    cannot photograph *the same* foot twice; this does. The print of ``shape``
+    lies on an A4 sheet (heel 48 mm from the bottom edge, axis 4 degrees off
+    the sheet's long side) on a ``floor``; a pinhole camera
+    (:func:`pinhole_homography`, focal length 0.95 x the width) rolled by
+    ``rotation_deg`` and tilted by ``tilt_deg`` (the top of the picture
+    further away) frames the sheet at 80 % of the image. Light, shadow and
+    noise come from ``seed``.
+
+    Returns
+    -------
+    SynthPhoto
+        With ``reference="a4"``, the sheet corners and one foot's truth.
+    """
+    from footprint import synth_scenes as ss
+
+    rng = np.random.default_rng(seed)
+    pw, ph = REFERENCE_SIZE_MM["a4"]
+    sheet_xy = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float64)
+    u = np.array([np.sin(np.radians(4.0)), -np.cos(np.radians(4.0))])
+    frame_to_world = _frame_to_world(shape, np.array([pw / 2, ph - 48.0]), u)
+    sheet = ss.Sheet(sheet_xy, "white")
+    foot = ss.PlacedFoot(shape.print_mask, shape.pressure, frame_to_world, shape.mm_per_px)
+    layout = ss.Layout(scene, floor, sheet, None, None, [foot], None, True)
+    params: dict[str, Any] = {"scene": scene, "reference": "a4", "n_feet": 1}
+    H = pinhole_homography(
+        sheet_xy,
+        size,
+        focal_px=0.95 * size[0],
+        tilt_deg=tilt_deg,
+        azimuth_rad=-np.pi / 2 - np.radians(rotation_deg),
+        roll_rad=np.radians(rotation_deg),
+        fill=0.8,
+        params=params,
+    )
+    info: dict[str, Any] = {}
+    rgb = ss.finish(rng, ss.render(rng, layout, H, size, info), size, info)
+    ok, buf = cv2.imencode(
+        ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, int(jpeg_quality)]
+    )
+    if not ok:  # pragma: no cover
+        raise RuntimeError("JPEG encoding failed")
+    params["frame_to_world"] = [frame_to_world.tolist()]
+    return SynthPhoto(
+        rgb=cv2.cvtColor(cv2.imdecode(buf, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB),
+        jpeg=buf.tobytes(),
+        scene=scene,
+        reference="a4",
+        reference_corners_xy=_project(H, sheet_xy),
+        world_to_image=H,
+        feet=(_image_truth(shape, H @ frame_to_world, foot_truth(shape)),),
+        seed=int(seed),
+        params=params,
+    )
 
 
 def dataset(seeds: Iterable[int], **kw: Any) -> Iterator[SynthPhoto]:

@@ -2,7 +2,7 @@
 
 Each of ``--feet`` generated feet (seeded ``synth.make_foot``) is inked on an A4
 sheet and photographed ``--photos`` times with a different rotation, tilt
-(keystone), lighting and noise (the renderer of ``tests/test_compare.py``).
+(0-30 degrees), lighting and noise (:func:`footprint.synth.photo_of_foot`).
 For every measure the within-foot standard deviation ``s_w`` is pooled over
 feet, and the repeatability coefficient
 
@@ -21,13 +21,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
 MEASURES = (
     "arch_index",
@@ -46,8 +41,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=500)
     args = parser.parse_args(argv)
 
-    import test_compare as tc  # the same-foot renderer used by the comparison tests
-
     import footprint
     from footprint import synth
     from footprint.errors import FootprintError
@@ -64,12 +57,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         values: dict[str, list[float]] = {m: [] for m in MEASURES}
         for j in range(args.photos):
-            jpg, _, _ = tc.photo_of(
+            jpg = synth.photo_of_foot(
                 shape,
                 args.seed * 100 + k * 10 + j,
                 rotation_deg=float(rng.uniform(-180, 180)),
-                keystone=float(rng.uniform(0.0, 0.15)),
-            )
+                tilt_deg=float(rng.uniform(0.0, 30.0)),
+            ).jpeg
             try:
                 result = footprint.analyse(jpg)
             except FootprintError:

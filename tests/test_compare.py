@@ -1,10 +1,10 @@
 """Comparing prints: alignment on generated photos of one foot, changes, symmetry, PDF.
 
 ``footprint.synth.render_photo`` draws the foot and the camera from one seed, so
-it cannot photograph *the same* foot twice. :func:`photo_of` does: it lays a
-:func:`footprint.synth.make_foot` print on an A4 sheet and renders it with the
-synthetic scene renderer (:mod:`footprint.synth_scenes`) through a camera of our
-choosing (rotation, keystone tilt) with the seed's own lighting and noise.
+it cannot photograph *the same* foot twice. :func:`footprint.synth.photo_of_foot`
+does: it lays a :func:`footprint.synth.make_foot` print on an A4 sheet and renders
+it through a pinhole camera of our choosing (rotation, tilt) with the seed's own
+lighting and noise.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import numpy as np
 import pytest
 
 from footprint import compare, synth
-from footprint import synth_scenes as ss
 from footprint.compare import (
     CompareError,
     FootView,
@@ -29,36 +28,7 @@ from footprint.compare import (
 )
 from footprint.pipeline import Analysis, analyse_detailed
 
-A4_MM = (210.0, 297.0)
 FOOT_SEED = 11
-
-
-def _frame_to_world(shape: synth.FootShape, heel_xy: tuple[float, float], u: np.ndarray):  # noqa: ANN202
-    """3x3 affine foot frame (col, row) -> world mm (the convention of footprint.frame)."""
-    px = shape.mm_per_px
-    lat = np.array([-u[1], u[0]]) if shape.side == "right" else np.array([u[1], -u[0]])
-    r_h, c_h = shape.heel_centre_rc
-    lin = np.column_stack([px * lat, -px * u])
-    t = np.asarray(heel_xy, np.float64) - lin @ np.array([c_h, r_h])
-    return np.vstack([np.hstack([lin, t.reshape(2, 1)]), [0.0, 0.0, 1.0]])
-
-
-def _camera(size: tuple[int, int], rotation_deg: float, keystone: float) -> np.ndarray:
-    """World mm -> image px homography: the sheet rotated, its far edge shortened."""
-    w, h = size
-    pw, ph = A4_MM
-    corners = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float64)
-    a = np.radians(rotation_deg)
-    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-    q = (corners - corners.mean(axis=0)) @ rot.T
-    q *= 0.8 * min(w / np.ptp(q[:, 0]), h / np.ptp(q[:, 1]))
-    depth = (q[:, 1] - q[:, 1].min()) / np.ptp(q[:, 1])
-    k = 1.0 - keystone * (1.0 - depth)  # the top of the picture is further away
-    q *= np.column_stack([k, 0.5 + 0.5 * k])
-    q += np.array([w / 2, h / 2]) - (q.min(axis=0) + q.max(axis=0)) / 2
-    return cv2.getPerspectiveTransform(corners.astype(np.float32), q.astype(np.float32)).astype(
-        np.float64
-    )
 
 
 def photo_of(
@@ -66,28 +36,14 @@ def photo_of(
     seed: int,
     *,
     rotation_deg: float,
-    keystone: float,
+    tilt_deg: float,
     size: tuple[int, int] = (1200, 900),
 ) -> tuple[bytes, np.ndarray, np.ndarray]:
     """JPEG of ``shape`` inked on A4, and the true heel centre and toe tip in image (x, y)."""
-    rng = np.random.default_rng(seed)
-    pw, ph = A4_MM
-    u = np.array([np.sin(np.radians(4.0)), -np.cos(np.radians(4.0))])
-    frame_to_world = _frame_to_world(shape, (pw / 2, ph - 48.0), u)
-    sheet = ss.Sheet(np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float64), "white")
-    foot = ss.PlacedFoot(shape.print_mask, shape.pressure, frame_to_world, shape.mm_per_px)
-    layout = ss.Layout("ink_black", "wood", sheet, None, None, [foot], None, True)
-    world_to_image = _camera(size, rotation_deg, keystone)
-    info: dict = {}
-    rgb = ss.finish(rng, ss.render(rng, layout, world_to_image, size, info), size, info)
-    ok, buf = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR),
-                           [cv2.IMWRITE_JPEG_QUALITY, 92])
-    assert ok
-    g = world_to_image @ frame_to_world
-    pts = np.array([shape.heel_centre_rc[::-1], shape.toe_tip_rc[::-1], [1.0, 1.0]])
-    q = np.column_stack([pts[:2], np.ones(2)]) @ g.T
-    xy = q[:, :2] / q[:, 2:]
-    return buf.tobytes(), xy[0], xy[1]
+    photo = synth.photo_of_foot(shape, seed, rotation_deg=rotation_deg, tilt_deg=tilt_deg,
+                                size=size)
+    truth = photo.feet[0]
+    return photo.jpeg, np.asarray(truth.heel_centre_xy), np.asarray(truth.toe_tip_xy)
 
 
 def _image_to_plane(analysis: Analysis, pts_xy: np.ndarray) -> np.ndarray:
@@ -106,9 +62,9 @@ def _truth_ai(arch: float) -> float:
 
 
 SHOTS = {
-    "straight": {"seed": 1, "rotation_deg": 8.0, "keystone": 0.0},
-    "turned_tilted": {"seed": 2, "rotation_deg": -25.0, "keystone": 0.15},
-    "turned_around": {"seed": 3, "rotation_deg": 150.0, "keystone": 0.1},
+    "straight": {"seed": 1, "rotation_deg": 8.0, "tilt_deg": 0.0},
+    "turned_tilted": {"seed": 2, "rotation_deg": -25.0, "tilt_deg": 25.0},
+    "turned_around": {"seed": 3, "rotation_deg": 150.0, "tilt_deg": 17.0},
 }
 
 

@@ -30,12 +30,12 @@ pytestmark = [
 
 CODE = "P-0042"
 #: Two photos of one generated right foot: the second turned by -25 degrees and
-#: tilted (keystone), in other light and noise (seeds as in tests/test_compare.py).
+#: tilted by 25 degrees, in other light and noise (seeds as in tests/test_compare.py).
 SHOTS = (
     ("2025-03-04", "20250304", "Before orthotics", {"seed": 1, "rotation_deg": 8.0,
-                                                       "keystone": 0.0}),
+                                                       "tilt_deg": 0.0}),
     ("2025-06-10", "20250610", "Three months with orthotics",
-     {"seed": 2, "rotation_deg": -25.0, "keystone": 0.15}),
+     {"seed": 2, "rotation_deg": -25.0, "tilt_deg": 25.0}),
 )
 WAIT_MS = 60_000
 
