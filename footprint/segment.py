@@ -58,10 +58,22 @@ FOOT_MAX_LENGTH_MM = 340.0
 MAX_HOLE_MM2 = 400.0
 #: [mm] Bridges thinner than twice this between prints are cut.
 BRIDGE_CUT_MM = 3.0
+#: [mm] A toe blob within this distance of a toe already assigned to a foot joins
+#: it too (neighbouring toes print 1-6 mm apart).
+TOE_CHAIN_MM = 8.0
+#: [1] A toe joined through a neighbouring toe still lies within this many
+#: ``toe_link_mm`` of the sole (a chain must not run along floor texture).
+TOE_CHAIN_MAX_LINKS = 1.5
+#: [1] Levels (share of the print's height above the background) at which a
+#: row of merged toes is cut into single toes.
+TOE_SPLIT_LEVELS = (0.5, 0.65, 0.8, 0.9)
 #: [1] A toe's mean darkness must reach this fraction of the sole's median level.
 TOE_MIN_LEVEL = 0.3
 #: [1] Level (share of the print's median above background) at which toes are sought.
 TOE_SEARCH_LEVEL = 0.35
+#: [1] Largest long/short ratio of a toe blob, or of a row of toes run together
+#: (a row of five toes is ~3:1; a grout line or a sheet's edge is far longer).
+TOE_MAX_ELONGATION = 4.0
 #: [1] Smallest solidity of a toe blob.
 TOE_MIN_SOLIDITY = 0.75
 #: [mm^2] Smallest toe blob (a child's little toe prints ~ 20 mm^2).
@@ -72,6 +84,12 @@ SOLE_PIECE_MIN_SHARE = 0.3
 WHOLE_FOOT_ELONGATION = 2.3
 #: [1] Below this elongation a piece has no direction (a round heel).
 CROSSWISE_MIN_ELONGATION = 1.25
+#: [1] Length of a piece's end, facing the other piece, over which its width is
+#: measured, as a share of their union's length (~15 mm of a 250 mm foot).
+ISTHMUS_END_FRACTION = 0.06
+#: [1] A facing end narrower than this share of its piece's widest part is a
+#: broken midfoot band (an isthmus), not the rounded side of a ball or heel.
+ISTHMUS_MAX_WIDTH_SHARE = 0.45
 #: [1] Largest gap between a heel and a forefoot piece, as a share of their union's length.
 MERGE_MAX_GAP_FRACTION = 0.45
 #: [1] Penalty per unit of (gap between pieces / union length) when choosing merges.
@@ -551,19 +569,46 @@ def _segment_roi(
     cand_masks = [tlab == k for k in range(1, nt) if tstats[k, cv2.CC_STAT_AREA] >= min_toe_px]
     cand_masks += [labels == (i + 1) for i in range(n - 1) if areas[i] >= min_toe_px]
     claimed = np.zeros((h, w), bool)
+    toes = []
     for comp in cand_masks:
-        if (comp & (taken | claimed)).any():
+        if (comp & taken).any():
             continue
-        area_c = float(comp.sum())
         if float(np.mean(signal[comp])) < bg_level + TOE_MIN_LEVEL * (print_level - bg_level):
             continue
-        if _solidity(comp) < TOE_MIN_SOLIDITY:
-            continue  # toes are compact blobs; stains and lines are not
-        d = [float(dm[comp].min()) for dm in dists]
-        j = int(np.argmin(d))
-        if d[j] <= link and area_c < 0.25 * groups[j].sum():
-            foot_masks[j] |= comp
-            claimed |= comp
+        if _elongation(comp.astype(np.uint8))[0] > TOE_MAX_ELONGATION:
+            continue  # a line (a sheet's edge, a shadow, a grout line) is no toe
+        if _solidity(comp) >= TOE_MIN_SOLIDITY:
+            toes.append(comp)
+        else:  # toes are compact blobs; stains and lines are not, nor a row of toes
+            toes += _split_toe_row(comp, signal, bg_level, print_level, min_toe_px)
+    # a toe joins the foot whose sole lies within toe_link_mm, or (a lesser toe
+    # further out) lies within TOE_CHAIN_MM of a toe that already joined it
+    chain = TOE_CHAIN_MM * px_per_mm
+    toe_dist: list[np.ndarray | None] = [None] * len(groups)
+    pending = list(range(len(toes)))
+    added = True
+    while added and pending:
+        added = False
+        for k in list(pending):
+            comp = toes[k]
+            if (comp & claimed).any():
+                pending.remove(k)
+                continue
+            d = [float(dm[comp].min()) for dm in dists]
+            j = int(np.argmin(d))
+            near_toe = (
+                toe_dist[j] is not None
+                and d[j] <= TOE_CHAIN_MAX_LINKS * link
+                and float(toe_dist[j][comp].min()) <= chain
+            )
+            if (d[j] <= link or near_toe) and float(comp.sum()) < 0.25 * groups[j].sum():
+                foot_masks[j] |= comp
+                claimed |= comp
+                pending.remove(k)
+                toe_dist[j] = cv2.distanceTransform(
+                    (~(foot_masks[j] & ~groups[j])).astype(np.uint8), cv2.DIST_L2, 3
+                )
+                added = True
 
     scene = "podograph" if podograph else _scene_label(dark, foot_masks[0])
     blobs = []
@@ -695,6 +740,47 @@ def _label_stats(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return stats, cents
 
 
+def _split_toe_row(
+    comp: np.ndarray, signal: np.ndarray, bg_level: float, print_level: float, min_px: float
+) -> list[np.ndarray]:
+    """Compact toes of a blob in which neighbouring toes ran together.
+
+    Toes a few millimetres apart merge at a low search level. The blob is cut
+    at rising levels (``TOE_SPLIT_LEVELS`` of the print's height above the
+    background); at the first level where it falls into two or more compact
+    cores, each blob pixel goes to the core it is reached from by the
+    watershed of the signal (:func:`skimage.segmentation.watershed`), so the
+    toes keep their full outline. Returns the compact pieces (none when the
+    blob never splits into toes).
+    """
+    from skimage.segmentation import watershed
+
+    ys, xs = np.nonzero(comp)
+    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    sub = comp[y0:y1, x0:x1]
+    sig = signal[y0:y1, x0:x1]
+    for frac in TOE_SPLIT_LEVELS:
+        core = (sub & (sig > bg_level + frac * (print_level - bg_level))).astype(np.uint8)
+        n, lab, stats, _ = cv2.connectedComponentsWithStats(core, connectivity=8)
+        keep = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= 0.5 * min_px]
+        if len(keep) < 2:
+            continue
+        markers = np.zeros(sub.shape, np.int32)
+        for k in keep:
+            markers[lab == k] = k
+        regions = watershed(-sig, markers, mask=sub)
+        pieces = []
+        for k in keep:
+            piece = regions == k
+            if piece.sum() >= min_px and _solidity(piece) >= TOE_MIN_SOLIDITY:
+                full = np.zeros(comp.shape, bool)
+                full[y0:y1, x0:x1] = piece
+                pieces.append(full)
+        if len(pieces) >= 2:
+            return pieces
+    return []
+
+
 def _solidity(mask: np.ndarray) -> float:
     """Area over convex-hull area of a blob."""
     pts = cv2.findNonZero(mask.astype(np.uint8))
@@ -770,7 +856,10 @@ def _group_pieces(pieces: list[np.ndarray], max_length_px: float | None = None) 
                     # a whole foot alone is already elongated; do not glue two feet end to end
                     if min(ei, ej) >= WHOLE_FOOT_ELONGATION:
                         continue
-                    if not _crosswise_piece(groups[i], groups[j], union):
+                    if not (
+                        _crosswise_piece(groups[i], groups[j], union)
+                        or _broken_isthmus(groups[i], groups[j], length)
+                    ):
                         continue
                     # the most foot-like union of the closest pieces wins
                     dist_i = cv2.distanceTransform((~groups[i]).astype(np.uint8), cv2.DIST_L2, 3)
@@ -812,6 +901,33 @@ def _crosswise_piece(a: np.ndarray, b: np.ndarray, union: np.ndarray) -> bool:
         if elong < CROSSWISE_MIN_ELONGATION or abs(np.sin(ang - ang_u)) >= np.sin(np.pi / 4):
             return True
     return False
+
+
+def _broken_isthmus(a: np.ndarray, b: np.ndarray, union_length_px: float) -> bool:
+    """Heel and forefoot of one foot whose thin midfoot band broke in the print.
+
+    Each piece then runs out into a stub of the band towards the other: along
+    the line joining the centroids, the last ``ISTHMUS_END_FRACTION`` x union
+    length of each piece is narrower than ``ISTHMUS_MAX_WIDTH_SHARE`` of the
+    piece's widest extent across that line. Two balls or two heels side by side
+    face each other with their full rounded sides instead.
+    """
+    pts = [np.column_stack(np.nonzero(p)[::-1]).astype(np.float64) for p in (a, b)]
+    ca, cb = pts[0].mean(axis=0), pts[1].mean(axis=0)
+    d = cb - ca
+    norm = float(np.linalg.norm(d))
+    if norm < 1e-9:
+        return False
+    d /= norm
+    lat = np.array([-d[1], d[0]])
+    end_len = ISTHMUS_END_FRACTION * union_length_px
+    for p, sign in ((pts[0], 1.0), (pts[1], -1.0)):
+        along = sign * (p @ d)
+        across = p @ lat
+        end = along >= along.max() - end_len
+        if float(np.ptp(across[end])) > ISTHMUS_MAX_WIDTH_SHARE * float(np.ptp(across)):
+            return False
+    return True
 
 
 def _scene_label(dark: np.ndarray, mask: np.ndarray) -> str:

@@ -136,3 +136,32 @@ def test_child_preset_changes_only_the_classes() -> None:
     child = footprint.analyse(photo.jpeg, cutoffs="child_3_6").feet[0]
     assert child.arch_index == adult.arch_index
     assert child.staheli == adult.staheli
+
+
+
+# Feet of scripts/bench_repeatability.py (seed 500 + k) that once failed: a
+# high arch whose thin midfoot band broke into a heel and a forefoot piece
+# (k = 4), and lesser toes further from the ball than the hallux (k = 0).
+def _repeat_foot(k: int) -> synth.FootShape:
+    rng = np.random.default_rng(500)
+    for _ in range(k + 1):  # the script's draws: length, arch, then 5 x (rotation, tilt)
+        length, arch = float(rng.uniform(230, 280)), float(rng.uniform(0.2, 0.9))
+        rng.uniform(size=10)
+    return synth.make_foot(np.random.default_rng(500 + k), side=("right", "left")[k % 2],
+                           length_mm=length, arch=arch)
+
+
+@pytest.mark.parametrize(("k", "rotation_deg", "tilt_deg"), [(4, -11.2, 28.3), (0, 52.3, 12.3)])
+def test_broken_midfoot_band_and_far_toes_stay_one_foot(
+    k: int, rotation_deg: float, tilt_deg: float
+) -> None:
+    shape = _repeat_foot(k)
+    truth = synth.foot_truth(shape)
+    photo = synth.photo_of_foot(shape, 50000 + 10 * k, rotation_deg=rotation_deg, tilt_deg=tilt_deg)
+    result = footprint.analyse(photo.jpeg)
+    assert len(result.feet) == 1
+    foot = result.feet[0]
+    assert foot.axis_source == "second_toe", foot.warnings
+    assert foot.side == shape.side
+    assert abs(foot.foot_length_mm - truth["foot_length_mm"]) <= 0.01 * truth["foot_length_mm"]
+    assert abs(foot.arch_index - truth["arch_index"]) <= 0.02
