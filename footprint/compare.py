@@ -20,9 +20,9 @@ the heel centre at ``heel_canvas_xy``; ``canvas_mm_per_px`` converts to mm.
 Changes and repeatability
 -------------------------
 A change only means something when it exceeds the method's test-retest noise.
-:class:`Repeatability` holds these thresholds, one per index, with units. The
-defaults are placeholders until measured; the measured values belong in
-``docs/accuracy.md`` and should be passed in from there.
+:class:`Repeatability` holds these thresholds, one per index, with units, as
+measured on repeated photos of the same print (``docs/accuracy.md``);
+:func:`repeatability_for` picks the measurement that fits the kind of print.
 
 Symmetry
 --------
@@ -73,32 +73,81 @@ class CompareError(FootprintError):
 class Repeatability:
     """Smallest change of each measure that exceeds the method's repeatability.
 
-    A change larger than the value (test-retest noise of repeated photos of the
-    same print) is flagged as exceeding it. The defaults are placeholders until
-    the repeatability is measured; the measured values come from
-    ``docs/accuracy.md`` (repeated synthetic photos of the same foot).
+    Each value is a repeatability coefficient, :math:`RC = 1.96 \\sqrt{2}\\,s_w`
+    with :math:`s_w` the within-foot standard deviation of repeated photos of
+    the same print (Bland & Altman 1986, Lancet 327:307-310): two measurements
+    of an unchanged foot differ by less than RC in 95 % of cases, so a larger
+    change is beyond measurement noise. The defaults were measured by
+    ``scripts/bench_repeatability.py --feet 20 --photos 5`` on ink prints
+    (black ink on A4, 100 photos: rotation -180..180 deg, tilt 0..30 deg,
+    other light and noise each time); see ``docs/accuracy.md``.
     """
 
-    arch_index: float = 0.01
+    arch_index: float | None = 0.015
     """Arch index [dimensionless, 0..1]."""
-    chippaux_smirak: float = 3.0
+    chippaux_smirak: float | None = 9.2
     """Chippaux-Smirak index [percentage points]."""
-    staheli: float = 0.03
+    staheli: float | None = 0.14
     """Staheli index [dimensionless]."""
-    clarke_angle_deg: float = 2.0
+    clarke_angle_deg: float | None = 12.0
     """Clarke's angle [degrees]."""
-    foot_length_mm: float = 2.0
+    foot_length_mm: float | None = 4.4
     """Foot length [mm]."""
-    foot_width_mm: float = 2.0
+    foot_width_mm: float | None = 2.7
     """Foot width [mm]."""
-    region_share_pct: float = 3.0
-    """Share of contact intensity in one region [percentage points]."""
+    region_share_pct: float | None = 2.5
+    """Share of contact intensity in one region, pooled over regions [percentage points]."""
+    measured_on: str = "ink prints on an A4 sheet"
+    """What the values were measured on, shown next to them."""
 
     def threshold(self, key: str) -> float | None:
         """Threshold of a measure key (``share_*`` keys use ``region_share_pct``)."""
         if key.startswith("share_"):
             return self.region_share_pct
         return getattr(self, key, None)
+
+
+#: Measured repeatability per kind of print (``FootprintResult.scene``). Wet
+#: prints were measured on kraft paper (``--scene wet_kraft``, 20 feet x 5
+#: photos, 6 of 100 not scored): their noise is an order of magnitude larger.
+#: Podograph prints are not measured yet: no threshold, so no change of theirs
+#: is called beyond noise.
+REPEATABILITY_BY_SCENE: dict[str, Repeatability] = {
+    "ink": Repeatability(),
+    "wet": Repeatability(
+        arch_index=0.21,
+        chippaux_smirak=48.5,
+        staheli=0.58,
+        clarke_angle_deg=42.6,
+        foot_length_mm=101.0,
+        foot_width_mm=43.4,
+        region_share_pct=14.6,
+        measured_on="wet prints on kraft paper",
+    ),
+}
+UNMEASURED = Repeatability(
+    arch_index=None,
+    chippaux_smirak=None,
+    staheli=None,
+    clarke_angle_deg=None,
+    foot_length_mm=None,
+    foot_width_mm=None,
+    region_share_pct=None,
+    measured_on="not measured for this kind of print",
+)
+
+
+def repeatability_for(*scenes: str) -> Repeatability:
+    """The measured repeatability that covers prints of all ``scenes``.
+
+    The noisiest of them wins (wet over ink); a scene without a measurement
+    (podograph, unknown) gives :data:`UNMEASURED`.
+    """
+    if any(s not in REPEATABILITY_BY_SCENE for s in scenes):
+        return UNMEASURED
+    if "wet" in scenes:
+        return REPEATABILITY_BY_SCENE["wet"]
+    return REPEATABILITY_BY_SCENE["ink"]
 
 
 @dataclass(frozen=True)
@@ -275,6 +324,8 @@ class FootView:
     mask: np.ndarray
     intensity: np.ndarray
     foot: FootResult
+    scene: str = "unknown"
+    """Kind of print (``FootprintResult.scene``: ink, wet, podograph)."""
 
     @classmethod
     def from_analysis(cls, analysis: Analysis, foot: int = 0) -> FootView:
@@ -295,6 +346,7 @@ class FootView:
             mask=np.asarray(arr.mask, dtype=np.float32),
             intensity=np.asarray(arr.intensity, dtype=np.float32),
             foot=res,
+            scene=analysis.result.scene,
         )
 
 
@@ -637,7 +689,14 @@ def compare_views(
     if al.scale_source != "rectified":
         for d in (bv, av):
             d["foot_length_mm"] = d["foot_width_mm"] = None
-    changes = index_changes(bv, av, repeatability=repeatability)
+    rep = repeatability or repeatability_for(before.scene, after.scene)
+    warnings = list(al.warnings)
+    if rep.arch_index is None:
+        warnings.append(
+            "The method's repeatability is not measured for these prints "
+            f"({before.scene}, {after.scene}), so no change is called beyond noise."
+        )
+    changes = index_changes(bv, av, repeatability=rep)
     a = al.mask_a >= p.contact_threshold
     b = al.mask_b >= p.contact_threshold
     inter, total = int((a & b).sum()), int(a.sum() + b.sum())
@@ -653,7 +712,8 @@ def compare_views(
         contact_lost_mm2=None if px_mm2 is None else float((a & ~b).sum() * px_mm2),
         overlap_dice=round(dice, 4),
         side=before.side,
-        warnings=al.warnings,
+        warnings=tuple(warnings),
+        meta={"repeatability_measured_on": rep.measured_on},
     )
 
 
@@ -785,7 +845,9 @@ def comparison_pdf(
     notes = list(comparison.warnings) + [
         "Prints are aligned on the heel centre and the foot axis (heel centre to second-toe "
         "tip) at the scale measured from the reference in each photo. A change counts as "
-        "beyond noise when it is larger than the method's repeatability (docs/accuracy.md).",
+        "beyond noise when it is larger than the method's repeatability, measured on "
+        f"{comparison.meta.get('repeatability_measured_on', 'repeated photos')} "
+        "(docs/accuracy.md).",
         "Intensity is relative contact intensity (not pressure in kPa), each print scaled to "
         "its own 95th percentile.",
         DISCLAIMER,

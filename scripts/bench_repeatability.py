@@ -31,6 +31,12 @@ MEASURES = (
     "clarke_angle_deg",
     "foot_length_mm",
     "foot_width_mm",
+    "share_heel",
+    "share_midfoot",
+    "share_forefoot_medial",
+    "share_forefoot_lateral",
+    "share_hallux",
+    "share_toes",
 )
 
 
@@ -39,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feet", type=int, default=6)
     parser.add_argument("--photos", type=int, default=5)
     parser.add_argument("--seed", type=int, default=500)
+    parser.add_argument(
+        "--scene", default="ink_black", help="print on the sheet: ink_black, ink_blue, wet_kraft"
+    )
     args = parser.parse_args(argv)
 
     import footprint
@@ -62,21 +71,27 @@ def main(argv: list[str] | None = None) -> int:
                 args.seed * 100 + k * 10 + j,
                 rotation_deg=float(rng.uniform(-180, 180)),
                 tilt_deg=float(rng.uniform(0.0, 30.0)),
+                scene=args.scene,
             ).jpeg
             try:
                 result = footprint.analyse(jpg)
             except FootprintError:
                 failures += 1
                 continue
-            foot = result.feet[0]
+            record = result.to_records()[0]  # the batch columns of the first foot
             for m in MEASURES:
-                v = getattr(foot, m)
+                v = record.get(m)
                 if v is not None:
                     values[m].append(float(v))
         for m in MEASURES:
             if len(values[m]) >= 2:
                 per_measure[m].append(np.asarray(values[m]))
-    out = {"feet": args.feet, "photos_per_foot": args.photos, "failed_photos": failures}
+    out = {
+        "scene": args.scene,
+        "feet": args.feet,
+        "photos_per_foot": args.photos,
+        "failed_photos": failures,
+    }
     for m in MEASURES:
         groups = per_measure[m]
         if not groups:
@@ -85,6 +100,14 @@ def main(argv: list[str] | None = None) -> int:
         dof = sum(len(g) - 1 for g in groups)
         s_w = float(np.sqrt(ss / dof))
         out[m] = {
+            "within_sd": round(s_w, 4),
+            "repeatability_coefficient": round(1.96 * np.sqrt(2) * s_w, 4),
+        }
+    share_groups = [g for m in MEASURES if m.startswith("share_") for g in per_measure[m]]
+    if share_groups:
+        ss = sum(float(((g - g.mean()) ** 2).sum()) for g in share_groups)
+        s_w = float(np.sqrt(ss / sum(len(g) - 1 for g in share_groups)))
+        out["region_share_pct"] = {
             "within_sd": round(s_w, 4),
             "repeatability_coefficient": round(1.96 * np.sqrt(2) * s_w, 4),
         }

@@ -158,7 +158,7 @@ def test_symmetry_index_of_robinson(left, right, expected) -> None:  # noqa: ANN
 
 
 def test_changes_are_flagged_against_the_repeatability() -> None:
-    rep = Repeatability(arch_index=0.01, chippaux_smirak=3.0)
+    rep = Repeatability(arch_index=0.01, chippaux_smirak=3.0, region_share_pct=3.0)
     rows = {r.key: r for r in index_changes(
         {"arch_index": 0.20, "chippaux_smirak": 40.0, "staheli": 0.5, "share_heel": 30.0},
         {"arch_index": 0.215, "chippaux_smirak": 42.0, "staheli": None, "share_heel": 36.0},
@@ -171,6 +171,33 @@ def test_changes_are_flagged_against_the_repeatability() -> None:
     assert "foot_length_mm" not in rows
     table = compare.changes_as_rows(list(rows.values()))
     assert table[0]["Change"] == "+0.015" and table[0]["Beyond noise"] == "yes"
+
+
+def test_the_repeatability_fits_the_kind_of_print() -> None:
+    ink, wet = compare.repeatability_for("ink", "ink"), compare.repeatability_for("ink", "wet")
+    assert ink == Repeatability() and ink.measured_on.startswith("ink")
+    assert wet.measured_on.startswith("wet")
+    # the noisier measurement covers a mixed pair, measure by measure
+    for key in ("arch_index", "chippaux_smirak", "staheli", "foot_length_mm", "share_heel"):
+        assert wet.threshold(key) > ink.threshold(key)
+    unmeasured = compare.repeatability_for("podograph", "ink")
+    assert unmeasured.threshold("arch_index") is None
+    rows = index_changes({"arch_index": 0.2}, {"arch_index": 0.3}, repeatability=unmeasured)
+    assert rows[0].change == pytest.approx(0.1) and rows[0].exceeds is None
+
+
+def test_a_comparison_of_unmeasured_prints_calls_nothing_beyond_noise(same_foot) -> None:  # noqa: ANN001
+    import dataclasses
+
+    a, b = same_foot["straight"][0], same_foot["turned_tilted"][0]
+    before = dataclasses.replace(FootView.from_analysis(a), scene="podograph")
+    after = FootView.from_analysis(b)
+    assert after.scene == "ink"
+    c = compare.compare_views(before, after)
+    assert all(ch.exceeds is None for ch in c.changes)
+    assert any("not measured" in w for w in c.warnings)
+    assert compare.compare_views(FootView.from_analysis(a), after).meta[
+        "repeatability_measured_on"] == "ink prints on an A4 sheet"
 
 
 def test_symmetry_table_reads_stored_results() -> None:

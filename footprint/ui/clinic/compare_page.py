@@ -84,8 +84,9 @@ def page() -> None:
     # every measure visible at once (no scrolling inside the table)
     st.dataframe(compare.changes_as_rows(result.changes), hide_index=True, width="stretch",
                  height="content")
-    st.caption("A change is beyond noise when it exceeds the method's repeatability "
-               "(docs/accuracy.md).")
+    measured_on = result.meta.get("repeatability_measured_on", "repeated photos")
+    st.caption("A change is beyond noise when it exceeds the method's repeatability, "
+               f"measured on {measured_on} (docs/accuracy.md).")
     st.download_button(
         "Comparison report (PDF)",
         data=lambda: compare.comparison_pdf(
