@@ -113,40 +113,94 @@ def _orientation(img: Image.Image) -> int:
         return 1
 
 
+#: Rows converted at a time: mode conversions work strip by strip, so a 50 MP
+#: 16-bit, float, alpha or palette image needs about one RGB copy of memory
+#: instead of several full-size float64 or RGBA intermediates.
+_STRIP_ROWS = 256
+
+_INT_MODES = frozenset({"I;16", "I;16B", "I;16L", "I;16N", "I"})
+
+
+def _int_to_rgb(img: Image.Image) -> np.ndarray:
+    """16/32-bit integer grey to RGB uint8: 0..65535 (or 0..255 when all values fit) to 0..255."""
+    arr = np.asarray(img)
+    hi = 65535.0 if arr.max(initial=0) > 255 else 255.0
+    # the same values as clip(arr / hi * 255 + 0.5), looked up one byte per pixel
+    lut = np.clip(np.arange(65536, dtype=np.float64) / hi * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    out = np.empty((*arr.shape, 3), np.uint8)
+    for y0 in range(0, arr.shape[0], _STRIP_ROWS):
+        strip = arr[y0 : y0 + _STRIP_ROWS]
+        if strip.dtype != np.uint16:
+            strip = np.clip(strip, 0, 65535).astype(np.uint16)
+        out[y0 : y0 + _STRIP_ROWS] = lut[strip][:, :, None]
+    return out
+
+
+def _float_to_rgb(img: Image.Image) -> np.ndarray:
+    """Float grey to RGB uint8, stretched over its finite range; NaN -> 0, +inf -> 255."""
+    arr = np.asarray(img, dtype=np.float32)
+    finite = np.isfinite(arr)
+    if finite.any():
+        lo = float(np.min(arr, where=finite, initial=np.inf))
+        hi = float(np.max(arr, where=finite, initial=-np.inf))
+    else:
+        lo = hi = 0.0
+    span = hi - lo if hi > lo else 1.0
+    out = np.empty((*arr.shape, 3), np.uint8)
+    with np.errstate(invalid="ignore", over="ignore"):
+        for y0 in range(0, arr.shape[0], _STRIP_ROWS):
+            s = (arr[y0 : y0 + _STRIP_ROWS].astype(np.float64) - lo) / span * 255.0 + 0.5
+            s = np.nan_to_num(s, nan=0.0, posinf=255.0, neginf=0.0)
+            out[y0 : y0 + _STRIP_ROWS] = np.clip(s, 0, 255).astype(np.uint8)[:, :, None]
+    return out
+
+
+def _strip_convert(img: Image.Image, alpha: bool) -> np.ndarray:
+    """Convert ``img`` to RGB (alpha composited on white) strip by strip."""
+    w, h = img.size
+    out = np.empty((h, w, 3), np.uint8)
+    for y0 in range(0, h, _STRIP_ROWS):
+        y1 = min(h, y0 + _STRIP_ROWS)
+        strip = img.crop((0, y0, w, y1))
+        if alpha:
+            rgba = strip.convert("RGBA")
+            background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            strip = Image.alpha_composite(background, rgba)
+        out[y0:y1] = np.asarray(strip.convert("RGB"), dtype=np.uint8)
+    return out
+
+
 def _to_rgb_uint8(img: Image.Image) -> np.ndarray:
     """Normalise any Pillow mode to RGB uint8 (alpha composited on white)."""
     mode = img.mode
-    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
-        arr = np.asarray(img, dtype=np.float64)
-        hi = 65535.0 if arr.max(initial=0) > 255 else 255.0
-        grey = np.clip(arr / hi * 255.0 + 0.5, 0, 255).astype(np.uint8)
-        return np.repeat(grey[:, :, None], 3, axis=2)
+    if mode in _INT_MODES:
+        return _int_to_rgb(img)
     if mode == "F":
-        arr = np.asarray(img, dtype=np.float64)
-        lo, hi = float(np.nanmin(arr)), float(np.nanmax(arr))
-        span = hi - lo if hi > lo else 1.0
-        grey = np.clip(np.nan_to_num((arr - lo) / span) * 255.0 + 0.5, 0, 255).astype(np.uint8)
-        return np.repeat(grey[:, :, None], 3, axis=2)
-    if mode == "P":
-        img = img.convert("RGBA") if "transparency" in img.info else img.convert("RGB")
-        mode = img.mode
-    if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
-        rgba = img.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        img = Image.alpha_composite(background, rgba).convert("RGB")
-    elif mode != "RGB":
-        img = img.convert("RGB")  # L, 1, CMYK, YCbCr, LAB, HSV
-    return np.asarray(img, dtype=np.uint8)
+        return _float_to_rgb(img)
+    if mode == "RGB":
+        return np.asarray(img, dtype=np.uint8)
+    alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
+        mode == "P" and "transparency" in img.info
+    )
+    return _strip_convert(img, alpha)  # P, L, 1, CMYK, YCbCr, LAB, HSV and alpha modes
 
 
 def _from_array(arr: np.ndarray, params: LoadParams) -> LoadedImage:
     a = np.asarray(arr)
-    if a.ndim == 2:
-        a = np.repeat(a[:, :, None], 3, axis=2)
-    if a.ndim != 3 or a.shape[2] not in (3, 4):
+    if a.dtype == np.bool_:
+        a = a.astype(np.uint8) * 255
+    elif not (np.issubdtype(a.dtype, np.integer) or np.issubdtype(a.dtype, np.floating)):
+        raise ImageLoadError(
+            f"An image array must hold integer or real numbers, not {a.dtype}; "
+            "convert it to uint8 RGB first."
+        )
+    if not (a.ndim == 2 or a.ndim == 3 and a.shape[2] in (3, 4)):
         raise ImageLoadError(
             f"An image array must be (H, W), (H, W, 3) or (H, W, 4); got shape {a.shape}."
         )
+    _check_size(a.shape[1], a.shape[0], params)  # before any full-size copy
+    if a.ndim == 2:
+        a = np.repeat(a[:, :, None], 3, axis=2)
     if a.shape[2] == 4:
         a = a[:, :, :3]
     if a.dtype != np.uint8:
@@ -158,7 +212,6 @@ def _from_array(arr: np.ndarray, params: LoadParams) -> LoadedImage:
         else:
             a = np.clip(a, 0, 255).astype(np.uint8)
     h, w = a.shape[:2]
-    _check_size(w, h, params)
     digest = hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()
     rgb, scale = _reduce(np.ascontiguousarray(a), params)
     return LoadedImage(rgb, (w, h), scale, digest, "array", "<array>")
@@ -247,9 +300,10 @@ def load_image(
                     f"{name} is a {fmt} file, which is not supported. {_HELP}"
                 )
             w, h = img.size
+            # before reading EXIF: Pillow decodes a whole PNG to find its eXIf chunk
+            _check_size(w, h, params)
             orientation = _orientation(img)
             full_w, full_h = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
-            _check_size(full_w, full_h, params)
             if getattr(img, "n_frames", 1) > 1:
                 img.seek(0)  # animated: analyse the first frame
             if not full_resolution and fmt in ("JPEG", "MPO"):
@@ -264,8 +318,14 @@ def load_image(
                 raise ImageLoadError(
                     f"{name} is damaged or incomplete ({exc}). Copy the photo again from the phone."
                 ) from exc
-            img = ImageOps.exif_transpose(img) if orientation != 1 else img
-            rgb = _to_rgb_uint8(img)
+            try:
+                img = ImageOps.exif_transpose(img) if orientation != 1 else img
+                rgb = _to_rgb_uint8(img)
+            except (ValueError, OSError) as exc:  # a mode or layout Pillow cannot convert
+                raise ImageLoadError(
+                    f"{name} uses a pixel format that cannot be converted to colour ({exc}). "
+                    f"{_HELP}"
+                ) from exc
         finally:
             Image.MAX_IMAGE_PIXELS = saved_limit
     scale = full_w / rgb.shape[1]
