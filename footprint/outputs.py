@@ -105,8 +105,9 @@ def column_type(name: str) -> str:
 def normalise_row(row: dict[str, Any]) -> dict[str, Any]:
     """Row restricted to :data:`RECORD_COLUMNS`, in order, with plain JSON types.
 
-    Numpy scalars become Python numbers, NaN/inf become ``None`` and line
-    breaks inside strings become spaces (one row = one line).
+    Numpy scalars become Python numbers, NaN/inf become ``None`` (with a
+    logged warning) and line breaks inside strings become spaces (one row =
+    one line).
     """
     out: dict[str, Any] = {}
     for name in RECORD_COLUMNS:
@@ -114,6 +115,7 @@ def normalise_row(row: dict[str, Any]) -> dict[str, Any]:
         if hasattr(v, "item") and callable(v.item):  # numpy scalar
             v = v.item()
         if isinstance(v, float) and not math.isfinite(v):
+            log.warning("%s of %s was %s; written as empty.", name, row.get("file"), v)
             v = None
         elif isinstance(v, str):
             v = v.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")

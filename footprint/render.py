@@ -147,7 +147,8 @@ def foot_lines(foot: FootResult, result: FootprintResult) -> list[str]:
     if unit_mm:
         size = f"{foot.foot_length_mm:.0f} x {_fmt(foot.foot_width_mm, '.0f')} mm"
     else:
-        size = f"{foot.foot_length_px:.0f} x {foot.foot_width_px:.0f} px (no scale)"
+        length, width = _fmt(foot.foot_length_px, ".0f"), _fmt(foot.foot_width_px, ".0f")
+        size = f"{length} x {width} px (no scale)"
     ai_type = _TYPE_WORD.get(foot.arch_type or "", "n/a")
     return [
         f"Foot {foot.index + 1}: {foot.side} ({foot.side_source})",

@@ -111,8 +111,8 @@ def numbers_rows(
         rows.append(("Foot length", _num(foot.foot_length_mm, ".0f", " mm"), "", ""))
         rows.append(("Foot width", _num(foot.foot_width_mm, ".0f", " mm"), "", ""))
     else:
-        rows.append(("Foot length", f"{foot.foot_length_px:.0f} px", "", "no scale reference"))
-        rows.append(("Foot width", f"{foot.foot_width_px:.0f} px", "", "no scale reference"))
+        for label, px in (("Foot length", foot.foot_length_px), ("Foot width", foot.foot_width_px)):
+            rows.append((label, _num(px, ".0f", " px"), "", "no scale reference"))
     if foot.pressure is not None:
         p = foot.pressure
         for r in REGIONS:

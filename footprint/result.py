@@ -11,15 +11,21 @@ Conventions
 * Points are ``(x, y)`` pairs. ``*_plane`` points are in the rectified plane
   image, ``centroid_x``/``centroid_y`` are in the input image after EXIF
   orientation, at full resolution.
-* No NaN or infinity is ever stored: missing values are ``None``.
+* No NaN or infinity is ever stored: missing values are ``None``. A result
+  built with a non-finite number (from any code path) holds ``None`` there
+  instead (0, the lowest, for the ``quality`` and ``side_confidence`` scores),
+  logs a warning and says so in its ``warnings`` (see :func:`non_finite_to_none`).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 Point = tuple[float, float]
 
@@ -40,8 +46,69 @@ def clean_float(value: float | None, ndigits: int = 6) -> float | None:
         return None
     value = float(value)
     if not math.isfinite(value):
+        log.warning("A measurement came out as %s and is left empty.", value)
         return None
     return round(value, ndigits)
+
+
+def _bad(value: Any) -> bool:
+    """True for a float (or numpy scalar) that is NaN or infinite."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return False
+    if isinstance(value, float) or hasattr(value, "dtype"):
+        try:
+            return not math.isfinite(value)
+        except TypeError:  # an array, not a scalar
+            return False
+    return False
+
+
+def _nested_bad(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return any(_nested_bad(v) for v in value)
+    return _bad(value)
+
+
+def non_finite_to_none(obj: Any, names: tuple[str, ...], prefix: str = "") -> list[str]:
+    """Set every field of ``obj`` in ``names`` that holds NaN/infinity (also inside
+    tuples of points) to ``None``; return the dotted names that were changed.
+
+    Works on frozen dataclasses (it is called from their ``__post_init__``).
+    """
+    changed = []
+    for name in names:
+        if _nested_bad(getattr(obj, name)):
+            object.__setattr__(obj, name, None)
+            changed.append(prefix + name)
+    return changed
+
+
+#: Scores whose non-finite value becomes 0 (the lowest), not None: a quality or
+#: a confidence that cannot be computed is no quality or confidence.
+ZERO_IF_NOT_FINITE: tuple[str, ...] = ("quality", "side_confidence")
+
+
+def _scores_to_zero(obj: Any, names: tuple[str, ...]) -> list[str]:
+    changed = []
+    for name in names:
+        if _bad(getattr(obj, name)):
+            object.__setattr__(obj, name, 0.0)
+            changed.append(name)
+    if changed:
+        log.warning("Non-finite scores set to 0: %s", ", ".join(changed))
+    return [
+        f"The {n.replace('_', ' ')} could not be computed (not finite) and is set to 0, the "
+        "lowest." for n in changed
+    ]
+
+
+def _non_finite_warning(names: list[str]) -> str:
+    log.warning("Non-finite values left empty: %s", ", ".join(names))
+    return (
+        "Some numbers could not be computed (not finite) and are left empty: "
+        + ", ".join(names)
+        + "."
+    )
 
 
 @dataclass(frozen=True)
@@ -103,16 +170,50 @@ class FootResult:
     staheli_type: str | None
     clarke_angle_deg: float | None
     clarke_type: str | None
-    foot_length_px: float
-    foot_width_px: float
+    foot_length_px: float | None
+    foot_width_px: float | None
     foot_length_mm: float | None
     foot_width_mm: float | None
-    centroid_x: float
-    centroid_y: float
+    centroid_x: float | None
+    centroid_y: float | None
     quality: float
     warnings: tuple[str, ...]
     geometry: FootGeometry
     pressure: PressureResult | None = None
+
+    def __post_init__(self) -> None:
+        zero_notes = _scores_to_zero(self, ZERO_IF_NOT_FINITE)
+        floats = tuple(
+            f.name for f in fields(self) if f.name not in ("geometry", "pressure", "warnings")
+        )
+        changed = non_finite_to_none(self, floats)
+        changed += non_finite_to_none(self.geometry, ("clarke_points_plane",), "geometry.")
+        p = self.pressure
+        if p is not None:
+            changed += non_finite_to_none(
+                p, tuple(f.name for f in fields(p) if f.name != "regions"), "pressure."
+            )
+            for region, stats in p.regions.items():
+                changed += non_finite_to_none(
+                    stats, tuple(f.name for f in fields(stats)), f"pressure.{region}."
+                )
+        notes = zero_notes + ([_non_finite_warning(changed)] if changed else [])
+        # required landmarks stay (drawings need them); JSON and exports write null
+        lost = [
+            f"geometry.{f.name}"
+            for f in fields(self.geometry)
+            if _nested_bad(getattr(self.geometry, f.name))
+        ]
+        if lost:
+            log.warning("Non-finite landmark coordinates: %s", ", ".join(lost))
+            notes.append(
+                "Some landmark positions could not be computed (not finite): "
+                + ", ".join(lost)
+                + "; exports write them as empty."
+            )
+        notes = [n for n in notes if n not in self.warnings]  # rebuilt by replace()
+        if notes:
+            object.__setattr__(self, "warnings", (*self.warnings, *notes))
 
 
 @dataclass(frozen=True)
@@ -145,6 +246,14 @@ class FootprintResult:
     warnings: tuple[str, ...]
     provenance: Provenance
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        notes = _scores_to_zero(self, ("quality",))
+        changed = non_finite_to_none(self, ("mm_per_px", "reference_corners", "plane_to_image"))
+        notes += [_non_finite_warning(changed)] if changed else []
+        notes = [n for n in notes if n not in self.warnings]
+        if notes:
+            object.__setattr__(self, "warnings", (*self.warnings, *notes))
 
     # -- serialisation -------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

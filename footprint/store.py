@@ -522,6 +522,7 @@ def _finite(obj: Any) -> Any:
     if isinstance(obj, (list, tuple)):
         return [_finite(v) for v in obj]
     if isinstance(obj, float) and not math.isfinite(obj):
+        log.warning("A stored value was %s; it is stored as null.", obj)
         return None
     if hasattr(obj, "item") and callable(obj.item):  # numpy scalar
         return _finite(obj.item())
@@ -535,7 +536,10 @@ def _num(value: Any) -> float | None:
         v = float(value)
     except (TypeError, ValueError):
         return None
-    return v if math.isfinite(v) else None
+    if not math.isfinite(v):
+        log.warning("A stored measurement was %s; it is stored as null.", v)
+        return None
+    return v
 
 
 def _text(value: Any) -> str | None:

@@ -6,6 +6,7 @@ running app; the ``show_*`` functions draw into the current Streamlit container.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -20,6 +21,21 @@ from footprint.result import REGIONS, FootResult
 BAND_COLOURS = {"high": "#9ecae1", "normal": "#a1d99b", "flat": "#fdae6b"}
 CLASS_WORDS = {"high": "high arch", "normal": "normal", "flat": "flat (low arch)"}
 CHART_CONFIG = {"displayModeBar": False, "staticPlot": True}
+
+#: Characters Streamlit's markdown acts on (links, images, emphasis, code, HTML,
+#: formulas, tables, headings); :func:`plain_text` escapes them.
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]()<>!$~|#{}])")
+
+
+def plain_text(text: object) -> str:
+    """``text`` escaped for ``st.markdown``, ``st.error`` and the like: shown literally.
+
+    For messages that carry something a user typed or named (a patient code, an
+    upload's file name): it can never become a link, an image fetched from
+    elsewhere, HTML or a formula.
+    """
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", str(text))
+
 
 #: Concrete tips shown when a photo's quality is low.
 PHOTO_TIPS: tuple[str, ...] = (
@@ -207,7 +223,9 @@ def show_foot(foot: FootResult, preset: CutoffPreset, key: str) -> None:
         length = f"{foot.foot_length_mm:.0f} mm"
         width = "n/a" if foot.foot_width_mm is None else f"{foot.foot_width_mm:.0f} mm"
     else:
-        length, width = f"{foot.foot_length_px:.0f} px", f"{foot.foot_width_px:.0f} px"
+        length, width = (
+            "n/a" if v is None else f"{v:.0f} px" for v in (foot.foot_length_px, foot.foot_width_px)
+        )
     c = st.columns(4)
     c[0].metric("Side", foot.side, help=f"from {foot.side_source}; "
                 f"confidence {foot.side_confidence:.2f}")
