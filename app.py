@@ -10,7 +10,7 @@ from footprint.ui.pages import navigation_pages
 
 st.set_page_config(
     page_title="Footprint analyser",
-    page_icon=":material/footprint:",
+    page_icon="👣",  # an emoji favicon is drawn locally; a :material: one is fetched from Google
     layout="wide",
     initial_sidebar_state="auto",
 )
