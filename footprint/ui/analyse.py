@@ -294,7 +294,7 @@ def page() -> None:
             analysis = services.analyse(photo.sha256, photo.name, options.key(), photo.data,
                                         options)
     except FootprintError as exc:
-        st.error(exc.message, icon=":material/error:")
+        st.error(widgets.plain_text(exc.message), icon=":material/error:")
         if isinstance(exc, NoFootprintError) or options != Options(cutoffs=cutoffs):
             widgets.show_tips()
     except Exception:  # noqa: BLE001 - the user must never see a traceback

@@ -11,6 +11,7 @@ import streamlit as st
 from footprint.pipeline import Analysis
 from footprint.store import ENV_DATA_DIR, ENV_DB_URL, PrintInfo, ResultInfo, Store
 from footprint.ui.clinic import records
+from footprint.ui.widgets import plain_text
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def show_error(exc: Exception) -> None:
     from footprint.errors import FootprintError
 
     if isinstance(exc, FootprintError):
-        st.error(exc.message, icon=":material/error:")
+        st.error(plain_text(exc.message), icon=":material/error:")
     else:
         log.exception("clinic page failed")
         st.error("Sorry, something went wrong. Try again, or report the problem.",

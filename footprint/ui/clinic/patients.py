@@ -7,6 +7,7 @@ import streamlit as st
 from footprint.errors import FootprintError
 from footprint.ui.clinic import common, records
 from footprint.ui.clinic.gate import require_access
+from footprint.ui.widgets import plain_text
 
 _FLASH = "clinic_patients_flash"
 
@@ -25,10 +26,10 @@ def _create(store) -> None:  # noqa: ANN001 - footprint.store.Store
                 p = store.create_patient(code, name=name or None,
                                          birth_year=int(year) or None, notes=notes)
             except FootprintError as exc:
-                st.error(exc.message)
+                st.error(plain_text(exc.message))
             else:
                 common.pick_patient(p.code)
-                st.session_state[_FLASH] = f"Created patient {p.code}."
+                st.session_state[_FLASH] = f"Created patient {plain_text(p.code)}."
                 st.rerun()
 
 
@@ -46,7 +47,7 @@ def _edit(store, code: str) -> None:  # noqa: ANN001
                 q = store.update_patient(code, new_code=new_code, name=name or None,
                                          birth_year=int(year) or None, notes=notes)
             except FootprintError as exc:
-                st.error(exc.message)
+                st.error(plain_text(exc.message))
             else:
                 common.pick_patient(q.code)
                 st.session_state[_FLASH] = "Saved."
