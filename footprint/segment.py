@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from scipy import ndimage
 from skimage.filters import threshold_otsu
 
 from footprint import segment_grid
@@ -261,6 +262,14 @@ def darkness_map(
 def _thickness_px(component: np.ndarray) -> float:
     dist = cv2.distanceTransform(component.astype(np.uint8), cv2.DIST_L2, 3)
     return float(dist.max())
+
+
+@dataclass(frozen=True)
+class _Crop:
+    """A blob as its bounding box in the image and its mask inside that box."""
+
+    sl: tuple[slice, slice]
+    mask: np.ndarray
 
 
 def _elongation(mask_u8: np.ndarray) -> tuple[float, float]:
@@ -565,49 +574,59 @@ def _segment_roi(
     toe_level = bg_level + max(3.0 * noise, TOE_SEARCH_LEVEL * (print_level - bg_level))
     weak = roi & ~taken & (signal > toe_level)
     weak8 = cv2.morphologyEx(weak.astype(np.uint8), cv2.MORPH_OPEN, _disk(1.0 * px_per_mm))
-    nt, tlab, tstats, _ = cv2.connectedComponentsWithStats(weak8, connectivity=8)
-    cand_masks = [tlab == k for k in range(1, nt) if tstats[k, cv2.CC_STAT_AREA] >= min_toe_px]
-    cand_masks += [labels == (i + 1) for i in range(n - 1) if areas[i] >= min_toe_px]
+    tlab = cv2.connectedComponents(weak8, connectivity=8)[1]
+    # only blobs within reach of a foot can be its toes; they are handled as
+    # crops (a floor's texture has hundreds of blobs, full-size masks cost GBs)
+    reach = TOE_CHAIN_MAX_LINKS * link
+    near = np.zeros((h, w), bool)
+    for dm in dists:
+        near |= dm <= reach
+    cands: list[_Crop] = []
+    for lab in (tlab, labels):
+        ids = np.unique(lab[near])
+        slices = ndimage.find_objects(lab, max_label=int(ids.max()) if ids.size else 0)
+        for k in ids[ids > 0]:
+            sl = slices[k - 1]
+            crop = lab[sl] == k
+            if crop.sum() >= min_toe_px:
+                cands.append(_Crop(sl, crop))
     claimed = np.zeros((h, w), bool)
-    toes = []
-    for comp in cand_masks:
-        if (comp & taken).any():
+    toes: list[_Crop] = []
+    for c in cands:
+        if (c.mask & taken[c.sl]).any():
             continue
-        if float(np.mean(signal[comp])) < bg_level + TOE_MIN_LEVEL * (print_level - bg_level):
+        if float(np.mean(signal[c.sl][c.mask])) < bg_level + TOE_MIN_LEVEL * (
+            print_level - bg_level
+        ):
             continue
-        if _elongation(comp.astype(np.uint8))[0] > TOE_MAX_ELONGATION:
+        if _elongation(c.mask.astype(np.uint8))[0] > TOE_MAX_ELONGATION:
             continue  # a line (a sheet's edge, a shadow, a grout line) is no toe
-        if _solidity(comp) >= TOE_MIN_SOLIDITY:
-            toes.append(comp)
+        if _solidity(c.mask) >= TOE_MIN_SOLIDITY:
+            toes.append(c)
         else:  # toes are compact blobs; stains and lines are not, nor a row of toes
-            toes += _split_toe_row(comp, signal, bg_level, print_level, min_toe_px)
+            toes += _split_toe_row(c, signal, bg_level, print_level, min_toe_px)
     # a toe joins the foot whose sole lies within toe_link_mm, or (a lesser toe
     # further out) lies within TOE_CHAIN_MM of a toe that already joined it
     chain = TOE_CHAIN_MM * px_per_mm
-    toe_dist: list[np.ndarray | None] = [None] * len(groups)
+    toe_seen = [False] * len(groups)
+    group_area = [float(g.sum()) for g in groups]
     pending = list(range(len(toes)))
     added = True
     while added and pending:
         added = False
         for k in list(pending):
-            comp = toes[k]
-            if (comp & claimed).any():
+            c = toes[k]
+            if (c.mask & claimed[c.sl]).any():
                 pending.remove(k)
                 continue
-            d = [float(dm[comp].min()) for dm in dists]
+            d = [float(dm[c.sl][c.mask].min()) for dm in dists]
             j = int(np.argmin(d))
-            near_toe = (
-                toe_dist[j] is not None
-                and d[j] <= TOE_CHAIN_MAX_LINKS * link
-                and float(toe_dist[j][comp].min()) <= chain
-            )
-            if (d[j] <= link or near_toe) and float(comp.sum()) < 0.25 * groups[j].sum():
-                foot_masks[j] |= comp
-                claimed |= comp
+            near_toe = toe_seen[j] and d[j] <= reach and _near(foot_masks[j] & ~groups[j], c, chain)
+            if (d[j] <= link or near_toe) and float(c.mask.sum()) < 0.25 * group_area[j]:
+                foot_masks[j][c.sl] |= c.mask
+                claimed[c.sl] |= c.mask
                 pending.remove(k)
-                toe_dist[j] = cv2.distanceTransform(
-                    (~(foot_masks[j] & ~groups[j])).astype(np.uint8), cv2.DIST_L2, 3
-                )
+                toe_seen[j] = True
                 added = True
 
     scene = "podograph" if podograph else _scene_label(dark, foot_masks[0])
@@ -740,9 +759,23 @@ def _label_stats(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return stats, cents
 
 
+def _near(mask: np.ndarray, blob: _Crop, radius_px: float) -> bool:
+    """True when ``mask`` has a pixel within ``radius_px`` of ``blob`` (local window only)."""
+    r = int(np.ceil(radius_px)) + 1
+    ys, xs = blob.sl
+    y0, x0 = max(ys.start - r, 0), max(xs.start - r, 0)
+    win = mask[y0 : ys.stop + r, x0 : xs.stop + r]
+    if not win.any():
+        return False
+    dist = cv2.distanceTransform((~win).astype(np.uint8), cv2.DIST_L2, 3)
+    oy, ox = ys.start - y0, xs.start - x0
+    inside = dist[oy : oy + blob.mask.shape[0], ox : ox + blob.mask.shape[1]][blob.mask]
+    return float(inside.min()) <= radius_px
+
+
 def _split_toe_row(
-    comp: np.ndarray, signal: np.ndarray, bg_level: float, print_level: float, min_px: float
-) -> list[np.ndarray]:
+    blob: _Crop, signal: np.ndarray, bg_level: float, print_level: float, min_px: float
+) -> list[_Crop]:
     """Compact toes of a blob in which neighbouring toes ran together.
 
     Toes a few millimetres apart merge at a low search level. The blob is cut
@@ -755,10 +788,8 @@ def _split_toe_row(
     """
     from skimage.segmentation import watershed
 
-    ys, xs = np.nonzero(comp)
-    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
-    sub = comp[y0:y1, x0:x1]
-    sig = signal[y0:y1, x0:x1]
+    sub = blob.mask
+    sig = signal[blob.sl]
     for frac in TOE_SPLIT_LEVELS:
         core = (sub & (sig > bg_level + frac * (print_level - bg_level))).astype(np.uint8)
         n, lab, stats, _ = cv2.connectedComponentsWithStats(core, connectivity=8)
@@ -769,13 +800,11 @@ def _split_toe_row(
         for k in keep:
             markers[lab == k] = k
         regions = watershed(-sig, markers, mask=sub)
-        pieces = []
-        for k in keep:
-            piece = regions == k
-            if piece.sum() >= min_px and _solidity(piece) >= TOE_MIN_SOLIDITY:
-                full = np.zeros(comp.shape, bool)
-                full[y0:y1, x0:x1] = piece
-                pieces.append(full)
+        pieces = [
+            _Crop(blob.sl, piece)
+            for piece in (regions == k for k in keep)
+            if piece.sum() >= min_px and _solidity(piece) >= TOE_MIN_SOLIDITY
+        ]
         if len(pieces) >= 2:
             return pieces
     return []
