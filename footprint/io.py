@@ -53,6 +53,11 @@ Source = Union[str, Path, bytes, bytearray, memoryview, BinaryIO, np.ndarray]  #
 
 _HELP = "Save the photo as JPEG, PNG, WebP, TIFF, BMP or HEIC and try again."
 
+#: [1] Longest side / shortest side of an accepted image. A print with its sheet
+#: is at most ~3:1 and phone panoramas ~20:9; a 64 x 59000 image would be reduced to
+#: a 1-pixel-wide work image.
+MAX_ASPECT_RATIO = 10.0
+
 
 @dataclass(frozen=True)
 class LoadedImage:
@@ -228,6 +233,12 @@ def _check_size(w: int, h: int, params: LoadParams) -> None:
             f"The image is only {w} x {h} pixels; a measurable footprint photo needs at least "
             f"{params.min_side_px} pixels on each side."
         )
+    if max(w, h) > MAX_ASPECT_RATIO * min(w, h):
+        raise ImageTooSmallError(
+            f"The image is {w} x {h} pixels, {max(w, h) / min(w, h):.0f} times longer than it "
+            f"is wide; a footprint photo is at most {MAX_ASPECT_RATIO:.0f}:1. Crop it less "
+            "tightly or take the photo again."
+        )
 
 
 def _reduce(rgb: np.ndarray, params: LoadParams) -> tuple[np.ndarray, float]:
@@ -283,6 +294,8 @@ def load_image(
     with warnings.catch_warnings():
         # Pillow warns about (and, past 2x its limit, refuses) huge images; we check ourselves.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        # notes on damaged metadata (corrupt EXIF, bad TIFF tags): the pixels decide
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
         saved_limit = Image.MAX_IMAGE_PIXELS
         Image.MAX_IMAGE_PIXELS = None
         try:
@@ -304,15 +317,15 @@ def load_image(
             _check_size(w, h, params)
             orientation = _orientation(img)
             full_w, full_h = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
-            if getattr(img, "n_frames", 1) > 1:
-                img.seek(0)  # animated: analyse the first frame
             if not full_resolution and fmt in ("JPEG", "MPO"):
                 target = params.work_long_side_px
                 long_side = max(w, h)
                 if long_side > 1.5 * target:
                     ratio = long_side / target
-                    img.draft("RGB", (int(w / ratio), int(h / ratio)))
+                    img.draft("RGB", (max(1, int(w / ratio)), max(1, int(h / ratio))))
             try:
+                if getattr(img, "n_frames", 1) > 1:  # counting frames reads every header
+                    img.seek(0)  # animated: analyse the first frame
                 img.load()
             except Exception as exc:  # noqa: BLE001 - truncated or corrupt data
                 raise ImageLoadError(

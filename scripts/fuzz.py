@@ -163,7 +163,7 @@ def run(n: int, seed: int, jobs: int, timeout_s: float, mem_limit_mb: int,
     t0 = time.monotonic()
     done = 0
 
-    def record(i: int, outcome: str, detail: str, elapsed: float) -> None:
+    def record(i: int, outcome: str, detail: str, elapsed: float, rss_mb: float = 0.0) -> None:
         nonlocal done, slowest
         family, s = meta.pop(i)
         counts[outcome] += 1
@@ -179,7 +179,8 @@ def run(n: int, seed: int, jobs: int, timeout_s: float, mem_limit_mb: int,
             slowest = (elapsed, family, s)
         if log:
             log.write(json.dumps({"i": i, "family": family, "seed": s, "outcome": outcome,
-                                  "detail": detail, "s": round(elapsed, 4)}) + "\n")
+                                  "detail": detail, "s": round(elapsed, 4),
+                                  "worker_peak_mb": round(rss_mb, 1)}) + "\n")
         done += 1
         if done % 500 == 0 or done == n:
             rate = done / max(time.monotonic() - t0, 1e-9)
@@ -220,7 +221,7 @@ def run(n: int, seed: int, jobs: int, timeout_s: float, mem_limit_mb: int,
                     slot.task = None
                     if rss_mb > peak["rss_mb"]:
                         peak.update(rss_mb=rss_mb, family=meta[i][0], seed=meta[i][1])
-                    record(i, outcome, detail, elapsed)
+                    record(i, outcome, detail, elapsed, rss_mb)
                 elif time.monotonic() - slot.started > timeout_s:
                     i = slot.task
                     slot.kill()
@@ -298,7 +299,10 @@ def main(argv: list[str] | None = None) -> int:
         x = fz.make(args.repro[0], int(args.repro[1]))
         print(_check(x))
         return 0
-    print(f"fuzzing {args.n} inputs from seed {args.seed} with {args.jobs} workers ...",
+    import footprint
+
+    print(f"fuzzing {args.n} inputs from seed {args.seed} with {args.jobs} workers "
+          f"(footprint {footprint.__version__} from {Path(footprint.__file__).parent}) ...",
           flush=True)
     summary = run(args.n, args.seed, args.jobs, args.timeout, args.mem_limit_mb, args.log)
     _print(summary)

@@ -236,6 +236,24 @@ def test_pixel_modes_and_animations(kind: int) -> None:
         assert outcome == "ok", outcome  # the print is still found and measured
 
 
+#: Inputs on which the first 10,000-input run of scripts/fuzz.py found untyped errors in
+#: footprint/io.py (fixed): a JPEG draft to 0 rows (ZeroDivisionError), TIFFs whose frame
+#: count cannot be read (TypeError, UserWarning), and 64 x 59125 images reduced to a
+#: 1-pixel-wide work image (cv2.error in rectify).
+FOUND_BY_THE_LONG_RUN = (
+    ("lying_header", 1068), ("lying_header", 1325), ("lying_header", 5143),
+    ("bitflip", 467), ("bitflip", 7370),
+)
+
+
+@pytest.mark.parametrize(("family", "seed"), FOUND_BY_THE_LONG_RUN)
+def test_inputs_found_by_the_long_run_give_typed_errors(family: str, seed: int) -> None:
+    x = fz.make(family, seed)
+    with pytest.raises(FootprintError):
+        load_image(x)
+    assert run_input(x, [], f"{family} seed {seed}") in TYPED_CODES
+
+
 @pytest.mark.parametrize("kind", range(len(fz.BOMB_KINDS)), ids=fz.BOMB_KINDS)
 def test_decompression_bombs_are_refused_fast(kind: int) -> None:
     data = fz.bomb(np.random.default_rng(kind), kind)
@@ -355,5 +373,6 @@ def test_app_upload_of_fuzzed_bytes_shows_a_friendly_error() -> None:
         assert "Traceback" not in msg and "internal error" not in msg, msg
         assert len(msg) > 30, msg  # a sentence saying what to do
         assert not [m for m in at.markdown if m.proto.allow_html and "<b>y" in m.value]
+        assert "](http" not in msg and "<b>" not in msg  # a named file's text stays text
         assert advice.DISCLAIMER in page_texts(at)
         assert not [m for m in at.metric if m.label == "Arch index"]
