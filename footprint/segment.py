@@ -116,6 +116,10 @@ PAPER_MIN_FRACTION = 0.08
 PAPER_MAX_FRACTION = 0.8
 #: [1] Smallest solidity of a sheet's outline.
 PAPER_MIN_SOLIDITY = 0.93
+#: [1] A sheet whose outline a print notches may have this smaller solidity ...
+PAPER_MIN_NOTCHED_SOLIDITY = 0.85
+#: [1] ... when its outline still runs along this share of its quad's sides.
+PAPER_MIN_EDGE_COVERAGE = 0.8
 #: [mm] Gaussian sigma of the detection signal (averages floor texture).
 DETECT_SIGMA_MM = 2.5
 #: [noise sigmas] Detection level above the background of the detection signal.
@@ -334,6 +338,19 @@ def _grow(region: np.ndarray, px_per_mm: float) -> np.ndarray:
     return cv2.dilate(region.astype(np.uint8), k).astype(bool)
 
 
+def _outline_coverage(contour: np.ndarray, quad_xy: np.ndarray, tol_px: float = 1.5) -> float:
+    """Share of points along a polygon's sides lying on ``contour`` (within ``tol_px``)."""
+    t = (np.arange(16) + 0.5) / 16
+    k = len(quad_xy)
+    pts = np.concatenate(
+        [quad_xy[i] + t[:, None] * (quad_xy[(i + 1) % k] - quad_xy[i]) for i in range(k)]
+    )
+    hits = sum(
+        abs(cv2.pointPolygonTest(contour, (float(x), float(y)), True)) <= tol_px for x, y in pts
+    )
+    return hits / len(pts)
+
+
 def _paper_region(rgb: np.ndarray, valid: np.ndarray, px_per_mm: float) -> np.ndarray | None:
     """A large, four-sided region of uniform colour (a sheet of any size), or None.
 
@@ -367,7 +384,14 @@ def _paper_region(rgb: np.ndarray, valid: np.ndarray, px_per_mm: float) -> np.nd
             solidity = cv2.contourArea(c) / max(cv2.contourArea(hull), 1e-6)
             quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True)
             # four corners, or up to six where the photo's edge cuts the sheet
-            if solidity < PAPER_MIN_SOLIDITY or not 4 <= len(quad) <= 6:
+            if not 4 <= len(quad) <= 6:
+                continue
+            if solidity < PAPER_MIN_SOLIDITY and not (
+                # a print running off the sheet's edge notches its outline, but
+                # the sheet's straight sides still run along most of the quad
+                solidity >= PAPER_MIN_NOTCHED_SOLIDITY
+                and _outline_coverage(c, quad.reshape(-1, 2)) >= PAPER_MIN_EDGE_COVERAGE
+            ):
                 continue
             if best is None or area > best[0]:
                 best = (area, quad.reshape(-1, 2).astype(np.float64))

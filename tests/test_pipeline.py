@@ -165,3 +165,16 @@ def test_broken_midfoot_band_and_far_toes_stay_one_foot(
     assert foot.side == shape.side
     assert abs(foot.foot_length_mm - truth["foot_length_mm"]) <= 0.01 * truth["foot_length_mm"]
     assert abs(foot.arch_index - truth["arch_index"]) <= 0.02
+
+
+@pytest.mark.parametrize("seed", [4006, 4057])
+def test_a_sheet_notched_by_a_print_at_its_edge_is_still_the_paper(seed: int) -> None:
+    """Ink on a sheet of unknown size with a card beside it: the print's heel runs
+    to the sheet's edge and notches its outline; the sheet must still be found, so
+    the paper's edge is not taken for the print's background."""
+    photo = synth.render_photo(seed, scene="ink_black", size=(2016, 1512))
+    assert photo.reference == "card"
+    result = footprint.analyse(photo.jpeg)
+    assert len(result.feet) == len(photo.feet) == 1
+    assert abs(result.feet[0].arch_index - photo.feet[0].arch_index) <= 0.02
+    assert result.feet[0].side == photo.feet[0].side
