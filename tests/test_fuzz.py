@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from footprint import analyse
 from footprint.errors import FootprintError, ImageTooLargeError
@@ -50,6 +52,14 @@ FUZZ = settings(
     deadline=None,  # time is asserted per input instead (PER_INPUT_S)
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+@pytest.fixture(autouse=True, scope="module")
+def _hypothesis_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Hypothesis caches (e.g. source constants) go to a temporary folder, not the repository."""
+    set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
+    yield
+    set_hypothesis_home_dir(None)
+
 
 #: Error codes of typed errors (anything else in a batch row is an untyped exception).
 TYPED_CODES = {"unreadable", "unsupported", "too_large", "too_small", "no_footprint",
