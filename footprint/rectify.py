@@ -460,6 +460,8 @@ def _fit_sides(
     prof = np.einsum("nsc,nc->ns", samples, u[side_of])
     prof = 0.25 * prof[:, :-2] + 0.5 * prof[:, 1:-1] + 0.25 * prof[:, 2:]
     deriv = prof[:, 2:] - prof[:, :-2]  # centred at offsets[2:-2]
+    if deriv.shape[1] < 3:  # a search band too narrow for a peak (tiny images)
+        return None
     rows_idx = np.arange(len(deriv))
     # outermost local maximum reaching edge_outer_peak_fraction of the
     # profile's maximum: printing just inside a card's or sheet's edge (text,

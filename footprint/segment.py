@@ -351,6 +351,16 @@ def _outline_coverage(contour: np.ndarray, quad_xy: np.ndarray, tol_px: float = 
     return hits / len(pts)
 
 
+def _notch_is_darker(light: np.ndarray, comp: np.ndarray, hull: np.ndarray) -> bool:
+    """True when the part of ``hull`` outside ``comp`` is darker than ``comp``."""
+    inside = np.zeros_like(comp)
+    cv2.fillConvexPoly(inside, hull.reshape(-1, 2).astype(np.int32), 1)
+    notch = (inside > 0) & (comp == 0)
+    if not notch.any():
+        return False
+    return float(light[notch].mean()) < float(light[comp > 0].mean())
+
+
 def _paper_region(rgb: np.ndarray, valid: np.ndarray, px_per_mm: float) -> np.ndarray | None:
     """A large, four-sided region of uniform colour (a sheet of any size), or None.
 
@@ -388,9 +398,12 @@ def _paper_region(rgb: np.ndarray, valid: np.ndarray, px_per_mm: float) -> np.nd
                 continue
             if solidity < PAPER_MIN_SOLIDITY and not (
                 # a print running off the sheet's edge notches its outline, but
-                # the sheet's straight sides still run along most of the quad
+                # the sheet's straight sides still run along most of the quad,
+                # and the notch is darker than the sheet (a print, not paper
+                # around a print that was taken for the sheet)
                 solidity >= PAPER_MIN_NOTCHED_SOLIDITY
                 and _outline_coverage(c, quad.reshape(-1, 2)) >= PAPER_MIN_EDGE_COVERAGE
+                and _notch_is_darker(light, comp, hull)
             ):
                 continue
             if best is None or area > best[0]:

@@ -20,7 +20,6 @@ import math
 import subprocess
 import sys
 import time
-import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -106,25 +105,6 @@ def check_result(result: FootprintResult) -> None:
     assert 0.0 <= result.quality <= 1.0
 
 
-#: A known bug outside this suite's reach: ``rectify._fit_sides`` raises ValueError
-#: (empty argmax / max) when a candidate quad is refined on a small image (long side
-#: below ~400 px), e.g. ``analyse(rng.integers(0, 256, (200, 150, 3), dtype=np.uint8))``.
-#: rectify.py is being reworked elsewhere; the fix is a guard ``if deriv.shape[1] < 3:
-#: return None`` before the peak search. Inputs hitting exactly this are collected and
-#: the test is reported as xfail (it passes once rectify is fixed); anything else fails.
-KNOWN_RECTIFY_BUG = "rectify.py:_fit_sides"
-
-
-def is_known_rectify_bug(exc: BaseException) -> bool:
-    if not isinstance(exc, ValueError):
-        return False
-    frames = traceback.extract_tb(exc.__traceback__)
-    mine = [f for f in frames if "/footprint/" in f.filename.replace("\\", "/")]
-    return bool(mine) and mine[-1].filename.endswith("rectify.py") and mine[-1].name == (
-        "_fit_sides"
-    )
-
-
 def run_input(x: bytes | np.ndarray, known: list[str], label: str) -> str:
     """Load and analyse ``x``; return ``'ok'`` or the typed error's code.
 
@@ -141,11 +121,6 @@ def run_input(x: bytes | np.ndarray, known: list[str], label: str) -> str:
     except FootprintError as exc:
         assert exc.message and "Traceback" not in exc.message
         outcome = exc.code
-    except ValueError as exc:
-        if not is_known_rectify_bug(exc):
-            raise
-        known.append(label)
-        outcome = "known-bug"
     else:
         check_result(result)
         outcome = "ok"
@@ -155,9 +130,8 @@ def run_input(x: bytes | np.ndarray, known: list[str], label: str) -> str:
 
 
 def finish(known: list[str]) -> None:
-    if known:
-        pytest.xfail(f"{len(known)} input(s) hit the known {KNOWN_RECTIFY_BUG} ValueError "
-                     f"(first: {known[0]}); every other input passed")
+    """Every input above either gave a typed error or a valid result."""
+    assert known == []
 
 
 # --------------------------------------------------------------------------- #

@@ -643,3 +643,14 @@ def test_speed() -> None:
     for _ in range(3):
         rectify(scene.rgb, PARAMS)
     assert (time.perf_counter() - t0) / 3 < 0.1
+
+
+def test_a_tiny_photo_gives_a_typed_error_not_a_crash() -> None:
+    """A candidate quad on an image under ~400 px left a search band too narrow for
+    the edge-peak search (ValueError from an empty argmax; found by scripts/fuzz.py)."""
+    import footprint
+    from footprint.errors import FootprintError
+
+    rgb = np.random.default_rng(0).integers(0, 256, (200, 150, 3), dtype=np.uint8)
+    with pytest.raises(FootprintError):
+        footprint.analyse(rgb)
