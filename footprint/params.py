@@ -84,9 +84,11 @@ class RectifyParams:
     max_plane_side_px : int
         [px] Upper bound on either side of the rectified plane image. A plane
         covering the photographed floor (card reference, or a sheet beside the
-        print) is cut to this around the photo's centre: 1400 px is 0.7 m of
-        floor at 0.5 mm/px, room for two feet and a reference, and keeps the
-        analysis of a tilted 12 MP photo near 300 MB (2000 px took 600 MB).
+        print) is cut to this around the photo's centre: 1400 px is 0.7-0.84 m
+        of floor, room for two feet and a reference, and keeps the analysis of
+        a tilted 12 MP photo near 300 MB (2000 px took 600 MB; accuracy on the
+        development seeds was the same at 2000 and 1400 px; at 1200 px a sheet
+        lying away from the photo's centre was cut off).
     enabled : bool
         Look for a reference at all. When False, results are in pixels.
     cover_photo : bool

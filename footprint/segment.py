@@ -446,6 +446,7 @@ def _segment_roi(
     # statistics on every STATS_STRIDE-th pixel: the same answer, much faster
     sub = (slice(None, None, STATS_STRIDE), slice(None, None, STATS_STRIDE))
     roi_s, bgw_s = roi[sub], bg_weight[sub] > 0
+    del bg_weight  # the arrays below are image-sized: keep few alive at once
 
     def levels(signal: np.ndarray) -> tuple[float, float, float]:
         sig = signal[sub]
@@ -490,6 +491,7 @@ def _segment_roi(
         y0, y1 = max(0, y - pad), min(fine.shape[0], y + bh + pad)
         x0, x1 = max(0, x - pad), min(fine.shape[1], x + bw + pad)
         boxes.append((y0, y1, x0, x1))
+    del clab, cand
     t_map = _local_thresholds(fine, roi, boxes, bg_level)
     if not np.isfinite(t_map).any():
         return Segmentation((), "unknown", fine, t_otsu, ("The photo shows no dark print.",))
@@ -536,6 +538,7 @@ def _segment_roi(
     t_low = bg_level + np.maximum(3.0 * noise, (t_map - bg_level) * HYSTERESIS_LOW_FRACTION)
     t_low = np.minimum(t_low, t_map)
     seed_mask = _hysteresis(signal, t_low, t_map) & roi
+    del t_low
     t = float(np.min(t_map))
 
     # half-level edge: threshold each pixel at half its local print level
@@ -544,13 +547,15 @@ def _segment_roi(
     half = bg_level + 0.5 * (local - bg_level)
     near = cv2.dilate(seed_mask.astype(np.uint8), _disk(2.0 * px_per_mm)).astype(bool)
     mask = near & (signal > np.maximum(half, bg_level + 2.0 * noise)) & roi
+    del m_f, local, half, near
 
     se = _disk(2.0 * params.smooth_mm * px_per_mm)
     m8 = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, se)
     m8 = _fill_small_holes(m8, MAX_HOLE_MM2 * px_per_mm**2)
     labels_pre = _cut_bridges(m8, BRIDGE_CUT_MM * px_per_mm)
     labels, n = _relabel(labels_pre)
-    stats, cents = _label_stats(labels, n)
+    del labels_pre, m8, mask
+    stats = _label_stats(labels, n)
     if n <= 1:
         return Segmentation((), "unknown", signal, t, ())
     areas = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
@@ -783,17 +788,11 @@ def _relabel(labels: np.ndarray) -> tuple[np.ndarray, int]:
     return lut[labels], int(lut[-1]) + 1
 
 
-def _label_stats(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """OpenCV-style stats (only the area column is used) and centroids of labels."""
-    flat = labels.ravel()
-    counts = np.bincount(flat, minlength=n).astype(np.float64)
-    ys, xs = np.indices(labels.shape)
-    sx = np.bincount(flat, weights=xs.ravel(), minlength=n)
-    sy = np.bincount(flat, weights=ys.ravel(), minlength=n)
+def _label_stats(labels: np.ndarray, n: int) -> np.ndarray:
+    """OpenCV-style stats of labels 0..n-1; only the area column is filled."""
     stats = np.zeros((n, 5), np.int64)
-    stats[:, cv2.CC_STAT_AREA] = counts.astype(np.int64)
-    cents = np.column_stack([sx / np.maximum(counts, 1), sy / np.maximum(counts, 1)])
-    return stats, cents
+    stats[:, cv2.CC_STAT_AREA] = np.bincount(labels.ravel(), minlength=n)
+    return stats
 
 
 def _near(mask: np.ndarray, blob: _Crop, radius_px: float) -> bool:
