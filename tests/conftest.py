@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import zlib
 
 import cv2
 import numpy as np
@@ -67,3 +69,18 @@ def page_texts(at) -> str:  # noqa: ANN001 - streamlit.testing.v1.AppTest
     parts += [e.value for e in at.info] + [e.value for e in at.success]
     parts += [e.value for e in at.warning] + [e.value for e in at.error]
     return "\n".join(str(p) for p in parts)
+
+
+def pdf_text(data: bytes) -> str:
+    """Text of every (Flate-)compressed content stream of a PDF, decoded as Latin-1,
+    with the PDF string escapes of parentheses and backslashes undone."""
+    out = []
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        chunk = m.group(1)
+        try:
+            chunk = zlib.decompress(chunk)
+        except zlib.error:
+            pass
+        out.append(chunk.decode("latin-1"))
+    text = "\n".join(out)
+    return text.replace("\\(", "(").replace("\\)", ")").replace("\\\\", "\\")

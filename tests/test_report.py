@@ -6,26 +6,12 @@ import json
 import re
 import shutil
 import subprocess
-import zlib
 from pathlib import Path
 
 import pytest
 
 from footprint import advice, report
-
-
-def _pdf_text(data: bytes) -> str:
-    """Text of every (Flate-)compressed content stream, decoded as Latin-1."""
-    out = []
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        chunk = m.group(1)
-        try:
-            chunk = zlib.decompress(chunk)
-        except zlib.error:
-            pass
-        out.append(chunk.decode("latin-1"))
-    text = "\n".join(out)
-    return text.replace("\\(", "(").replace("\\)", ")").replace("\\\\", "\\")
+from tests.conftest import pdf_text
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +30,7 @@ def test_pdf_structure(pdf: bytes, analysis) -> None:
 
 
 def test_pdf_content(pdf: bytes, analysis) -> None:
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     foot = analysis.result.feet[0]
     assert f"{foot.arch_index:.3f}" in text
     assert "Arch index (Cavanagh & Rodgers)" in text
@@ -74,7 +60,7 @@ def test_pdf_carries_no_exif(tmp_path: Path) -> None:
     a = analyse_detailed(buf.getvalue())
     pdf = report.pdf_report(a)
     assert b"SECRETCAMERA" not in pdf and b"Exif" not in pdf
-    assert b"SECRETCAMERA" not in _pdf_text(pdf).encode("latin-1")
+    assert b"SECRETCAMERA" not in pdf_text(pdf).encode("latin-1")
 
 
 def test_pdf_renders_with_pdftoppm(pdf: bytes, tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ import re
 import sqlite3
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from footprint import render, report
 from footprint.outputs import encode_rows, open_sink, read_rows, write_parquet
 from footprint.result import RECORD_COLUMNS, FootprintResult
 from footprint.store import Store
+from tests.conftest import pdf_text
 
 ROOT = Path(__file__).resolve().parents[1]
 NAN, INF = float("nan"), float("inf")
@@ -36,19 +36,6 @@ def _non_finite(obj: Any, path: str = "") -> list[str]:
     if isinstance(obj, float) and not math.isfinite(obj):
         return [path]
     return []
-
-
-def _pdf_text(data: bytes) -> str:
-    """Text of every Flate-compressed content stream (as in tests/test_report.py)."""
-    out = []
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        chunk = m.group(1)
-        try:
-            chunk = zlib.decompress(chunk)
-        except zlib.error:
-            pass
-        out.append(chunk.decode("latin-1"))
-    return "\n".join(out)
 
 
 @pytest.fixture
@@ -147,7 +134,7 @@ def test_encoders_and_parquet_never_write_nan(tmp_path: Path) -> None:
 
 def test_pdf_shows_no_nan(nan_analysis) -> None:  # noqa: ANN001
     pdf = report.pdf_report(nan_analysis)
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     assert "Arch index" in text
     assert not re.search(r"\bnan\b|\binf\b", text, re.I)
     panel = render.foot_lines(nan_analysis.result.feet[0], nan_analysis.result)
