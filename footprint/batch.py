@@ -221,6 +221,18 @@ def _analysis_options(options: dict[str, Any]) -> dict[str, Any]:
 
 
 def _peak_rss_mb() -> float:
+    """Peak resident memory of this process [MB].
+
+    ``VmHWM`` where Linux has it: ``ru_maxrss`` survives fork + exec, so a worker
+    started by a large process would report its parent's size.
+    """
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0  # kB
+    except OSError:
+        pass
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux

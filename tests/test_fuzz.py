@@ -268,13 +268,18 @@ def test_largest_admitted_images_decode_within_1_gb(k: int, tmp_path: Path) -> N
     """7000 x 7000 (49 MP, just under the limit) in the modes that used to need > 1 GB."""
     path = tmp_path / "big.bin"
     path.write_bytes(fz.at_limit(k))
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork + exec, so a child of a
+    # large pytest process would start at the parent's size; exec gives a fresh VmHWM
     code = (
-        "import resource, sys\n"
         "from footprint.io import load_image\n"
-        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "def hwm_kb():\n"
+        "    for line in open('/proc/self/status'):\n"
+        "        if line.startswith('VmHWM:'):\n"
+        "            return int(line.split()[1])\n"
+        "base = hwm_kb()\n"
         f"img = load_image(open({str(path)!r}, 'rb').read())\n"
         "assert img.full_size == (7000, 7000), img.full_size\n"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "peak = hwm_kb()\n"
         "print(peak / 1024, (peak - base) / 1024)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
