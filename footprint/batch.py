@@ -84,7 +84,8 @@ class BatchUsageError(Exception):
 # the unit of work (runs in workers)
 # ---------------------------------------------------------------------------
 def _single_thread() -> None:
-    """Run OpenCV on one thread: parallelism comes from processes, not threads."""
+    """Prepare a worker process once: OpenCV on one thread (parallelism comes from
+    processes, not threads) and malloc thresholds that suit image arrays."""
     global _SINGLE_THREAD_DONE
     if _SINGLE_THREAD_DONE:
         return
@@ -99,8 +100,9 @@ def _single_thread() -> None:
 #: ``MALLOC_TRIM_THRESHOLD_`` (a Dask nanny sets 64 KiB). Pinning it switches off
 #: glibc's adaptive mmap threshold, so every image-sized array is a fresh mmap
 #: whose pages are faulted in and zeroed again: the analysis ran 1.6x slower in
-#: Dask workers. Arrays up to 32 MiB then come from the heap again, and the heap
-#: is still trimmed beyond 64 MiB of free memory.
+#: Dask workers. Arrays up to 16 MiB then come from the heap again, and the heap
+#: is still trimmed beyond 16 MiB of free memory (larger thresholds kept a Dask
+#: worker's peak above 400 MB).
 MALLOC_MMAP_THRESHOLD_BYTES = 16 * 1024 * 1024
 MALLOC_TRIM_THRESHOLD_BYTES = 16 * 1024 * 1024
 

@@ -579,15 +579,19 @@ def _threshold_levels(channel: np.ndarray, params: RectifyParams) -> list[float]
     return [float(otsu), *levels]
 
 
-def _perimeter_coverage(contour: np.ndarray, quad: np.ndarray, tol_px: float) -> float:
-    """Fraction of points spread along a quad's sides lying on a contour.
+def perimeter_coverage(
+    contour: np.ndarray, polygon_xy: np.ndarray, tol_px: float, samples_per_side: int = 12
+) -> float:
+    """Fraction of points spread along a polygon's sides lying on a contour.
 
     A region bounded by a sheet's edge covers all of it even when a print
     cuts into the region; a blob whose 4-corner approximation is a quad only
     touches it near the corners.
     """
-    t = (np.arange(12) + 0.5) / 12
-    pts = np.concatenate([quad[i] + t[:, None] * (quad[(i + 1) % 4] - quad[i]) for i in range(4)])
+    poly = np.asarray(polygon_xy, np.float64).reshape(-1, 2)
+    k = len(poly)
+    t = (np.arange(samples_per_side) + 0.5) / samples_per_side
+    pts = np.concatenate([poly[i] + t[:, None] * (poly[(i + 1) % k] - poly[i]) for i in range(k)])
     hits = sum(
         abs(cv2.pointPolygonTest(contour, (float(x), float(y)), True)) <= tol_px for x, y in pts
     )
@@ -696,7 +700,7 @@ def _coarse_candidates(rgb: np.ndarray, params: RectifyParams) -> list[_Candidat
                 continue
             if cv2.contourArea(cv2.convexHull(cnt)) > qarea / params.min_fill_fraction:
                 continue
-            if _perimeter_coverage(cnt, quad, params.coarse_tolerance_px) < (
+            if perimeter_coverage(cnt, quad, params.coarse_tolerance_px) < (
                 params.min_perimeter_coverage
             ):
                 continue

@@ -35,6 +35,7 @@ from skimage.filters import threshold_otsu
 
 from footprint import segment_grid
 from footprint.params import SegmentParams
+from footprint.rectify import perimeter_coverage
 
 log = logging.getLogger(__name__)
 
@@ -338,19 +339,6 @@ def _grow(region: np.ndarray, px_per_mm: float) -> np.ndarray:
     return cv2.dilate(region.astype(np.uint8), k).astype(bool)
 
 
-def _outline_coverage(contour: np.ndarray, quad_xy: np.ndarray, tol_px: float = 1.5) -> float:
-    """Share of points along a polygon's sides lying on ``contour`` (within ``tol_px``)."""
-    t = (np.arange(16) + 0.5) / 16
-    k = len(quad_xy)
-    pts = np.concatenate(
-        [quad_xy[i] + t[:, None] * (quad_xy[(i + 1) % k] - quad_xy[i]) for i in range(k)]
-    )
-    hits = sum(
-        abs(cv2.pointPolygonTest(contour, (float(x), float(y)), True)) <= tol_px for x, y in pts
-    )
-    return hits / len(pts)
-
-
 def _notch_is_darker(light: np.ndarray, comp: np.ndarray, hull: np.ndarray) -> bool:
     """True when the part of ``hull`` outside ``comp`` is darker than ``comp``."""
     inside = np.zeros_like(comp)
@@ -402,7 +390,7 @@ def _paper_region(rgb: np.ndarray, valid: np.ndarray, px_per_mm: float) -> np.nd
                 # and the notch is darker than the sheet (a print, not paper
                 # around a print that was taken for the sheet)
                 solidity >= PAPER_MIN_NOTCHED_SOLIDITY
-                and _outline_coverage(c, quad.reshape(-1, 2)) >= PAPER_MIN_EDGE_COVERAGE
+                and perimeter_coverage(c, quad, 1.5, samples_per_side=16) >= PAPER_MIN_EDGE_COVERAGE
                 and _notch_is_darker(light, comp, hull)
             ):
                 continue
@@ -555,10 +543,9 @@ def _segment_roi(
     labels_pre = _cut_bridges(m8, BRIDGE_CUT_MM * px_per_mm)
     labels, n = _relabel(labels_pre)
     del labels_pre, m8, mask
-    stats = _label_stats(labels, n)
     if n <= 1:
         return Segmentation((), "unknown", signal, t, ())
-    areas = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
+    areas = np.bincount(labels.ravel(), minlength=n)[1:].astype(np.float64)
     total_area = float(roi.sum())
     mm2 = (1.0 / px_per_mm) ** 2
     if mm_per_px:
@@ -650,7 +637,7 @@ def _segment_roi(
     # a toe joins the foot whose sole lies within toe_link_mm, or (a lesser toe
     # further out) lies within TOE_CHAIN_MM of a toe that already joined it
     chain = TOE_CHAIN_MM * px_per_mm
-    toe_seen = [False] * len(groups)
+    toe_masks = [np.zeros((h, w), bool) for _ in groups]
     group_area = [float(g.sum()) for g in groups]
     pending = list(range(len(toes)))
     added = True
@@ -663,12 +650,12 @@ def _segment_roi(
                 continue
             d = [float(dm[c.sl][c.mask].min()) for dm in dists]
             j = int(np.argmin(d))
-            near_toe = toe_seen[j] and d[j] <= reach and _near(foot_masks[j] & ~groups[j], c, chain)
+            near_toe = d[j] <= reach and _near(toe_masks[j], c, chain)
             if (d[j] <= link or near_toe) and float(c.mask.sum()) < 0.25 * group_area[j]:
                 foot_masks[j][c.sl] |= c.mask
                 claimed[c.sl] |= c.mask
+                toe_masks[j][c.sl] |= c.mask
                 pending.remove(k)
-                toe_seen[j] = True
                 added = True
 
     scene = "podograph" if podograph else _scene_label(dark, foot_masks[0])
@@ -786,13 +773,6 @@ def _relabel(labels: np.ndarray) -> tuple[np.ndarray, int]:
     present[0] = True
     lut = np.cumsum(present).astype(np.int32) - 1
     return lut[labels], int(lut[-1]) + 1
-
-
-def _label_stats(labels: np.ndarray, n: int) -> np.ndarray:
-    """OpenCV-style stats of labels 0..n-1; only the area column is filled."""
-    stats = np.zeros((n, 5), np.int64)
-    stats[:, cv2.CC_STAT_AREA] = np.bincount(labels.ravel(), minlength=n)
-    return stats
 
 
 def _near(mask: np.ndarray, blob: _Crop, radius_px: float) -> bool:
