@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,58 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
+def streamlit_process(
+    args: Sequence[str],
+    *,
+    env: Mapping[str, str],
+    logfile: Path,
+    url: str,
+    start_timeout_s: float = 60.0,
+) -> Iterator[subprocess.Popen]:
+    """Run ``python -m streamlit run app.py *args`` from the repository; yield the process
+    once ``url`` answers ``/_stcore/health``; stop it afterwards.
+
+    Parameters
+    ----------
+    args : sequence of str
+        Options after ``app.py``.
+    env : mapping
+        The server's whole environment.
+    logfile : Path
+        The server's stdout and stderr go here.
+    url : str
+        Base URL the server will answer on.
+    start_timeout_s : float
+        Seconds to wait for ``/_stcore/health``.
+    """
+    with logfile.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", *args],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=dict(env),
+        )
+        try:
+            deadline = time.monotonic() + start_timeout_s
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("streamlit did not start:\n" + logfile.read_text())
+                time.sleep(0.3)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextlib.contextmanager
 def streamlit_server(
     logfile: Path, *, env: Mapping[str, str] | None = None, start_timeout_s: float = 60.0
 ) -> Iterator[str]:
@@ -57,35 +109,13 @@ def streamlit_server(
         Seconds to wait for ``/_stcore/health``.
     """
     port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    args = ["--server.headless", "true", "--server.port", str(port),
+            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     full_env = dict(os.environ, PYTHONPATH=str(ROOT), **dict(env or {}))
-    with logfile.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py",
-             "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=full_env,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + start_timeout_s
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("streamlit did not start:\n" + logfile.read_text())
-                time.sleep(0.3)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with streamlit_process(args, env=full_env, logfile=logfile, url=url,
+                           start_timeout_s=start_timeout_s):
+        yield url
 
 
 @contextlib.contextmanager

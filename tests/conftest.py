@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 import zlib
 
@@ -84,3 +85,45 @@ def pdf_text(data: bytes) -> str:
         out.append(chunk.decode("latin-1"))
     text = "\n".join(out)
     return text.replace("\\(", "(").replace("\\)", ")").replace("\\\\", "\\")
+
+
+def non_finite(obj: object, path: str = "") -> list[str]:
+    """Paths of every NaN or infinite float inside dicts, lists and tuples."""
+    if isinstance(obj, dict):
+        return [p for k, v in obj.items() for p in non_finite(v, f"{path}.{k}")]
+    if isinstance(obj, (list, tuple)):
+        return [p for i, v in enumerate(obj) for p in non_finite(v, f"{path}[{i}]")]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return [path]
+    return []
+
+
+@pytest.fixture
+def server_address():  # noqa: ANN201
+    """Set Streamlit's server.address for one test (restored afterwards); starts at
+    localhost, where the clinic pages need no login."""
+    from streamlit import config as st_config
+
+    before = st_config.get_option("server.address")
+
+    def set_(value: str | None) -> None:
+        st_config.set_option("server.address", value)
+
+    set_("localhost")
+    yield set_
+    st_config.set_option("server.address", before)
+
+
+@pytest.fixture
+def clinic_data_dir(tmp_path, monkeypatch: pytest.MonkeyPatch, server_address):  # noqa: ANN001, ANN201
+    """A fresh records folder for the clinic pages: default SQLite database inside it,
+    no password or login requirement from the environment, served on localhost."""
+    from footprint.store import ENV_DATA_DIR, ENV_DB_URL
+    from footprint.ui.clinic import access
+
+    d = tmp_path / "clinic-data"
+    monkeypatch.setenv(ENV_DATA_DIR, str(d))
+    monkeypatch.delenv(ENV_DB_URL, raising=False)
+    monkeypatch.delenv(access.ENV_PASSWORD_HASH, raising=False)
+    monkeypatch.delenv(access.ENV_REQUIRE_LOGIN, raising=False)
+    return d

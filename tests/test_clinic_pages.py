@@ -7,10 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
-from footprint.store import ENV_DATA_DIR, ENV_DB_URL, Store
+from footprint.store import Store
 from footprint.ui.clinic import access, records
 from footprint.ui.clinic.access import Access, decide, hash_password, verify_password
 from tests.conftest import page_texts
@@ -28,32 +27,9 @@ def _drawn_jpeg(seed: int) -> bytes:
 
 
 @pytest.fixture
-def server_address():  # noqa: ANN201
-    """Set Streamlit's server.address for one test (restored afterwards)."""
-    before = st_config.get_option("server.address")
-
-    def set_(value: str | None) -> None:
-        st_config.set_option("server.address", value)
-
-    set_("localhost")
-    yield set_
-    st_config.set_option("server.address", before)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server_address) -> Path:  # noqa: ANN001
-    d = tmp_path / "clinic-data"
-    monkeypatch.setenv(ENV_DATA_DIR, str(d))
-    monkeypatch.delenv(ENV_DB_URL, raising=False)
-    monkeypatch.delenv(access.ENV_PASSWORD_HASH, raising=False)
-    monkeypatch.delenv(access.ENV_REQUIRE_LOGIN, raising=False)
-    return d
-
-
-@pytest.fixture
-def seeded(data_dir: Path) -> Store:
+def seeded(clinic_data_dir: Path) -> Store:
     """A patient with two visits, each a photo of a left and a right print."""
-    store = Store(data_dir=data_dir)
+    store = Store(data_dir=clinic_data_dir)
     store.create_patient("P-1", name="Test Person", birth_year=2012,
                          notes="<b>bold?</b> **stars**")
     for k, seed in enumerate((0, 1)):
@@ -88,7 +64,7 @@ def test_pages_are_listed_for_navigation() -> None:
     assert len(set(at.text[1].value.split("|"))) == 5
 
 
-def test_patients_page_create_search_edit_export_delete(data_dir: Path) -> None:
+def test_patients_page_create_search_edit_export_delete(clinic_data_dir: Path) -> None:
     at = _page("patients")
     assert not at.exception
     assert "No patients yet" in _texts(at)
@@ -99,7 +75,7 @@ def test_patients_page_create_search_edit_export_delete(data_dir: Path) -> None:
     next(b for b in at.button if b.label == "Create patient").click()
     at.run()
     assert not at.exception
-    store = Store(data_dir=data_dir)
+    store = Store(data_dir=clinic_data_dir)
     p = store.get_patient("../../etc")
     assert p.name == "<img src=x onerror=alert(1)>" and p.notes == "first visit soon"
     # the name is shown in a table (plain text), never as HTML
@@ -188,8 +164,8 @@ def test_compare_page_aligns_two_visits(seeded: Store) -> None:
     assert any("no A4/Letter sheet" in w.value for w in at.warning)
 
 
-def test_compare_page_needs_two_prints(data_dir: Path) -> None:
-    store = Store(data_dir=data_dir)
+def test_compare_page_needs_two_prints(clinic_data_dir: Path) -> None:
+    store = Store(data_dir=clinic_data_dir)
     store.create_patient("P-2")
     records.record_visit(store, "P-2", _drawn_jpeg(0))
     at = _page("compare_page")

@@ -19,8 +19,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -182,7 +180,7 @@ def test_scoring_a_folder_with_workers_opens_no_connection(tmp_path: Path) -> No
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
                     reason="Debian's /usr/bin/chromium is not installed")
 def test_app_in_a_browser_talks_only_to_localhost(tmp_path: Path) -> None:
-    from browser_helpers import chromium, free_port
+    from browser_helpers import chromium, free_port, streamlit_process
 
     env, log = _hooked_env(tmp_path)
     # the effective configuration of `streamlit run` from the repository, no flags
@@ -197,47 +195,25 @@ def test_app_in_a_browser_talks_only_to_localhost(tmp_path: Path) -> None:
     port = free_port()
     server_log = tmp_path / "streamlit.log"
     requests: list[str] = []
-    with server_log.open("wb") as server_out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
-            cwd=ROOT, env=env, stdout=server_out, stderr=subprocess.STDOUT,
-        )
-        try:
-            base = f"http://localhost:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                assert proc.poll() is None and time.monotonic() < deadline, \
-                    server_log.read_text()
-                time.sleep(0.3)
-            with chromium() as browser:
-                context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                page = context.new_page()
-                page.on("request", lambda req: requests.append(req.url))
-                page.goto(base, wait_until="domcontentloaded")
-                page.locator('input[type="file"]').first.wait_for(state="attached",
-                                                                  timeout=60_000)
-                page.locator('input[type="file"]').first.set_input_files(str(SAMPLE))
-                label = page.locator('[data-testid="stMetricLabel"]', has_text="Arch index")
-                label.first.wait_for(timeout=90_000)
-                page.wait_for_timeout(1000)  # charts, images and any late requests
-                for path in ("guide", "about", "clinic-patients"):
-                    page.goto(f"{base}/{path}", wait_until="domcontentloaded")
-                    page.locator("h1").first.wait_for(timeout=60_000)
-                    page.wait_for_timeout(500)
-                context.close()
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    base = f"http://localhost:{port}"
+    with streamlit_process(["--server.port", str(port)], env=env, logfile=server_log,
+                           url=base) as proc:
+        with chromium() as browser:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            page.on("request", lambda req: requests.append(req.url))
+            page.goto(base, wait_until="domcontentloaded")
+            page.locator('input[type="file"]').first.wait_for(state="attached",
+                                                              timeout=60_000)
+            page.locator('input[type="file"]').first.set_input_files(str(SAMPLE))
+            label = page.locator('[data-testid="stMetricLabel"]', has_text="Arch index")
+            label.first.wait_for(timeout=90_000)
+            page.wait_for_timeout(1000)  # charts, images and any late requests
+            for path in ("guide", "about", "clinic-patients"):
+                page.goto(f"{base}/{path}", wait_until="domcontentloaded")
+                page.locator("h1").first.wait_for(timeout=60_000)
+                page.wait_for_timeout(500)
+            context.close()
     text = server_log.read_text(errors="replace")
     assert "Traceback" not in text, text
     pids, events = _read_log(log)

@@ -22,20 +22,10 @@ from footprint import render, report
 from footprint.outputs import encode_rows, open_sink, read_rows, write_parquet
 from footprint.result import RECORD_COLUMNS, FootprintResult
 from footprint.store import Store
-from tests.conftest import pdf_text
+from tests.conftest import non_finite, pdf_text
 
 ROOT = Path(__file__).resolve().parents[1]
 NAN, INF = float("nan"), float("inf")
-
-
-def _non_finite(obj: Any, path: str = "") -> list[str]:
-    if isinstance(obj, dict):
-        return [p for k, v in obj.items() for p in _non_finite(v, f"{path}.{k}")]
-    if isinstance(obj, (list, tuple)):
-        return [p for i, v in enumerate(obj) for p in _non_finite(v, f"{path}[{i}]")]
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return [path]
-    return []
 
 
 @pytest.fixture
@@ -73,7 +63,7 @@ def test_result_with_nan_holds_null_and_says_so(nan_analysis) -> None:  # noqa: 
                for w in foot.warnings)
     assert any("quality could not be computed" in w for w in foot.warnings)
     assert any("mm_per_px" in w for w in result.warnings)
-    assert _non_finite(dataclasses.asdict(result)) == []
+    assert non_finite(dataclasses.asdict(result)) == []
     # rebuilding (dataclasses.replace, from_dict) neither adds the warning again nor loses it
     again = FootprintResult.from_dict(json.loads(result.to_json()))
     assert again.to_dict() == result.to_dict()
@@ -89,7 +79,7 @@ def test_building_a_result_with_nan_logs_a_warning(analysis, caplog) -> None:  #
 
 def test_rows_of_a_nan_result_are_clean(nan_analysis) -> None:  # noqa: ANN001
     rows = nan_analysis.result.to_records(file="a.jpg")
-    assert all(_non_finite(r) == [] for r in rows)
+    assert all(non_finite(r) == [] for r in rows)
     assert rows[0]["arch_index"] is None and rows[0]["quality"] == 0.0
 
 
@@ -118,7 +108,7 @@ def test_writers_turn_nan_into_null_with_a_warning(
     assert b["arch_index"] is None and b["staheli"] is None and b["chippaux_smirak"] is None
     assert b["share_heel"] is None and b["quality"] == 0.5
     assert back[0]["arch_index"] is None
-    assert all(_non_finite(r) == [] for r in back)
+    assert all(non_finite(r) == [] for r in back)
 
 
 def test_encoders_and_parquet_never_write_nan(tmp_path: Path) -> None:

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -255,31 +254,13 @@ def test_no_text_places_a_file_outside_the_data_folder(tmp_path: Path, text: str
 PAYLOAD = "<script>alert(1)</script><b>x</b>"
 
 
-@pytest.fixture
-def clinic_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    from streamlit import config as st_config
-
-    from footprint.store import ENV_DATA_DIR, ENV_DB_URL
-    from footprint.ui.clinic import access
-
-    before = st_config.get_option("server.address")
-    st_config.set_option("server.address", "localhost")
-    d = tmp_path / "clinic-data"
-    monkeypatch.setenv(ENV_DATA_DIR, str(d))
-    monkeypatch.delenv(ENV_DB_URL, raising=False)
-    monkeypatch.delenv(access.ENV_PASSWORD_HASH, raising=False)
-    monkeypatch.delenv(access.ENV_REQUIRE_LOGIN, raising=False)
-    yield d
-    st_config.set_option("server.address", before)
-
-
 def _unescape_markdown(text: str) -> str:
     import re
 
     return re.sub(r"\\(.)", r"\1", text)
 
 
-def test_patient_named_with_html_is_shown_as_text(clinic_env: Path) -> None:
+def test_patient_named_with_html_is_shown_as_text(clinic_data_dir: Path) -> None:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_string(
@@ -312,14 +293,14 @@ def test_patient_named_with_html_is_shown_as_text(clinic_env: Path) -> None:
     assert not at.exception
     (err,) = [e.value for e in at.error]
     assert "<script>" not in err and PAYLOAD in _unescape_markdown(err)
-    store = Store(data_dir=clinic_env)
+    store = Store(data_dir=clinic_data_dir)
     assert store.get_patient(PAYLOAD).name == PAYLOAD
 
 
-def test_visit_notes_with_html_are_shown_as_text(clinic_env: Path) -> None:
+def test_visit_notes_with_html_are_shown_as_text(clinic_data_dir: Path) -> None:
     from streamlit.testing.v1 import AppTest
 
-    store = Store(data_dir=clinic_env)
+    store = Store(data_dir=clinic_data_dir)
     store.create_patient(PAYLOAD, name=PAYLOAD)
     store.add_visit(PAYLOAD, note=PAYLOAD + "\n![x](http://example.invalid/x.png)")
     at = AppTest.from_string(
