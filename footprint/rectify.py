@@ -314,6 +314,22 @@ class _SideFit:
     rms_px: float  # RMS distance of inliers to their lines
 
 
+def _median(values: np.ndarray) -> np.ndarray:
+    """``np.median(values, axis=0)`` of finite, non-empty values, with less overhead.
+
+    The same order statistics (``np.partition``) and the same arithmetic (the
+    mean of the two middle values, in the values' dtype), hence the same bits;
+    ``np.median``'s general-purpose checks cost more than the work on the few
+    hundred edge samples of a side.
+    """
+    n = values.shape[0]
+    half = n // 2
+    if n % 2:
+        return np.partition(values, half, axis=0)[half]
+    part = np.partition(values, (half - 1, half), axis=0)
+    return (part[half - 1] + part[half]) / 2
+
+
 def _fit_line(pts_xy: np.ndarray, inlier_px: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Robust total-least-squares line through points.
 
@@ -333,7 +349,7 @@ def _fit_line(pts_xy: np.ndarray, inlier_px: float) -> tuple[np.ndarray, np.ndar
         theta = 0.5 * math.atan2(2.0 * float(dx @ dy), float(dx @ dx - dy @ dy))
         direction = np.array([math.cos(theta), math.sin(theta)])
         res = (pts_xy - centre) @ np.array([-direction[1], direction[0]])
-        sigma = 1.4826 * float(np.median(np.abs(res[keep])))
+        sigma = 1.4826 * float(_median(np.abs(res[keep])))
         new_keep = np.abs(res) < max(2.5 * sigma, inlier_px)
         if new_keep.sum() < 2 or np.array_equal(new_keep, keep):
             break
@@ -444,7 +460,7 @@ def _fit_sides(
     # card's stripe, must not set that side's colour), one floor colour per side
     if inside.sum() < 16:
         return None
-    c_in = np.median(samples[inside, -end:, :].mean(axis=1), axis=0)
+    c_in = _median(samples[inside, -end:, :].mean(axis=1))
     ends_out = samples[:, :end, :].mean(axis=1)
     u = np.zeros((4, 3), np.float32)
     contrasts = np.zeros(4)
@@ -452,7 +468,7 @@ def _fit_sides(
         sel = (side_of == i) & inside
         if sel.sum() < 4:
             return None
-        u[i] = c_in - np.median(ends_out[sel], axis=0)
+        u[i] = c_in - _median(ends_out[sel])
         contrasts[i] = float(np.linalg.norm(u[i]))
         if contrasts[i] < 1e-6:
             return None
@@ -491,7 +507,7 @@ def _fit_sides(
         ok = on_side & inside & interior & (peak > 0)
         if ok.sum() < 4:
             return None
-        strong = peak > params.edge_peak_fraction * float(np.median(peak[on_side & inside]))
+        strong = peak > params.edge_peak_fraction * float(_median(peak[on_side & inside]))
         good = ok & strong
         if good.sum() < 4:
             return None

@@ -30,7 +30,10 @@ needs no scale and is the same with or without a reference:
 
 from __future__ import annotations
 
+import functools
 import logging
+import threading
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -61,6 +64,9 @@ PEAK_PROMINENCE = 25.0
 DIAGONAL_PROMINENCE = 8.0
 #: Strongest spectral peaks of a tile tried as lattice vectors.
 LATTICE_CANDIDATES = 8
+#: [frequency bins] A spectral peak is the largest power within this many bins
+#: (wrapping round the spectrum's edges).
+PEAK_REACH_BINS = 2
 #: [1] ... and its radius must be within this factor of the first's.
 SECOND_PEAK_RADIUS_TOL = 1.35
 #: [deg] ... and its direction this far from perpendicular at most (perspective
@@ -176,9 +182,17 @@ def _nconv(values: np.ndarray, weights: np.ndarray, sigma_px: float) -> np.ndarr
     return np.where(den > 1e-4, num / np.maximum(den, 1e-12), fallback).astype(np.float32)
 
 
-def _darkness(rgb: np.ndarray, roi: np.ndarray, px_per_mm: float) -> np.ndarray:
-    """Illumination-corrected darkness ``1 - L / B`` (float32, 0 on paper)."""
-    light = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[:, :, 0].astype(np.float32) / 255.0
+def _lightness(rgb: np.ndarray) -> np.ndarray:
+    """CIE lightness ``L`` of an RGB image as OpenCV scales it (uint8, 0..255)."""
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[:, :, 0]
+
+
+def _darkness(light_u8: np.ndarray, roi: np.ndarray, px_per_mm: float) -> np.ndarray:
+    """Illumination-corrected darkness ``1 - L / B`` (float32, 0 on paper).
+
+    ``light_u8`` is the lightness from :func:`_lightness`.
+    """
+    light = light_u8.astype(np.float32) / 255.0
     h, w = light.shape
     k = BACKGROUND_DOWNSCALE
     size = (max(1, w // k), max(1, h // k))
@@ -203,15 +217,36 @@ def _darkness(rgb: np.ndarray, roi: np.ndarray, px_per_mm: float) -> np.ndarray:
     return np.where(roi, np.clip(dark, 0.0, 1.0), 0.0).astype(np.float32)
 
 
-def _paper(rgb: np.ndarray, roi: np.ndarray) -> np.ndarray:
+def _hull_points(region: np.ndarray) -> np.ndarray:
+    """(x, y) int32 points of ``region`` that include every point on its convex hull.
+
+    The hull's boundary crosses each row at its leftmost and rightmost pixel,
+    except along the top and bottom rows, which are kept whole; the hull of
+    these few points is the hull of all pixels (a 1 MP sheet has ~3000).
+    """
+    rows = np.flatnonzero(region.any(axis=1))
+    width = region.shape[1]
+    inner = region[rows]
+    left = np.argmax(inner, axis=1)
+    right = width - 1 - np.argmax(inner[:, ::-1], axis=1)
+    top = np.flatnonzero(region[rows[0]])
+    bottom = np.flatnonzero(region[rows[-1]])
+    xs = np.concatenate([left, right, top, bottom])
+    ys = np.concatenate([rows, rows, np.full(top.size, rows[0]), np.full(bottom.size, rows[-1])])
+    # each point once, in row-major order (as np.nonzero lists all pixels)
+    flat = np.unique(ys.astype(np.int64) * width + xs)
+    return np.column_stack([flat % width, flat // width]).astype(np.int32)
+
+
+def _paper(light: np.ndarray, roi: np.ndarray) -> np.ndarray:
     """The light sheet the grid is printed on, within ``roi``.
 
     Without a sheet reference the plane holds the floor too, whose texture
     would pass for dots. The sheet is the convex hull of the largest region
     lighter than the Otsu level (a print reaching the sheet's edge only
-    notches it); ``roi`` itself when no clear sheet stands out.
+    notches it); ``roi`` itself when no clear sheet stands out. ``light`` is
+    the lightness from :func:`_lightness`.
     """
-    light = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[:, :, 0]
     vals = light[roi]
     if vals.size < 100:
         return roi
@@ -225,7 +260,9 @@ def _paper(rgb: np.ndarray, roi: np.ndarray) -> np.ndarray:
     k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     if stats[k, cv2.CC_STAT_AREA] < PAPER_MIN_FRACTION * roi.sum():
         return roi
-    pts = np.column_stack(np.nonzero(labels == k)[::-1]).astype(np.int32)
+    x, y, w, h = stats[k, :4]
+    box = (slice(y, y + h), slice(x, x + w))
+    pts = _hull_points(labels[box] == k) + np.array([x, y], np.int32)
     hull = np.zeros_like(bright)
     cv2.fillConvexPoly(hull, cv2.convexHull(pts), 1)
     hull = cv2.erode(hull, _disk(2 * PAPER_RIM_PX + 1))
@@ -233,6 +270,61 @@ def _paper(rgb: np.ndarray, roi: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- grid spectrum
+@dataclass(frozen=True)
+class _TileGeometry:
+    """Frequency layout of an ``n`` x ``n`` tile spectrum (shared, read-only)."""
+
+    window: np.ndarray  # (n, n) 2-D Hann window
+    fx: np.ndarray  # (n, n) horizontal frequency [cycles/px]
+    fy: np.ndarray  # (n, n) vertical frequency [cycles/px]
+    band: np.ndarray  # (n, n) bool, inside the searched period range
+    rbin: np.ndarray  # (n, n) int32, radius in frequency bins (clipped to n // 2)
+    rings: tuple[np.ndarray, ...]  # flat indices of the annulus |rbin - r| <= 1, per r
+
+
+@functools.lru_cache(maxsize=4)
+def _tile_geometry(n: int) -> _TileGeometry:
+    """The :class:`_TileGeometry` of ``n`` x ``n`` tiles (computed once per size)."""
+    window = np.outer(np.hanning(n), np.hanning(n))
+    f = np.fft.fftfreq(n)
+    fy, fx = np.meshgrid(f, f, indexing="ij")
+    rad = np.hypot(fx, fy)
+    band = (rad >= 1.0 / MAX_PERIOD_PX) & (rad <= 1.0 / MIN_PERIOD_PX)
+    rbin = np.minimum(np.round(rad * n).astype(np.int32), n // 2)
+    rings = tuple(np.flatnonzero(np.abs(rbin - r) <= 1) for r in range(n // 2 + 1))
+    for a in (window, fx, fy, band, rbin, *rings):
+        a.flags.writeable = False
+    return _TileGeometry(window, fx, fy, band, rbin, rings)
+
+
+def _wrapped(values: np.ndarray, reach: int) -> np.ndarray:
+    """A square array extended by ``reach`` on every side, wrapping round (one copy)."""
+    n = values.shape[0]
+    idx = np.arange(-reach, n + reach) % n
+    return values[np.ix_(idx, idx)]
+
+
+def _wrapped_box_sum(values: np.ndarray) -> np.ndarray:
+    """Sum over each 3x3 neighbourhood, wrapping round the edges.
+
+    The same sum, term by term in the same order, as adding the nine
+    ``np.roll`` shifts of ``values``; slices of one wrapped copy are cheaper.
+    """
+    n = values.shape[0]
+    ext = _wrapped(values, 1)
+    shifts = (-1, 0, 1)
+    return sum(ext[1 - dy : 1 - dy + n, 1 - dx : 1 - dx + n] for dy in shifts for dx in shifts)
+
+
+def _wrapped_max(values: np.ndarray, reach: int) -> np.ndarray:
+    """Maximum over the (2 reach + 1)^2 neighbourhood, wrapping round the edges."""
+    n = values.shape[0]
+    ext = _wrapped(values, reach)
+    width = 2 * reach + 1
+    rows = np.maximum.reduce([ext[:, d : d + n] for d in range(width)])
+    return np.maximum.reduce([rows[d : d + n] for d in range(width)])
+
+
 def _tile_lattice(tile: np.ndarray) -> tuple[bool, float]:
     """Lattice test of one tile: (lattice found?, period px).
 
@@ -244,35 +336,32 @@ def _tile_lattice(tile: np.ndarray) -> tuple[bool, float]:
     keep the relation.
     """
     n = tile.shape[0]
-    t = tile.astype(np.float64) - float(tile.mean())
-    win = np.outer(np.hanning(n), np.hanning(n))
-    power = np.abs(np.fft.fft2(t * win)) ** 2
-    # peak power: 3x3 sum (a peak off the bin centres leaks into neighbours)
-    box = sum(np.roll(power, (dy, dx), (0, 1)) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
-    f = np.fft.fftfreq(n)
-    fy, fx = np.meshgrid(f, f, indexing="ij")
-    rad = np.hypot(fx, fy)
-    band = (rad >= 1.0 / MAX_PERIOD_PX) & (rad <= 1.0 / MIN_PERIOD_PX)
-    if not band.any():
+    geo = _tile_geometry(n)
+    if not geo.band.any():
         return False, 0.0
+    t = tile.astype(np.float64) - float(tile.mean())
+    power = np.abs(np.fft.fft2(t * geo.window)) ** 2
+    # peak power: 3x3 sum (a peak off the bin centres leaks into neighbours)
+    box = _wrapped_box_sum(power)
     # whitening: the median power of each frequency annulus (textures have
-    # smooth, roughly isotropic spectra; a lattice has isolated peaks)
-    rbin = np.minimum(np.round(rad * n).astype(np.int32), n // 2)
-    ring = np.zeros(n // 2 + 1)
-    for r in range(n // 2 + 1):
-        sel = np.abs(rbin - r) <= 1
-        ring[r] = np.median(power[sel]) if sel.any() else 0.0
-    white = box / (9.0 * ring[rbin] + 1e-12)
+    # smooth, roughly isotropic spectra; a lattice has isolated peaks); only
+    # the annuli of the peaks looked at are needed, most tiles fail at the first
+    flat_power = power.ravel()
+    ring: dict[int, float] = {}
 
     def prom(iy: int, ix: int) -> float:
-        return float(white[iy % n, ix % n])
+        iy, ix = iy % n, ix % n
+        r = int(geo.rbin[iy, ix])
+        if r not in ring:
+            members = geo.rings[r]
+            ring[r] = np.median(flat_power[members]) if members.size else 0.0
+        return float(box[iy, ix] / (9.0 * ring[r] + 1e-12))
 
-    local_max = box >= np.maximum.reduce(
-        [np.roll(box, (dy, dx), (0, 1)) for dy in (-2, -1, 0, 1, 2) for dx in (-2, -1, 0, 1, 2)]
-    )
-    cand = np.flatnonzero((band & local_max).ravel())
+    local_max = box >= _wrapped_max(box, PEAK_REACH_BINS)
+    cand = np.flatnonzero((geo.band & local_max).ravel())
     cand = cand[np.argsort(box.ravel()[cand])[::-1][:LATTICE_CANDIDATES]]
     peaks = [(int(i) // n, int(i) % n) for i in cand]
+    fx, fy = geo.fx, geo.fy
     for a in range(len(peaks)):
         ya, xa = peaks[a]
         if prom(ya, xa) < PEAK_PROMINENCE:
@@ -326,6 +415,51 @@ def _grid_tiles(dark: np.ndarray, roi: np.ndarray) -> tuple[int, int, float]:
     return n, len(periods), float(np.median(periods)) if periods else 0.0
 
 
+@dataclass(frozen=True)
+class _GridScan:
+    """The grid analysis of one plane image within one search region."""
+
+    rgb: np.ndarray  # the plane image scanned (a copy when remembered)
+    search: np.ndarray  # the search region given (a copy when remembered)
+    px_per_mm: float  # scale the darkness was estimated at
+    roi: np.ndarray  # the sheet within the search region (:func:`_paper`)
+    dark: np.ndarray  # darkness (:func:`_darkness`)
+    tiles: tuple[int, int, float]  # (inspected, lattice, period px) (:func:`_grid_tiles`)
+
+
+#: Per thread, the last scan :func:`is_grid_print` accepted: :func:`segment_grid`
+#: called next on the same image and region (as :mod:`footprint.segment` does)
+#: takes it instead of scanning again.
+_accepted = threading.local()
+
+
+def _nominal_px_per_mm(shape: tuple[int, ...], mm_per_px: float | None) -> float:
+    """Plane scale, or a nominal one (the long side spans 500 mm) when unknown."""
+    return 1.0 / mm_per_px if mm_per_px else max(shape[:2]) / 500.0
+
+
+def _scan(rgb: np.ndarray, search: np.ndarray, px_per_mm: float) -> _GridScan:
+    """Sheet, darkness and lattice tiles of ``rgb`` within ``search``."""
+    light = _lightness(rgb)
+    roi = _paper(light, search)
+    dark = _darkness(light, roi, px_per_mm)
+    return _GridScan(rgb, search, px_per_mm, roi, dark, _grid_tiles(dark, roi))
+
+
+def _recall(rgb: np.ndarray, search: np.ndarray, px_per_mm: float) -> _GridScan | None:
+    """The accepted scan of exactly this image, region and scale (forgotten once taken)."""
+    scan = getattr(_accepted, "scan", None)
+    _accepted.scan = None
+    if (
+        scan is None
+        or scan.px_per_mm != px_per_mm
+        or not np.array_equal(scan.search, search)
+        or not np.array_equal(scan.rgb, rgb)
+    ):
+        return None
+    return scan
+
+
 def is_grid_print(rgb: np.ndarray, roi: np.ndarray, mm_per_px: float | None) -> bool:
     """Whether the photo shows a podograph (Harris-mat) grid print.
 
@@ -347,14 +481,21 @@ def is_grid_print(rgb: np.ndarray, roi: np.ndarray, mm_per_px: float | None) -> 
         fibre, tile grout (period far beyond a tile) and wood grain (one
         direction only) do not.
     """
-    return _grid_period(rgb, roi, mm_per_px) is not None
+    search = np.asarray(roi, bool)
+    scan = _scan(rgb, search, _nominal_px_per_mm(search.shape, mm_per_px))
+    found = _grid_period(scan.tiles, mm_per_px) is not None
+    # remembered (copies of the inputs as its key) for segment_grid, which follows
+    _accepted.scan = (
+        _GridScan(rgb.copy(), search.copy(), scan.px_per_mm, scan.roi, scan.dark, scan.tiles)
+        if found
+        else None
+    )
+    return found
 
 
-def _grid_period(rgb: np.ndarray, roi: np.ndarray, mm_per_px: float | None) -> float | None:
-    roi = _paper(rgb, np.asarray(roi, bool))
-    px_per_mm = 1.0 / mm_per_px if mm_per_px else max(rgb.shape[:2]) / 500.0
-    dark = _darkness(rgb, roi, px_per_mm)
-    n, hits, period = _grid_tiles(dark, roi)
+def _grid_period(tiles: tuple[int, int, float], mm_per_px: float | None) -> float | None:
+    """The lattice period [px] from :func:`_grid_tiles`' result, None when no grid."""
+    n, hits, period = tiles
     log.debug("grid tiles: %d inspected, %d lattice, period %.2f px", n, hits, period)
     if hits < MIN_LATTICE_TILES:
         return None
@@ -529,11 +670,11 @@ def segment_grid(
         ``mask`` (relative contact intensity), 0 outside. Empty when nothing
         foot-like is found.
     """
-    roi = _paper(rgb, np.asarray(roi, bool))
-    h, w = roi.shape
-    nominal_px_per_mm = 1.0 / mm_per_px if mm_per_px else max(h, w) / 500.0
-    dark = _darkness(rgb, roi, nominal_px_per_mm)
-    n_tiles, hits, period = _grid_tiles(dark, roi)
+    search = np.asarray(roi, bool)
+    nominal_px_per_mm = _nominal_px_per_mm(search.shape, mm_per_px)
+    scan = _recall(rgb, search, nominal_px_per_mm) or _scan(rgb, search, nominal_px_per_mm)
+    roi, dark = scan.roi, scan.dark
+    n_tiles, hits, period = scan.tiles
     if hits < MIN_LATTICE_TILES or period <= 0:
         period = params.grid_period_mm * nominal_px_per_mm
         log.info("grid period not measurable; using %.1f px", period)

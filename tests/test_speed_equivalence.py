@@ -1,0 +1,182 @@
+"""The fast paths of the grid test give exactly the results of the direct computations."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from footprint import segment_grid as sg
+from footprint.params import SegmentParams
+
+
+def _reference_tile_lattice(tile: np.ndarray) -> tuple[bool, float]:
+    """The lattice test as first written: every annulus median, ``np.roll`` shifts."""
+    n = tile.shape[0]
+    t = tile.astype(np.float64) - float(tile.mean())
+    win = np.outer(np.hanning(n), np.hanning(n))
+    power = np.abs(np.fft.fft2(t * win)) ** 2
+    box = sum(np.roll(power, (dy, dx), (0, 1)) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+    f = np.fft.fftfreq(n)
+    fy, fx = np.meshgrid(f, f, indexing="ij")
+    rad = np.hypot(fx, fy)
+    band = (rad >= 1.0 / sg.MAX_PERIOD_PX) & (rad <= 1.0 / sg.MIN_PERIOD_PX)
+    rbin = np.minimum(np.round(rad * n).astype(np.int32), n // 2)
+    ring = np.zeros(n // 2 + 1)
+    for r in range(n // 2 + 1):
+        sel = np.abs(rbin - r) <= 1
+        ring[r] = np.median(power[sel]) if sel.any() else 0.0
+    white = box / (9.0 * ring[rbin] + 1e-12)
+    local_max = box >= np.maximum.reduce(
+        [np.roll(box, (dy, dx), (0, 1)) for dy in range(-2, 3) for dx in range(-2, 3)]
+    )
+    cand = np.flatnonzero((band & local_max).ravel())
+    cand = cand[np.argsort(box.ravel()[cand])[::-1][: sg.LATTICE_CANDIDATES]]
+    peaks = [(int(i) // n, int(i) % n) for i in cand]
+    for a, (ya, xa) in enumerate(peaks):
+        if white[ya, xa] < sg.PEAK_PROMINENCE:
+            break
+        va = np.array([fx[ya, xa], fy[ya, xa]])
+        ra = float(np.hypot(*va))
+        for yb, xb in peaks[a + 1 :]:
+            if white[yb, xb] < sg.PEAK_PROMINENCE:
+                break
+            vb = np.array([fx[yb, xb], fy[yb, xb]])
+            rb = float(np.hypot(*vb))
+            if not 1.0 / sg.SECOND_PEAK_RADIUS_TOL <= rb / ra <= sg.SECOND_PEAK_RADIUS_TOL:
+                continue
+            cos = abs(float(va @ vb)) / (ra * rb)
+            if np.degrees(np.arccos(min(cos, 1.0))) < 90.0 - sg.SECOND_PEAK_ANGLE_TOL_DEG:
+                continue
+            diag = max(white[(ya + yb) % n, (xa + xb) % n], white[(ya - yb) % n, (xa - xb) % n])
+            if diag >= sg.DIAGONAL_PROMINENCE:
+                return True, 2.0 / (ra + rb)
+    return False, 0.0
+
+
+def _tiles(seed: int) -> list[np.ndarray]:
+    """Noise, grain, grout and lattices (dense, sparse, sheared, near Nyquist)."""
+    rng = np.random.default_rng(seed)
+    n = sg.TILE_PX
+    yy, xx = np.mgrid[0:n, 0:n].astype(np.float64)
+    out = [rng.normal(0, 0.02, (n, n)), np.zeros((n, n))]
+    out.append(0.1 * np.sin(2 * np.pi * (xx + 0.1 * yy) / rng.uniform(3, 9)) ** 2)
+    out.append(((yy % 40) < 2) * 0.3 + rng.normal(0, 0.01, (n, n)))
+    for _ in range(6):
+        period = rng.uniform(2.6, 12.0)
+        shear = rng.uniform(-0.3, 0.3)
+        dots = ((xx + shear * yy) % period < period / 2) & (yy % period < period / 2)
+        keep = rng.uniform(size=(n, n)) < rng.uniform(0.3, 1.0)
+        out.append(0.4 * (dots & keep) + rng.normal(0, 0.02, (n, n)))
+    return [np.clip(t, 0, 1).astype(np.float32) for t in out]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_tile_lattice_matches_the_direct_computation(seed: int) -> None:
+    for tile in _tiles(seed):
+        assert sg._tile_lattice(tile) == _reference_tile_lattice(tile)
+
+
+def test_wrapped_neighbourhoods_equal_roll_sums_and_maxima() -> None:
+    rng = np.random.default_rng(3)
+    values = rng.random((96, 96)) ** 4
+    rolled_sum = sum(np.roll(values, (dy, dx), (0, 1)) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+    assert np.array_equal(sg._wrapped_box_sum(values), rolled_sum)  # bit for bit
+    rolled_max = np.maximum.reduce(
+        [np.roll(values, (dy, dx), (0, 1)) for dy in range(-2, 3) for dx in range(-2, 3)]
+    )
+    assert np.array_equal(sg._wrapped_max(values, 2), rolled_max)
+
+
+def _masks() -> list[np.ndarray]:
+    rng = np.random.default_rng(5)
+    out = []
+    for _ in range(20):
+        m = np.zeros((120, 160), np.uint8)
+        for _ in range(rng.integers(1, 4)):
+            centre = (int(rng.integers(0, 160)), int(rng.integers(0, 120)))
+            axes = (int(rng.integers(1, 60)), int(rng.integers(1, 50)))
+            cv2.ellipse(m, centre, axes, float(rng.uniform(0, 180)), 0, 360, 1, -1)
+        m[rng.uniform(size=m.shape) < 0.02] = 1  # stray pixels
+        m[rng.uniform(size=m.shape) < 0.05] = 0  # holes
+        out.append(m.astype(bool))
+    line = np.zeros((30, 40), bool)
+    line[7, 3:30] = True
+    pixel = np.zeros((30, 40), bool)
+    pixel[4, 5] = True
+    rect = np.zeros((30, 40), bool)
+    rect[3:20, 5:31] = True
+    return [*out, line, pixel, rect, np.ones((30, 40), bool)]
+
+
+def test_hull_of_row_extremes_is_the_hull_of_all_pixels() -> None:
+    for mask in _masks():
+        every = np.column_stack(np.nonzero(mask)[::-1]).astype(np.int32)
+        assert np.array_equal(cv2.convexHull(sg._hull_points(mask)), cv2.convexHull(every))
+
+
+def _grid_photo() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(2)
+    img = np.full((400, 300), 235.0)
+    yy, xx = np.mgrid[0:400, 0:300]
+    sole = ((yy - 210) / 150.0) ** 2 + ((xx - 150) / 70.0) ** 2 < 1
+    img[sole & (yy % 8 < 4) & (xx % 8 < 4)] = 50
+    img += rng.normal(0, 2.0, img.shape)
+    rgb = np.repeat(np.clip(img, 0, 255).astype(np.uint8)[:, :, None], 3, axis=2)
+    return rgb, np.ones(img.shape, bool)
+
+
+def _same(a: list[tuple[np.ndarray, np.ndarray]], b: list[tuple[np.ndarray, np.ndarray]]) -> bool:
+    if len(a) != len(b):
+        return False
+    pairs = zip(a, b, strict=True)
+    return all(np.array_equal(ma, mb) and np.array_equal(ia, ib) for (ma, ia), (mb, ib) in pairs)
+
+
+def test_segment_grid_after_is_grid_print_equals_a_fresh_run() -> None:
+    rgb, roi = _grid_photo()
+    params = SegmentParams()
+    fresh = sg.segment_grid(rgb, params, mm_per_px=0.5, roi=roi)
+    assert fresh
+    assert sg.is_grid_print(rgb, roi, 0.5)
+    assert _same(sg.segment_grid(rgb, params, mm_per_px=0.5, roi=roi), fresh)
+
+
+def test_a_remembered_scan_is_not_used_for_other_inputs() -> None:
+    rgb, roi = _grid_photo()
+    params = SegmentParams()
+    unchanged = sg.segment_grid(rgb, params, mm_per_px=0.5, roi=roi)
+    # another search region
+    other_roi = roi.copy()
+    other_roi[:, 200:] = False
+    expected = sg.segment_grid(rgb, params, mm_per_px=0.5, roi=other_roi)
+    assert not _same(expected, unchanged)
+    assert sg.is_grid_print(rgb, roi, 0.5)
+    assert _same(sg.segment_grid(rgb, params, mm_per_px=0.5, roi=other_roi), expected)
+    # another scale
+    expected = sg.segment_grid(rgb, params, mm_per_px=0.4, roi=roi)
+    assert sg.is_grid_print(rgb, roi, 0.5)
+    assert _same(sg.segment_grid(rgb, params, mm_per_px=0.4, roi=roi), expected)
+    # the same array, changed in place after the test
+    changed = rgb.copy()
+    changed[:, :150] = 235
+    expected = sg.segment_grid(changed, params, mm_per_px=0.5, roi=roi)
+    assert not _same(expected, unchanged)
+    assert sg.is_grid_print(rgb, roi, 0.5)
+    rgb[:, :150] = 235
+    assert _same(sg.segment_grid(rgb, params, mm_per_px=0.5, roi=roi), expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_rectify_median_equals_numpy_bit_for_bit(dtype: type) -> None:
+    from footprint.rectify import _median
+
+    rng = np.random.default_rng(7)
+    for n in [*range(1, 30), 100, 101, 257]:
+        for shape in ((n,), (n, 3)):
+            values = (rng.normal(size=shape) * 50).astype(dtype)
+            values[::3] = np.round(values[::3])  # ties
+            expected = np.median(values, axis=0)
+            got = _median(values)
+            assert np.array_equal(got, expected)
+            assert np.asarray(got).dtype == np.asarray(expected).dtype
