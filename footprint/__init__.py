@@ -25,6 +25,7 @@ from footprint.errors import (  # noqa: E402
     FootprintError,
     ImageLoadError,
     NoFootprintError,
+    UnclearPrintError,
 )
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "FootprintError",
     "ImageLoadError",
     "NoFootprintError",
+    "UnclearPrintError",
     "__version__",
     "analyse",
 ]

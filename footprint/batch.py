@@ -177,8 +177,8 @@ def score_file(root: str, relpath: str, options: dict[str, Any]) -> list[dict[st
     relpath : str
         Path of the photo relative to ``root``, with ``/`` separators.
     options : dict
-        ``cutoffs`` (preset name), ``sensitivity`` (float or None) and
-        ``overlays_dir`` (folder or None).
+        ``cutoffs`` (preset name), ``sensitivity`` and ``min_quality`` (float
+        or None) and ``overlays_dir`` (folder or None).
 
     Returns
     -------
@@ -219,6 +219,8 @@ def _analysis_options(options: dict[str, Any]) -> dict[str, Any]:
         out["cutoffs"] = options["cutoffs"]
     if options.get("sensitivity") is not None:
         out["sensitivity"] = float(options["sensitivity"])
+    if options.get("min_quality") is not None:
+        out["min_quality"] = float(options["min_quality"])
     return out
 
 

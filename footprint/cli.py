@@ -120,6 +120,15 @@ SensitivityOpt = typer.Option(
     help="-1..1: positive accepts fainter contact as print, negative demands stronger contact.",
 )
 
+MinQualityOpt = typer.Option(
+    None,
+    "--min-quality",
+    min=0.0,
+    max=1.0,
+    help="0..1 (default 0.4): feet measured below this quality are refused as too faint "
+    "or unclear (error code unclear_print); 0 measures everything found.",
+)
+
 
 def _setup_logging(verbose: bool) -> None:
     from rich.logging import RichHandler
@@ -171,6 +180,7 @@ def analyse(
     json_out: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
     cutoffs: str | None = CutoffsOpt,
     sensitivity: float | None = SensitivityOpt,
+    min_quality: float | None = MinQualityOpt,
     overlay: Path | None = typer.Option(
         None, "--overlay", help="Write a PNG with outline, toes, axis, thirds and numbers."
     ),
@@ -186,6 +196,8 @@ def analyse(
         options["cutoffs"] = cutoffs
     if sensitivity is not None:
         options["sensitivity"] = sensitivity
+    if min_quality is not None:
+        options["min_quality"] = min_quality
     if overlay is not None and overlay.suffix.lower() != ".png":
         raise typer.BadParameter(
             "the overlay is written as PNG; end its name with .png.", param_hint="--overlay"
@@ -319,6 +331,7 @@ def score(
     ),
     cutoffs: str | None = CutoffsOpt,
     sensitivity: float | None = SensitivityOpt,
+    min_quality: float | None = MinQualityOpt,
     db: str | None = typer.Option(
         None, "--db", help="Also attach the results to this records database (URL or file)."
     ),
@@ -353,6 +366,7 @@ def score(
     options: dict[str, Any] = {
         "cutoffs": cutoffs,
         "sensitivity": sensitivity,
+        "min_quality": min_quality,
         "overlays_dir": str(overlays) if overlays is not None else None,
     }
     progress = _progress(quiet)

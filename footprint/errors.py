@@ -51,6 +51,18 @@ class NoFootprintError(FootprintError):
     code = "no_footprint"
 
 
+class UnclearPrintError(NoFootprintError):
+    """A print-like mark was found but is too faint or unclear to measure reliably.
+
+    Raised when every candidate foot's quality is below
+    :attr:`footprint.params.AnatomyParams.min_quality`: measuring it would give
+    a made-up number (on generated photos, such marks were floor texture or a
+    partly segmented print).
+    """
+
+    code = "unclear_print"
+
+
 class CalibrationError(FootprintError):
     """A scale reference was requested or given but could not be used."""
 

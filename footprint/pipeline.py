@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from footprint import __version__, anatomy, indices, pressure, rectify, segment
-from footprint.errors import AnatomyError, NoFootprintError
+from footprint.errors import AnatomyError, NoFootprintError, UnclearPrintError
 from footprint.frame import FootFrame, make_frame
 from footprint.io import LoadedImage, Source, load_image
 from footprint.params import Params
@@ -89,6 +89,15 @@ def _measure_foot(
     side_override: str | None,
 ) -> tuple[FootResult, FootArrays]:
     anat = anatomy.locate(blob.mask, params.anatomy, side_override=side_override)
+    quality = float(np.clip(blob.quality * anat.quality, 0.0, 1.0))
+    if quality < params.anatomy.min_quality:
+        reasons = " ".join(list(blob.warnings) + list(anat.warnings))
+        raise UnclearPrintError(
+            f"A print-like mark was found, but it is too faint or unclear to measure "
+            f"reliably (quality {quality:.2f}, below {params.anatomy.min_quality:.2f}). "
+            f"{reasons} Retake the photo soon after stepping, in even light, with the "
+            f"whole print in the frame on a surface it contrasts with."
+        )
     warnings_: list[str] = list(anat.warnings) + list(blob.warnings)
     # the foot is what anatomy accepted: sole and toes (stray blobs are dropped)
     foot_mask = anat.sole | anat.toes
@@ -161,7 +170,6 @@ def _measure_foot(
         blob.intensity, anat, frame, sole_f, mm, params.pressure
     )
 
-    quality = float(np.clip(blob.quality * anat.quality, 0.0, 1.0))
     foot = FootResult(
         index=i,
         side=anat.side,
@@ -272,20 +280,33 @@ def analyse_detailed(
     feet: list[FootResult] = []
     arrays: list[FootArrays] = []
     errors: list[str] = []
+    unclear: list[UnclearPrintError] = []
     for blob in seg.feet:
         i = len(feet)
         try:
             foot, arr = _measure_foot(
                 i, blob, plane, loaded, params, (side_overrides or {}).get(i)
             )
+        except UnclearPrintError as exc:
+            unclear.append(exc)
+            continue
         except AnatomyError as exc:
             errors.append(str(exc))
             continue
         feet.append(foot)
         arrays.append(arr)
     if not feet:
-        raise AnatomyError(errors[0] if errors else "The print could not be measured.")
+        if errors:
+            raise AnatomyError(errors[0])
+        if unclear:
+            raise unclear[0]
+        raise AnatomyError("The print could not be measured.")
     warnings_ = list(seg.warnings) + list(plane_warnings(plane))
+    if unclear:
+        warnings_.append(
+            f"{len(unclear)} more print-like mark(s) were too faint or unclear to measure "
+            "and are not reported."
+        )
     quality = float(min(f.quality for f in feet))
     result = FootprintResult(
         source=name or loaded.name,

@@ -110,6 +110,7 @@ def test_analyse_bad_file_gives_message_not_traceback(tmp_path: Path) -> None:
         ["score", "{tmp}/nope", "-o", "{tmp}/r.csv"],  # folder does not exist
         ["score", "{root}", "-o", "{tmp}/r.csv", "--cutoffs", "toddler"],
         ["score", "{root}", "-o", "{tmp}/r.csv", "--sensitivity", "3"],
+        ["score", "{root}", "-o", "{tmp}/r.csv", "--min-quality", "1.5"],
         ["score", "{root}", "-o", "{tmp}/r.csv", "--jobs", "-2"],
         ["score", "{root}", "-o", "{tmp}/r.csv", "--db", "sqlite:///x.db"],
         ["score", "{root}", "-o", "{tmp}/r.csv", "--resume", "--overwrite"],
@@ -211,6 +212,33 @@ def test_cutoffs_and_sensitivity_reach_the_rows(folder: Path, tmp_path: Path) ->
     )
     assert res.exit_code == EXIT_OK, res.output
     assert {r["cutoffs"] for r in read_rows(out)} == {"child_3_6"}
+
+
+def test_a_too_faint_print_is_an_unclear_print_row_unless_min_quality_is_lowered(
+    tmp_path: Path,
+) -> None:
+    from footprint import synth
+
+    photos = tmp_path / "faint"
+    photos.mkdir()
+    photo = synth.render_photo(1, scene="wet_tile_light", reference="card", n_feet=1,
+                               size=(1600, 1200))
+    (photos / "faint.jpg").write_bytes(photo.jpeg)
+    out = tmp_path / "r.csv"
+    res = runner.invoke(app, ["score", str(photos), "-o", str(out), "-q"])
+    assert res.exit_code == EXIT_NOTHING_SCORED, res.output
+    (row,) = read_rows(out)
+    assert (row["status"], row["error_code"]) == ("error", "unclear_print")
+    assert "too faint or unclear" in row["error"]
+    res = runner.invoke(
+        app, ["score", str(photos), "-o", str(out), "-q", "--overwrite", "--min-quality", "0"]
+    )
+    assert res.exit_code == EXIT_OK, res.output
+    rows = read_rows(out)
+    assert [r["status"] for r in rows] == ["ok"] and float(rows[0]["quality"]) < 0.4
+    res = runner.invoke(app, ["analyse", str(photos / "faint.jpg")])
+    assert res.exit_code == EXIT_NOTHING_SCORED
+    assert "too faint or unclear" in " ".join(res.stderr.split())
 
 
 def test_console_entry_maps_usage_error_to_3(tmp_path: Path) -> None:

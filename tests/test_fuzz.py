@@ -63,6 +63,7 @@ def _hypothesis_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
 
 #: Error codes of typed errors (anything else in a batch row is an untyped exception).
 TYPED_CODES = {"unreadable", "unsupported", "too_large", "too_small", "no_footprint",
+               "unclear_print",
                "calibration", "anatomy", "parameter", "error"}
 
 
