@@ -12,7 +12,9 @@ method therefore works on one darkness signal:
 3. Lightness ``L`` (CIE Lab); illumination ``B`` by normalised convolution
    over background pixels at 1/8 size, iterated so the print, grout and grain
    are excluded and ``B`` is interpolated under them; darkness
-   ``D = 1 - L / B`` (flat-fielding, so gradients and shadows cancel).
+   ``D = 1 - L / B`` (flat-fielding, so gradients and shadows cancel). On a
+   floor, long straight lines (grout, plank seams) are found by a Hough
+   transform of thin structures and filled in from beside them.
 4. Candidates on a 2.5 mm detection signal; an Otsu threshold chosen in a
    window around each candidate (a print is a small share of a floor photo);
    hysteresis; the edge placed at half the local contact level; holes filled,
@@ -98,6 +100,9 @@ MERGE_MAX_GAP_FRACTION = 0.45
 MERGE_GAP_WEIGHT = 6.0
 #: [1] Smallest long/short ratio of a merged heel + forefoot group.
 MERGE_MIN_ELONGATION = 1.6
+#: Most sole pieces grouped into one foot: heel and forefoot (pieces smaller
+#: than SOLE_PIECE_MIN_SHARE of the largest, e.g. midfoot stubs, are not sole pieces).
+MAX_SOLE_PIECES = 2
 #: [1] Hysteresis low threshold as a fraction of the main threshold's height
 #: above the background.
 HYSTERESIS_LOW_FRACTION = 0.5
@@ -145,6 +150,36 @@ DOT_MAX_MM2 = 6.0
 EDGE_LEVEL_MM = 4.0
 #: [1] Largest fraction of a foot's outline lying on the search region's border.
 MAX_BORDER_FRACTION = 0.05
+#: [px/mm] Sampling at which floor lines (grout, plank seams) are searched.
+LINE_PX_PER_MM = 1.0
+#: [mm] Widest line removed: grout is 2-5 mm, a plank seam about 1 mm.
+LINE_MAX_WIDTH_MM = 7.0
+#: [1] Contrasts (relative lightness) at which lines are searched, strongest
+#: first: plank seams stand out of wood grain (up to ~0.12 in a photo) only at the
+#: first, faint grout (0.2-0.4 on light tile) is found at the second.
+LINE_MIN_CONTRASTS = (0.15, 0.06)
+#: [mm] Shortest straight run counted as a floor line; no part of a print is
+#: straight for this long.
+LINE_MIN_LENGTH_MM = 120.0
+#: [mm] Gaps a run may have and still count as one line. Small: a run must be
+#: nearly unbroken (a print hides a line, but runs beside it are extended
+#: across it), so that a speckled area never lines up into a run by chance.
+LINE_MAX_GAP_MM = 5.0
+#: [mm] A run is extended this far at both ends: across a print that hides
+#: the line (a foot is ~100 mm wide), not across the floor, where a small
+#: error of its angle would grow.
+LINE_EXTEND_MM = 150.0
+#: [1] Share of a run's length that must be line pixels (Hough votes).
+LINE_MIN_VOTES = 0.8
+#: [1] Largest share of thin-structure pixels in a 3 x LINE_MAX_WIDTH_MM box
+#: around a line pixel (a grout line fills at most ~0.25 of it; crossings,
+#: which fill more, are dropped and bridged by the runs' extension).
+LINE_MAX_FILL = 0.35
+#: [mm] Width of the band around a found line whose darkness is interpolated.
+LINE_BAND_MM = 8.0
+#: [1] Largest share of the search region covered by line bands; more is floor
+#: texture (wood grain), not a few lines, and nothing is removed.
+LINE_MAX_SHARE = 0.15
 
 
 @dataclass(frozen=True)
@@ -319,14 +354,14 @@ def segment(
     if sheet is not None and sheet.any():
         # the print is usually on the sheet; a sheet laid beside a wet print on
         # the floor is only a scale reference, so look on the floor next
-        found = _segment_roi(rgb, params, px_per_mm, mm_per_px, base & sheet)
+        found = _segment_roi(rgb, params, px_per_mm, mm_per_px, base & sheet, on_paper=True)
         if found.feet:
             return found
         return _segment_roi(rgb, params, px_per_mm, mm_per_px, base & ~_grow(sheet, px_per_mm))
     paper = _paper_region(rgb, base, px_per_mm)
     if paper is not None:
         # a sheet of unknown size (kraft paper, a form) under the print
-        found = _segment_roi(rgb, params, px_per_mm, mm_per_px, base & paper)
+        found = _segment_roi(rgb, params, px_per_mm, mm_per_px, base & paper, on_paper=True)
         if found.feet:
             return found
         return _segment_roi(rgb, params, px_per_mm, mm_per_px, base & ~_grow(paper, px_per_mm))
@@ -404,14 +439,145 @@ def _paper_region(rgb: np.ndarray, valid: np.ndarray, px_per_mm: float) -> np.nd
     return out.astype(bool) & valid
 
 
+def floor_lines(light: np.ndarray, roi: np.ndarray, px_per_mm: float) -> np.ndarray | None:
+    """Mask of long straight thin lines: tile grout and plank seams.
+
+    Parameters
+    ----------
+    light : (H, W) float32 ndarray
+        Lightness of the plane image.
+    roi : (H, W) bool ndarray
+        Search region.
+    px_per_mm : float
+        Plane sampling.
+
+    Returns
+    -------
+    (H, W) bool ndarray or None
+        Bands of ``LINE_BAND_MM`` around the lines found, or None when there
+        are none (or so many that they are texture, not lines).
+
+    Notes
+    -----
+    At ``LINE_PX_PER_MM`` a line is a thin structure of either polarity (dark
+    grout on light tile, light grout on dark tile): the black and white
+    morphological top-hats with a disk of ``LINE_MAX_WIDTH_MM`` keep structures
+    narrower than that, divided by the local lightness, at each of
+    ``LINE_MIN_CONTRASTS`` (a level at which the lines cover more than
+    ``LINE_MAX_SHARE`` of the region is texture and skipped). Straight runs of at
+    least ``LINE_MIN_LENGTH_MM`` (gaps up to ``LINE_MAX_GAP_MM``) are found with
+    the probabilistic Hough transform (Matas, Galambos & Kittler 2000,
+    ``cv2.HoughLinesP``). A print is wider than the disk and never straight
+    for that long, so it is not taken for a line; where a grout line crosses
+    a print it splits it, which is what removing it mends.
+    """
+    s = min(1.0, LINE_PX_PER_MM / px_per_mm)
+    h, w = light.shape
+    size = (max(1, round(w * s)), max(1, round(h * s)))
+    small = cv2.resize(light, size, interpolation=cv2.INTER_AREA)
+    roi_s = cv2.resize(roi.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+    ppm = px_per_mm * s
+    k = _disk(LINE_MAX_WIDTH_MM * ppm)
+    dark_lines = cv2.morphologyEx(small, cv2.MORPH_CLOSE, k) - small
+    light_lines = small - cv2.morphologyEx(small, cv2.MORPH_OPEN, k)
+    local = cv2.GaussianBlur(small, (0, 0), 4.0 * LINE_MAX_WIDTH_MM * ppm)
+    rel = np.maximum(dark_lines, light_lines) / np.maximum(local, 1e-3)
+    min_len = LINE_MIN_LENGTH_MM * ppm
+    box = _odd(3.0 * LINE_MAX_WIDTH_MM * ppm)
+    thick = max(1, round(LINE_BAND_MM * ppm))
+    roi_u8 = roi_s.astype(np.uint8)
+    found = np.zeros(small.shape, np.uint8)
+    for level in LINE_MIN_CONTRASTS:
+        binary = ((rel > level) & roi_s).astype(np.uint8)
+        # a line is thin: drop areas dense with thin structure (mottled ink, grain),
+        # in which the Hough transform would find straight runs in any direction
+        fill = cv2.boxFilter(binary.astype(np.float32), -1, (box, box))
+        binary[fill > LINE_MAX_FILL] = 0
+        segs = cv2.HoughLinesP(
+            binary,
+            rho=1.0,
+            theta=np.pi / 360.0,
+            threshold=max(10, int(LINE_MIN_VOTES * min_len)),
+            minLineLength=min_len,
+            maxLineGap=LINE_MAX_GAP_MM * ppm,
+        )
+        if segs is None:
+            continue
+        band = np.zeros(binary.shape, np.uint8)
+        ys, xs = np.nonzero(binary)
+        pts = np.column_stack([xs, ys]).astype(np.float64)
+        for seg in segs.reshape(-1, 4).astype(np.float64):
+            p0, p1 = _refined_run(pts, seg, ppm)
+            cv2.line(band, (int(p0[0]), int(p0[1])), (int(p1[0]), int(p1[1])), 1, thick)
+        band &= roi_u8
+        if band.sum() > LINE_MAX_SHARE * max(int(roi_s.sum()), 1):
+            log.debug("floor lines at %.2f: %d segments, texture, kept", level, len(segs))
+            continue
+        log.debug("floor lines at %.2f: %d segments removed", level, len(segs))
+        found |= band
+    if not found.any():
+        return None
+    band = found
+    return cv2.resize(band, (w, h), interpolation=cv2.INTER_NEAREST) > 0
+
+
+def _refined_run(pts: np.ndarray, seg: np.ndarray, ppm: float) -> tuple[np.ndarray, np.ndarray]:
+    """End points of a Hough run, refitted and extended by ``LINE_EXTEND_MM``.
+
+    The run's direction is refitted (``cv2.fitLine``, Huber) to the line
+    pixels within ``LINE_MAX_WIDTH_MM`` / 2 of it, so that extending it across
+    a print that hides the line does not magnify the Hough transform's
+    angular quantisation.
+    """
+    x0, y0, x1, y1 = seg
+    a, b = np.array([x0, y0]), np.array([x1, y1])
+    length = max(float(np.linalg.norm(b - a)), 1e-9)
+    d = (b - a) / length
+    rel = pts - a
+    along = rel @ d
+    across = rel @ np.array([-d[1], d[0]])
+    near = (np.abs(across) <= 0.5 * LINE_MAX_WIDTH_MM * ppm) & (along >= 0) & (along <= length)
+    if near.sum() >= 10:
+        vx, vy, cx, cy = cv2.fitLine(pts[near].astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01)
+        d_fit = np.array([float(vx[0]), float(vy[0])])
+        d = d_fit if d_fit @ d > 0 else -d_fit
+        c = np.array([float(cx[0]), float(cy[0])])
+        a = c + ((a - c) @ d) * d
+        b = c + ((b - c) @ d) * d
+    reach = LINE_EXTEND_MM * ppm
+    return np.round(a - reach * d).astype(int), np.round(b + reach * d).astype(int)
+
+
+def _without_lines(
+    dark: np.ndarray, light: np.ndarray, roi: np.ndarray, px_per_mm: float
+) -> np.ndarray:
+    """``dark`` with floor lines (:func:`floor_lines`) filled in from beside them.
+
+    The darkness under a line's band is replaced by the normalised-convolution
+    mean of the pixels around it (Gaussian sigma ``LINE_BAND_MM``), so a print
+    crossed by grout stays one piece and the grout itself leaves no signal.
+    """
+    lines = floor_lines(light, roi, px_per_mm)
+    if lines is None:
+        return dark
+    fill = _nconv(dark, (~lines).astype(np.float32), LINE_BAND_MM * px_per_mm)
+    return np.where(lines, fill, dark).astype(np.float32)
+
+
 def _segment_roi(
     rgb: np.ndarray,
     params: SegmentParams,
     px_per_mm: float,
     mm_per_px: float | None,
     roi: np.ndarray,
+    *,
+    on_paper: bool = False,
 ) -> Segmentation:
-    """Segment inside one region of interest (the sheet, or the floor)."""
+    """Segment inside one region of interest (the sheet, or the floor).
+
+    On a floor (``on_paper`` False) long straight lines (grout, plank seams)
+    are removed from the darkness first (:func:`floor_lines`).
+    """
     h, w = rgb.shape[:2]
     empty = Segmentation((), "unknown", np.zeros((h, w), np.float32), 0.0, ())
     # stay away from the ROI's border: paper edges and their shadows are dark
@@ -426,6 +592,8 @@ def _segment_roi(
             return _grid_segmentation(grid_feet, h, w)
 
     dark, bg_weight = darkness_map(rgb, px_per_mm, params, roi)
+    if not on_paper:
+        dark = _without_lines(dark, lightness(rgb), roi, px_per_mm)
     fine = cv2.GaussianBlur(dark, (0, 0), max(0.5, FINE_SIGMA_MM * px_per_mm))
     dens = cv2.GaussianBlur(dark, (0, 0), max(1.0, params.grid_period_mm * px_per_mm))
     fine[~roi] = 0.0
@@ -882,6 +1050,7 @@ def _group_pieces(pieces: list[np.ndarray], max_length_px: float | None = None) 
     shorter than the union; two feet side by side give a squat union.
     """
     groups = [p.copy() for p in pieces]
+    counts = [1] * len(groups)
     merged = True
     while merged and len(groups) > 1:
         merged = False
@@ -889,6 +1058,8 @@ def _group_pieces(pieces: list[np.ndarray], max_length_px: float | None = None) 
         shapes = [_elongation(g.astype(np.uint8)) for g in groups]
         for i in range(len(groups)):
             for j in range(i + 1, len(groups)):
+                if counts[i] + counts[j] > MAX_SOLE_PIECES:
+                    continue  # a heel and a forefoot make a foot; a third is the other foot's
                 union = (groups[i] | groups[j]).astype(np.uint8)
                 elong, length = _elongation(union)
                 ei, li = shapes[i]
@@ -917,7 +1088,8 @@ def _group_pieces(pieces: list[np.ndarray], max_length_px: float | None = None) 
         if best is not None:
             _, i, j = best
             groups[i] = groups[i] | groups[j]
-            del groups[j]
+            counts[i] += counts[j]
+            del groups[j], counts[j]
             merged = True
     return groups
 
@@ -938,11 +1110,13 @@ def _crosswise_piece(a: np.ndarray, b: np.ndarray, union: np.ndarray) -> bool:
     Two forefeet (or two heels) side by side are each elongated *along* the
     line that joins them; a heel and a ball of one foot are not: the ball is
     wider than long. True when a piece is round or lies crosswise (>= 45 deg)
-    to the union's long axis.
+    to the union's long axis, but not when both are round (two heels).
     """
     ang_u, _ = _axis_angle(union)
-    for piece in (a, b):
-        ang, elong = _axis_angle(piece)
+    shapes = [_axis_angle(piece) for piece in (a, b)]
+    if all(elong < CROSSWISE_MIN_ELONGATION for _, elong in shapes):
+        return False  # two round pieces: two heels side by side
+    for ang, elong in shapes:
         if elong < CROSSWISE_MIN_ELONGATION or abs(np.sin(ang - ang_u)) >= np.sin(np.pi / 4):
             return True
     return False
