@@ -66,6 +66,17 @@ TOE_START_FRACTION = 0.75
 #: [1] Pieces whose centre lies behind this fraction of the sole length (measured
 #: from the back of the heel) are not midfoot stubs but stains behind the foot.
 FRAGMENT_MIN_FRACTION = 0.1
+#: [1] Toes fused to the ball are what an opening with a disk of this fraction
+#: of the sole length removes (lesser toes ~0.06, the ball ~0.35 of the length wide).
+FUSED_TOE_WIDTH_FRACTION = 0.1
+#: [1] ... lying beyond this fraction of the length (toes joined to the sole
+#: make it reach their tips; they lie at ~0.9-0.97, the ball's corners at ~0.8) ...
+FUSED_TOE_START_FRACTION = 0.86
+#: [1] ... with an area of at least this fraction of the length squared (a
+#: small toe ~0.002) ...
+FUSED_TOE_MIN_AREA_FRACTION = 0.0015
+#: [1] ... and an inscribed disk of at least this fraction of the length in radius.
+FUSED_TOE_MIN_RADIUS_FRACTION = 0.012
 #: [1] Pieces smaller than this fraction of the whole print are specks.
 SPECK_FRACTION = 0.0008
 #: [1] A merged toe blob is split where a bulge of its distance transform
@@ -209,6 +220,58 @@ def _split_toes(blob: np.ndarray) -> list[np.ndarray]:
     return out
 
 
+def _fused_toes(sole: np.ndarray, u: np.ndarray, back: float, length: float) -> np.ndarray:
+    """Toes that the segmentation joined to the front of the sole.
+
+    Parameters
+    ----------
+    sole : (H, W) bool ndarray
+        The sole pieces.
+    u : (2,) ndarray
+        Unit vector from heel to toes.
+    back, length : float
+        Position of the back of the heel along ``u`` and the sole's length [px].
+
+    Returns
+    -------
+    (H, W) bool ndarray
+        The fused toes (empty when there are none).
+
+    Notes
+    -----
+    A morphological opening with a disk of ``FUSED_TOE_WIDTH_FRACTION`` x
+    length keeps the ball and heel, which are wider, and removes toes, which
+    are narrower (a lesser toe is ~0.06 x foot length wide). What it removes
+    counts as a toe when it lies beyond ``FUSED_TOE_START_FRACTION`` of the length
+    and is a solid blob: area >= ``FUSED_TOE_MIN_AREA_FRACTION`` x length^2
+    and an inscribed disk of radius >= ``FUSED_TOE_MIN_RADIUS_FRACTION`` x
+    length (ragged slivers of the ball's edge are neither).
+    """
+    out = np.zeros_like(sole)
+    if length <= 0:
+        return out
+    m8 = sole.astype(np.uint8)
+    k = max(3, int(round(FUSED_TOE_WIDTH_FRACTION * length)) | 1)
+    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    residue = m8 & ~cv2.morphologyEx(m8, cv2.MORPH_OPEN, disk).astype(bool)
+    n, lab, stats, cents = cv2.connectedComponentsWithStats(
+        residue.astype(np.uint8), connectivity=8
+    )
+    for i in range(1, n):
+        rel = (float(cents[i] @ u) - back) / length
+        if rel < FUSED_TOE_START_FRACTION or stats[i, cv2.CC_STAT_AREA] < (
+            FUSED_TOE_MIN_AREA_FRACTION * length**2
+        ):
+            continue
+        x0, y0, w, h = stats[i, :4]
+        crop = lab[y0 : y0 + h, x0 : x0 + w] == i
+        padded = np.pad(crop, 1).astype(np.uint8)
+        radius = float(cv2.distanceTransform(padded, cv2.DIST_L2, 5).max())
+        if radius >= FUSED_TOE_MIN_RADIUS_FRACTION * length:
+            out[y0 : y0 + h, x0 : x0 + w] |= crop
+    return out
+
+
 def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None = None) -> Anatomy:
     """Locate sole, toes, heel centre, second-toe tip and side of one print.
 
@@ -285,6 +348,10 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
             toe_ids.append(i)
     sole = np.isin(labels, [i + 1 for i in core_ids + frag_ids])
     toes = np.isin(labels, [i + 1 for i in toe_ids]) if toe_ids else np.zeros_like(sole)
+    fused = _fused_toes(sole, u, back, length)
+    if fused.any():
+        sole &= ~fused
+        toes |= fused
     ys, xs = np.nonzero(sole)
     sole_pts = np.column_stack([xs, ys]).astype(np.float64)
     if frag_ids:
