@@ -158,7 +158,7 @@ def test_scoring_a_folder_with_workers_opens_no_connection(tmp_path: Path) -> No
     env, log = _hooked_env(tmp_path)
     photos = tmp_path / "photos"
     photos.mkdir()
-    for name in ("ink-black-a4.jpg", "wet-tile-card.jpg", "podograph-letter.jpg"):
+    for name in ("ink-black-a4.jpg", "wet-concrete-a4.jpg", "podograph-letter.jpg"):
         shutil.copy(ROOT / "sample_images" / name, photos / name)
     out = subprocess.run(
         [str(BIN / "footprint"), "score", str(photos), "-o", str(tmp_path / "rows.csv"),

@@ -10,7 +10,13 @@ import pytest
 
 import footprint
 from footprint import synth
-from footprint.errors import FootprintError, ImageLoadError, NoFootprintError
+from footprint.errors import (
+    FootprintError,
+    ImageLoadError,
+    NoFootprintError,
+    UnclearPrintError,
+)
+from footprint.params import AnatomyParams
 from footprint.result import RECORD_COLUMNS, FootprintResult
 
 SIZE = (1600, 1200)
@@ -83,6 +89,20 @@ def test_photos_without_a_print_are_rejected(scene: str) -> None:
         footprint.analyse(photo.jpeg)
 
 
+def test_a_print_too_faint_to_measure_is_refused_not_guessed() -> None:
+    """A faint wet print on tile of which only a fragment is found: no number is made up."""
+    photo = synth.render_photo(1, scene="wet_tile_light", reference="card", n_feet=1, size=SIZE)
+    with pytest.raises(UnclearPrintError, match="too faint or unclear") as info:
+        footprint.analyse(photo.jpeg)
+    assert isinstance(info.value, NoFootprintError)
+    assert info.value.code == "unclear_print"
+    # measured anyway, the mark is below the quality limit and far from the truth
+    forced = footprint.analyse(photo.jpeg, min_quality=0.0)
+    truth = photo.feet[0]
+    assert [f.quality < AnatomyParams().min_quality for f in forced.feet] == [True]
+    assert abs(forced.feet[0].foot_length_mm / truth.foot_length_mm - 1.0) > 0.2
+
+
 def test_blank_and_noise_images_are_rejected() -> None:
     rng = np.random.default_rng(0)
     for img in (
@@ -128,6 +148,20 @@ def test_without_a_reference_lengths_are_null() -> None:
     assert result.scale_source == "none"
     assert all(f.foot_length_mm is None and f.foot_length_px > 0 for f in result.feet)
     assert any("No A4/Letter sheet" in w for w in result.warnings)
+
+
+def test_two_high_arched_feet_side_by_side_are_paired_heel_to_forefoot() -> None:
+    """Two very high arches (arch index < 0.03) print as two heels and two
+    forefeet; the two heels side by side must not be taken for one foot, nor
+    a heel joined to both forefeet (development seed 3029 once gave that)."""
+    photo = synth.render_photo(3029, scene="ink_black", reference="none", size=(2016, 1512))
+    assert len(photo.feet) == 2 and max(t.arch_index for t in photo.feet) < 0.03
+    result = footprint.analyse(photo.jpeg)
+    assert len(result.feet) == 2
+    for truth in photo.feet:
+        foot = _nearest(result, truth)
+        assert foot.side == truth.side
+        assert abs(foot.arch_index - truth.arch_index) < 0.02
 
 
 def test_child_preset_changes_only_the_classes() -> None:
