@@ -248,17 +248,22 @@ def _fused_toes(sole: np.ndarray, u: np.ndarray, back: float, length: float) -> 
     length (ragged slivers of the ball's edge are neither).
     """
     out = np.zeros_like(sole)
-    if length <= 0:
+    if length <= 0 or not sole.any():
         return out
-    m8 = sole.astype(np.uint8)
     k = max(3, int(round(FUSED_TOE_WIDTH_FRACTION * length)) | 1)
+    # work on the sole's bounding box (plus the disk): the plane is much larger
+    ys, xs = np.nonzero(sole)
+    oy, ox = max(0, int(ys.min()) - k), max(0, int(xs.min()) - k)
+    box = (slice(oy, int(ys.max()) + k + 1), slice(ox, int(xs.max()) + k + 1))
+    m8 = sole[box].astype(np.uint8)
     disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    residue = m8 & ~cv2.morphologyEx(m8, cv2.MORPH_OPEN, disk).astype(bool)
+    residue = m8.astype(bool) & ~cv2.morphologyEx(m8, cv2.MORPH_OPEN, disk).astype(bool)
     n, lab, stats, cents = cv2.connectedComponentsWithStats(
         residue.astype(np.uint8), connectivity=8
     )
+    sub = out[box]
     for i in range(1, n):
-        rel = (float(cents[i] @ u) - back) / length
+        rel = (float((cents[i] + (ox, oy)) @ u) - back) / length
         if rel < FUSED_TOE_START_FRACTION or stats[i, cv2.CC_STAT_AREA] < (
             FUSED_TOE_MIN_AREA_FRACTION * length**2
         ):
@@ -268,7 +273,7 @@ def _fused_toes(sole: np.ndarray, u: np.ndarray, back: float, length: float) -> 
         padded = np.pad(crop, 1).astype(np.uint8)
         radius = float(cv2.distanceTransform(padded, cv2.DIST_L2, 5).max())
         if radius >= FUSED_TOE_MIN_RADIUS_FRACTION * length:
-            out[y0 : y0 + h, x0 : x0 + w] |= crop
+            sub[y0 : y0 + h, x0 : x0 + w] |= crop
     return out
 
 

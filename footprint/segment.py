@@ -480,7 +480,7 @@ def floor_lines(light: np.ndarray, roi: np.ndarray, px_per_mm: float) -> np.ndar
     k = _disk(LINE_MAX_WIDTH_MM * ppm)
     dark_lines = cv2.morphologyEx(small, cv2.MORPH_CLOSE, k) - small
     light_lines = small - cv2.morphologyEx(small, cv2.MORPH_OPEN, k)
-    local = cv2.GaussianBlur(small, (0, 0), 4.0 * LINE_MAX_WIDTH_MM * ppm)
+    local = cv2.blur(small, (_odd(8.0 * LINE_MAX_WIDTH_MM * ppm),) * 2)
     rel = np.maximum(dark_lines, light_lines) / np.maximum(local, 1e-3)
     min_len = LINE_MIN_LENGTH_MM * ppm
     box = _odd(3.0 * LINE_MAX_WIDTH_MM * ppm)
@@ -560,7 +560,14 @@ def _without_lines(
     lines = floor_lines(light, roi, px_per_mm)
     if lines is None:
         return dark
-    fill = _nconv(dark, (~lines).astype(np.float32), LINE_BAND_MM * px_per_mm)
+    # the fill is smooth: interpolate at the line search's sampling, then upsample
+    h, w = dark.shape
+    s = min(1.0, LINE_PX_PER_MM / px_per_mm)
+    size = (max(1, round(w * s)), max(1, round(h * s)))
+    keep = cv2.resize((~lines).astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    small = cv2.resize(dark, size, interpolation=cv2.INTER_AREA)
+    fill = _nconv(small, (keep > 0.99).astype(np.float32), LINE_BAND_MM * px_per_mm * s)
+    fill = cv2.resize(fill, (w, h), interpolation=cv2.INTER_LINEAR)
     return np.where(lines, fill, dark).astype(np.float32)
 
 
