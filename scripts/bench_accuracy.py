@@ -331,7 +331,7 @@ def to_markdown(s: dict[str, Any], bad: list[tuple[str, str]], argv: list[str]) 
         f"| Chippaux-Smirak MAE (points) | {num(s['csi_mae_points'], '.2f')} |",
         f"| Staheli MAE | {num(s['staheli_mae'], '.3f')} |",
         f"| Clarke's angle MAE (deg) | {num(s['clarke_mae_deg'], '.2f')} |",
-        f"| reference found | {s['reference_detected']} |",
+        f"| reference found (counted on scored photos) | {s['reference_detected']} |",
         f"| foot length mean error (feet with a reference: {s['length_feet']}) | "
         f"{pct(s['length_mean_rel_error'])} |",
         f"| foot length within 1 % | {pct(s['length_within_1pct'])} |",
