@@ -1230,7 +1230,8 @@ def photo_of_foot(
     sheet_xy = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float64)
     u = np.array([np.sin(np.radians(4.0)), -np.cos(np.radians(4.0))])
     frame_to_world = _frame_to_world(shape, np.array([pw / 2, ph - 48.0]), u)
-    sheet = ss.Sheet(sheet_xy, "white")
+    # a podograph grid prints on its own form paper (here without the printed form)
+    sheet = ss.Sheet(sheet_xy, "form" if scene == "podograph" else "white")
     foot = ss.PlacedFoot(shape.print_mask, shape.pressure, frame_to_world, shape.mm_per_px)
     layout = ss.Layout(scene, floor, sheet, None, None, [foot], None, True)
     params: dict[str, Any] = {"scene": scene, "reference": "a4", "n_feet": 1}

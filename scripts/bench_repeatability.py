@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--photos", type=int, default=5)
     parser.add_argument("--seed", type=int, default=500)
     parser.add_argument(
-        "--scene", default="ink_black", help="print on the sheet: ink_black, ink_blue, wet_kraft"
+        "--scene",
+        default="ink_black",
+        help="print on the sheet: ink_black, ink_blue, wet_kraft, podograph",
     )
     args = parser.parse_args(argv)
 
