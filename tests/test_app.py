@@ -188,3 +188,25 @@ def test_bands_figure_has_one_row_per_index() -> None:
     assert "0.300" in fig.layout.annotations[0].text and "flat" in fig.layout.annotations[0].text
     assert fig.layout.xaxis4.range == (0.0, 65.0)
     assert len(fig.data) == 16  # 3 bands + 1 marker per index
+
+
+def test_a_too_faint_print_is_refused_and_can_be_measured_on_request() -> None:
+    """A faint wet print on tile: the page says it is too faint (no numbers);
+    the correction 'measure anyway' gives numbers under a clear warning."""
+    from footprint import synth
+
+    photo = synth.render_photo(1, scene="wet_tile_light", reference="card", n_feet=1,
+                               size=(1600, 1200))
+    at = _page("analyse")
+    at.file_uploader[0].upload("faint.jpg", photo.jpeg, "image/jpeg")
+    at.run()
+    assert not at.exception
+    assert at.error and "too faint or unclear" in at.error[0].value
+    assert _metric(at, "Arch index") == []
+    at.checkbox(key="corr_faint").check()
+    submit = [b for b in at.get("button") if "Apply corrections" in str(b.proto.label)]
+    submit[0].click()
+    at.run()
+    assert not at.exception
+    assert len(_metric(at, "Arch index")) == 1
+    assert any("probably wrong" in w.value for w in at.warning)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from footprint import advice, render, report
 from footprint.errors import FootprintError, NoFootprintError
-from footprint.params import CUTOFF_PRESETS
+from footprint.params import CUTOFF_PRESETS, AnatomyParams
 from footprint.ui import services, widgets
 from footprint.ui.services import Options, Photo
 
@@ -106,6 +106,7 @@ def _options(cutoffs: str) -> Options:
         side_overrides=tuple(sorted(a.get("sides", {}).items())),
         corners_xy=a.get("corners"),
         reference_kind=a.get("kind"),
+        min_quality=0.0 if a.get("measure_faint") else None,
     )
 
 
@@ -116,6 +117,7 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
     ss = st.session_state
     ss.setdefault("corr_sens", float(_applied().get("sensitivity", 0.0)))
     ss.setdefault("corr_manual", _applied().get("corners") is not None)
+    ss.setdefault("corr_faint", bool(_applied().get("measure_faint", False)))
     ss.setdefault("corr_kind", _applied().get("kind") or "a4")
     corners = None
     if result is not None and result.reference_corners is not None:
@@ -135,6 +137,13 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
             -1.0, 1.0, step=0.05, key="corr_sens",
             help="Raise it when faint parts of the print are missed; lower it when the "
             "background is taken for print.",
+        )
+        st.checkbox(
+            "Measure the print even if it is too faint or unclear (the numbers may be wrong)",
+            key="corr_faint",
+            help="By default a print whose quality is below "
+            f"{AnatomyParams().min_quality:.1f} is not measured, because on test photos "
+            "such numbers were nearly always wrong. A better photo is the real fix.",
         )
         if feet:
             cols = st.columns(len(feet))
@@ -163,6 +172,8 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
             if ss.get(f"corr_side{f.index}", "as detected") != "as detected"
         }
         applied: dict[str, Any] = {"sensitivity": float(ss["corr_sens"]), "sides": sides}
+        if ss["corr_faint"]:
+            applied["measure_faint"] = True
         if ss["corr_manual"]:
             applied["corners"] = tuple(
                 (float(ss[f"corr_c{k}x"]), float(ss[f"corr_c{k}y"])) for k in range(4)
@@ -242,6 +253,13 @@ def _pictures(result: Any, pics: dict[str, Any]) -> None:
 def _quality(result: Any) -> None:
     q = result.quality
     good = q >= 0.6
+    if q < AnatomyParams().min_quality:
+        st.warning(
+            f"Measured on request although the print is too faint or unclear (quality "
+            f"{q:.2f}, below {AnatomyParams().min_quality:.1f}): these numbers are probably "
+            "wrong. Retake the photo rather than rely on them.",
+            icon=":material/warning:",
+        )
     st.markdown(f"**Photo quality:** {q:.2f} of 1 — "
                 f"{'good enough for screening' if good else 'low: treat the numbers with care'}")
     st.progress(min(max(q, 0.0), 1.0))

@@ -44,6 +44,8 @@ class Options:
     side_overrides: tuple[tuple[int, str], ...] = ()
     corners_xy: tuple[tuple[float, float], ...] | None = None
     reference_kind: str | None = None
+    min_quality: float | None = None
+    """None: the analysis default; 0 measures even a faint or unclear print."""
 
     def key(self) -> str:
         """A stable cache key."""
@@ -57,6 +59,8 @@ class Options:
         if self.corners_xy is not None and self.reference_kind:
             kw["corners_xy"] = np.asarray(self.corners_xy, dtype=np.float64)
             kw["reference_kind"] = self.reference_kind
+        if self.min_quality is not None:
+            kw["min_quality"] = float(self.min_quality)
         return kw
 
 
