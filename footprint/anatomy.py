@@ -82,6 +82,9 @@ SPECK_FRACTION = 0.0008
 #: [1] A merged toe blob is split where a bulge of its distance transform
 #: stands this fraction of the blob's deepest point above the neck.
 TOE_SPLIT_PROMINENCE = 0.2
+#: [1] Toe pieces smaller than this share of the largest are left out of the row
+#: whose ends place the hallux (the fifth toe is ~0.1-0.3 of the hallux's area).
+TOE_ROW_MIN_AREA_SHARE = 0.08
 #: Iterations of the heel-centre / second-toe axis refinement.
 AXIS_ITERATIONS = 6
 #: [1] Weight of the hallux-position vote against the concavity vote for side.
@@ -380,7 +383,11 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
         for _ in range(AXIS_ITERATIONS):
             lat = _perp(u)
             across = np.array([(c - heel) @ lat for c in toe_cents])
-            ordered = [int(k) for k in np.argsort(across)]
+            # the row: specks beside it (stains, a split-off sliver) would take its ends
+            row = np.flatnonzero(toe_areas >= TOE_ROW_MIN_AREA_SHARE * toe_areas.max())
+            if row.size < 2:
+                row = np.arange(len(toe_pts))
+            ordered = [int(k) for k in row[np.argsort(across[row])]]
             ta = toe_areas[ordered]
             h_idx = int(np.argmax(ta))
             # the hallux is at an end of the row; if the largest is inside, take the larger end

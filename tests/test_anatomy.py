@@ -299,3 +299,22 @@ def test_toes_fused_to_the_ball_are_told_from_the_sole() -> None:
         errors.append(abs(ai - case.arch_index))
     assert float(np.mean(errors)) < 0.01
     assert max(errors) < 0.03
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_speck_beyond_the_hallux_does_not_take_its_place(seed: int) -> None:
+    """A small stain just outside the hallux (beyond the end of the toe row)
+    made the row's end a speck: the hallux was then put at the other end,
+    and the side flipped."""
+    case = make_case(seed)
+    hallux, second = case.toe_centres_xy[0], case.toe_centres_xy[1]
+    speck = hallux + 1.4 * (hallux - second)
+    mask = case.mask.astype(np.uint8)
+    labels = cv2.connectedComponents(mask, connectivity=8)[1]
+    hallux_area = int((labels == labels[int(round(hallux[1])), int(round(hallux[0]))]).sum())
+    # big enough to count as a toe piece (0.002 of the sole), 5 % of the hallux
+    radius = int(round(np.sqrt(0.05 * hallux_area / np.pi)))
+    cv2.circle(mask, (int(round(speck[0])), int(round(speck[1]))), radius, 1, -1)
+    anat = locate(mask.astype(bool), AnatomyParams())
+    assert anat.side == case.side
+    assert np.linalg.norm(np.asarray(anat.toe_xy) - case.toe_xy) * case.mm_per_px < 2.5
