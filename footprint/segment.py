@@ -593,8 +593,11 @@ def _segment_roi(
     if roi.sum() < 100:
         return empty
 
-    if segment_grid.is_grid_print(rgb, roi, mm_per_px):
-        grid_feet = segment_grid.segment_grid(rgb, params, mm_per_px=mm_per_px, roi=roi)
+    scan = segment_grid.grid_scan(rgb, roi, mm_per_px)
+    if scan is not None:
+        grid_feet = segment_grid.segment_grid(
+            rgb, params, mm_per_px=mm_per_px, roi=roi, scan=scan
+        )
         if grid_feet:
             return _grid_segmentation(grid_feet, h, w)
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import threading
 from dataclasses import dataclass
 
 import cv2
@@ -416,21 +415,18 @@ def _grid_tiles(dark: np.ndarray, roi: np.ndarray) -> tuple[int, int, float]:
 
 
 @dataclass(frozen=True)
-class _GridScan:
-    """The grid analysis of one plane image within one search region."""
+class GridScan:
+    """The grid analysis of one plane image within one search region.
 
-    rgb: np.ndarray  # the plane image scanned (a copy when remembered)
-    search: np.ndarray  # the search region given (a copy when remembered)
+    :func:`grid_scan` returns it when the image shows a grid; handing it to
+    :func:`segment_grid` for the same image, region and scale saves scanning
+    again.
+    """
+
     px_per_mm: float  # scale the darkness was estimated at
     roi: np.ndarray  # the sheet within the search region (:func:`_paper`)
     dark: np.ndarray  # darkness (:func:`_darkness`)
     tiles: tuple[int, int, float]  # (inspected, lattice, period px) (:func:`_grid_tiles`)
-
-
-#: Per thread, the last scan :func:`is_grid_print` accepted: :func:`segment_grid`
-#: called next on the same image and region (as :mod:`footprint.segment` does)
-#: takes it instead of scanning again.
-_accepted = threading.local()
 
 
 def _nominal_px_per_mm(shape: tuple[int, ...], mm_per_px: float | None) -> float:
@@ -438,26 +434,23 @@ def _nominal_px_per_mm(shape: tuple[int, ...], mm_per_px: float | None) -> float
     return 1.0 / mm_per_px if mm_per_px else max(shape[:2]) / 500.0
 
 
-def _scan(rgb: np.ndarray, search: np.ndarray, px_per_mm: float) -> _GridScan:
+def _scan(rgb: np.ndarray, search: np.ndarray, px_per_mm: float) -> GridScan:
     """Sheet, darkness and lattice tiles of ``rgb`` within ``search``."""
     light = _lightness(rgb)
     roi = _paper(light, search)
     dark = _darkness(light, roi, px_per_mm)
-    return _GridScan(rgb, search, px_per_mm, roi, dark, _grid_tiles(dark, roi))
+    return GridScan(px_per_mm, roi, dark, _grid_tiles(dark, roi))
 
 
-def _recall(rgb: np.ndarray, search: np.ndarray, px_per_mm: float) -> _GridScan | None:
-    """The accepted scan of exactly this image, region and scale (forgotten once taken)."""
-    scan = getattr(_accepted, "scan", None)
-    _accepted.scan = None
-    if (
-        scan is None
-        or scan.px_per_mm != px_per_mm
-        or not np.array_equal(scan.search, search)
-        or not np.array_equal(scan.rgb, rgb)
-    ):
-        return None
-    return scan
+def grid_scan(rgb: np.ndarray, roi: np.ndarray, mm_per_px: float | None) -> GridScan | None:
+    """The grid scan of the photo when it shows a podograph grid print, else None.
+
+    See :func:`is_grid_print` for the test; the scan can be handed on to
+    :func:`segment_grid`.
+    """
+    search = np.asarray(roi, bool)
+    scan = _scan(rgb, search, _nominal_px_per_mm(search.shape, mm_per_px))
+    return scan if _grid_period(scan.tiles, mm_per_px) is not None else None
 
 
 def is_grid_print(rgb: np.ndarray, roi: np.ndarray, mm_per_px: float | None) -> bool:
@@ -481,16 +474,7 @@ def is_grid_print(rgb: np.ndarray, roi: np.ndarray, mm_per_px: float | None) -> 
         fibre, tile grout (period far beyond a tile) and wood grain (one
         direction only) do not.
     """
-    search = np.asarray(roi, bool)
-    scan = _scan(rgb, search, _nominal_px_per_mm(search.shape, mm_per_px))
-    found = _grid_period(scan.tiles, mm_per_px) is not None
-    # remembered (copies of the inputs as its key) for segment_grid, which follows
-    _accepted.scan = (
-        _GridScan(rgb.copy(), search.copy(), scan.px_per_mm, scan.roi, scan.dark, scan.tiles)
-        if found
-        else None
-    )
-    return found
+    return grid_scan(rgb, roi, mm_per_px) is not None
 
 
 def _grid_period(tiles: tuple[int, int, float], mm_per_px: float | None) -> float | None:
@@ -645,6 +629,7 @@ def segment_grid(
     *,
     mm_per_px: float | None,
     roi: np.ndarray,
+    scan: GridScan | None = None,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Find the feet of a podograph grid print.
 
@@ -660,6 +645,9 @@ def segment_grid(
         Plane scale; None without a reference.
     roi : (H, W) bool ndarray
         Where the print may be (valid plane pixels, the sheet when known).
+    scan : GridScan, optional
+        :func:`grid_scan` of the same ``rgb``, ``roi`` and ``mm_per_px``;
+        scanned here when omitted.
 
     Returns
     -------
@@ -672,7 +660,8 @@ def segment_grid(
     """
     search = np.asarray(roi, bool)
     nominal_px_per_mm = _nominal_px_per_mm(search.shape, mm_per_px)
-    scan = _recall(rgb, search, nominal_px_per_mm) or _scan(rgb, search, nominal_px_per_mm)
+    if scan is None:
+        scan = _scan(rgb, search, nominal_px_per_mm)
     roi, dark = scan.roi, scan.dark
     n_tiles, hits, period = scan.tiles
     if hits < MIN_LATTICE_TILES or period <= 0:

@@ -133,37 +133,25 @@ def _same(a: list[tuple[np.ndarray, np.ndarray]], b: list[tuple[np.ndarray, np.n
     return all(np.array_equal(ma, mb) and np.array_equal(ia, ib) for (ma, ia), (mb, ib) in pairs)
 
 
-def test_segment_grid_after_is_grid_print_equals_a_fresh_run() -> None:
+def test_segment_grid_with_the_grid_scan_equals_a_fresh_run() -> None:
     rgb, roi = _grid_photo()
     params = SegmentParams()
     fresh = sg.segment_grid(rgb, params, mm_per_px=0.5, roi=roi)
     assert fresh
-    assert sg.is_grid_print(rgb, roi, 0.5)
-    assert _same(sg.segment_grid(rgb, params, mm_per_px=0.5, roi=roi), fresh)
+    scan = sg.grid_scan(rgb, roi, 0.5)
+    assert scan is not None
+    assert _same(sg.segment_grid(rgb, params, mm_per_px=0.5, roi=roi, scan=scan), fresh)
 
 
-def test_a_remembered_scan_is_not_used_for_other_inputs() -> None:
+def test_grid_scan_is_none_without_a_grid_and_leaves_no_state() -> None:
     rgb, roi = _grid_photo()
     params = SegmentParams()
-    unchanged = sg.segment_grid(rgb, params, mm_per_px=0.5, roi=roi)
-    # another search region
-    other_roi = roi.copy()
-    other_roi[:, 200:] = False
-    expected = sg.segment_grid(rgb, params, mm_per_px=0.5, roi=other_roi)
-    assert not _same(expected, unchanged)
-    assert sg.is_grid_print(rgb, roi, 0.5)
-    assert _same(sg.segment_grid(rgb, params, mm_per_px=0.5, roi=other_roi), expected)
-    # another scale
-    expected = sg.segment_grid(rgb, params, mm_per_px=0.4, roi=roi)
-    assert sg.is_grid_print(rgb, roi, 0.5)
-    assert _same(sg.segment_grid(rgb, params, mm_per_px=0.4, roi=roi), expected)
-    # the same array, changed in place after the test
-    changed = rgb.copy()
-    changed[:, :150] = 235
-    expected = sg.segment_grid(changed, params, mm_per_px=0.5, roi=roi)
-    assert not _same(expected, unchanged)
-    assert sg.is_grid_print(rgb, roi, 0.5)
-    rgb[:, :150] = 235
+    expected = sg.segment_grid(rgb, params, mm_per_px=0.5, roi=roi)
+    plain = np.full_like(rgb, 235)
+    assert sg.grid_scan(plain, roi, 0.5) is None
+    assert not sg.is_grid_print(plain, roi, 0.5)
+    # a scan of another image changes nothing for the next call without one
+    assert sg.grid_scan(rgb, roi, 0.5) is not None
     assert _same(sg.segment_grid(rgb, params, mm_per_px=0.5, roi=roi), expected)
 
 
