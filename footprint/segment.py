@@ -245,7 +245,11 @@ def _nconv(values: np.ndarray, weights: np.ndarray, sigma_px: float) -> np.ndarr
 
 
 def darkness_map(
-    rgb: np.ndarray, px_per_mm: float, params: SegmentParams, roi: np.ndarray | None = None
+    rgb: np.ndarray,
+    px_per_mm: float,
+    params: SegmentParams,
+    roi: np.ndarray | None = None,
+    light: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Illumination-corrected darkness ``D = 1 - L / B`` (float32, >= 0).
 
@@ -257,6 +261,8 @@ def darkness_map(
     params : SegmentParams
     roi : (H, W) bool ndarray, optional
         Where the background may be estimated (e.g. the sheet).
+    light : (H, W) float32 ndarray, optional
+        :func:`lightness` of ``rgb`` when the caller has it already.
 
     Returns
     -------
@@ -271,7 +277,8 @@ def darkness_map(
     print, grout, grain) are excluded and ``B`` re-estimated, so ``B``
     interpolates the illumination under the print from its surroundings.
     """
-    light = lightness(rgb)
+    if light is None:
+        light = lightness(rgb)
     h, w = light.shape
     roi_f = np.ones((h, w), np.float32) if roi is None else roi.astype(np.float32)
     size = (max(1, w // _BG_DOWNSCALE), max(1, h // _BG_DOWNSCALE))
@@ -439,6 +446,13 @@ def _paper_region(rgb: np.ndarray, valid: np.ndarray, px_per_mm: float) -> np.nd
     return out.astype(bool) & valid
 
 
+def _line_sampling(shape: tuple[int, ...], px_per_mm: float) -> tuple[float, tuple[int, int]]:
+    """(scale factor, (width, height)) of the image at ``LINE_PX_PER_MM`` (never enlarged)."""
+    s = min(1.0, LINE_PX_PER_MM / px_per_mm)
+    h, w = shape[:2]
+    return s, (max(1, round(w * s)), max(1, round(h * s)))
+
+
 def floor_lines(light: np.ndarray, roi: np.ndarray, px_per_mm: float) -> np.ndarray | None:
     """Mask of long straight thin lines: tile grout and plank seams.
 
@@ -471,9 +485,7 @@ def floor_lines(light: np.ndarray, roi: np.ndarray, px_per_mm: float) -> np.ndar
     for that long, so it is not taken for a line; where a grout line crosses
     a print it splits it, which is what removing it mends.
     """
-    s = min(1.0, LINE_PX_PER_MM / px_per_mm)
-    h, w = light.shape
-    size = (max(1, round(w * s)), max(1, round(h * s)))
+    s, size = _line_sampling(light.shape, px_per_mm)
     small = cv2.resize(light, size, interpolation=cv2.INTER_AREA)
     roi_s = cv2.resize(roi.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
     ppm = px_per_mm * s
@@ -517,8 +529,7 @@ def floor_lines(light: np.ndarray, roi: np.ndarray, px_per_mm: float) -> np.ndar
         found |= band
     if not found.any():
         return None
-    band = found
-    return cv2.resize(band, (w, h), interpolation=cv2.INTER_NEAREST) > 0
+    return cv2.resize(found, light.shape[::-1], interpolation=cv2.INTER_NEAREST) > 0
 
 
 def _refined_run(pts: np.ndarray, seg: np.ndarray, ppm: float) -> tuple[np.ndarray, np.ndarray]:
@@ -561,13 +572,11 @@ def _without_lines(
     if lines is None:
         return dark
     # the fill is smooth: interpolate at the line search's sampling, then upsample
-    h, w = dark.shape
-    s = min(1.0, LINE_PX_PER_MM / px_per_mm)
-    size = (max(1, round(w * s)), max(1, round(h * s)))
+    s, size = _line_sampling(dark.shape, px_per_mm)
     keep = cv2.resize((~lines).astype(np.float32), size, interpolation=cv2.INTER_AREA)
     small = cv2.resize(dark, size, interpolation=cv2.INTER_AREA)
     fill = _nconv(small, (keep > 0.99).astype(np.float32), LINE_BAND_MM * px_per_mm * s)
-    fill = cv2.resize(fill, (w, h), interpolation=cv2.INTER_LINEAR)
+    fill = cv2.resize(fill, dark.shape[::-1], interpolation=cv2.INTER_LINEAR)
     return np.where(lines, fill, dark).astype(np.float32)
 
 
@@ -601,9 +610,11 @@ def _segment_roi(
         if grid_feet:
             return _grid_segmentation(grid_feet, h, w)
 
-    dark, bg_weight = darkness_map(rgb, px_per_mm, params, roi)
+    light = lightness(rgb)
+    dark, bg_weight = darkness_map(rgb, px_per_mm, params, roi, light)
     if not on_paper:
-        dark = _without_lines(dark, lightness(rgb), roi, px_per_mm)
+        dark = _without_lines(dark, light, roi, px_per_mm)
+    del light
     fine = cv2.GaussianBlur(dark, (0, 0), max(0.5, FINE_SIGMA_MM * px_per_mm))
     dens = cv2.GaussianBlur(dark, (0, 0), max(1.0, params.grid_period_mm * px_per_mm))
     fine[~roi] = 0.0
