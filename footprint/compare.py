@@ -157,8 +157,8 @@ def repeatability_for(*scenes: str) -> Repeatability:
     if any(s not in REPEATABILITY_BY_SCENE for s in scenes):
         return UNMEASURED
     reps = [REPEATABILITY_BY_SCENE[s] for s in dict.fromkeys(scenes)]
-    if len(reps) <= 1:
-        return reps[0] if reps else REPEATABILITY_BY_SCENE["ink"]
+    if not reps:
+        return REPEATABILITY_BY_SCENE["ink"]
     names = [f.name for f in fields(Repeatability) if f.name != "measured_on"]
     values = {n: max(getattr(r, n) for r in reps) for n in names}
     for r in reps:  # one of them is the noisiest in every measure: it, as it is

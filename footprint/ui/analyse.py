@@ -14,6 +14,9 @@ from footprint.params import CUTOFF_PRESETS, AnatomyParams
 from footprint.ui import services, widgets
 from footprint.ui.services import Options, Photo
 
+#: Below this quality a foot is refused unless the user asks to measure it anyway.
+_MIN_QUALITY = AnatomyParams().min_quality
+
 log = logging.getLogger(__name__)
 
 _SCALE_WORDS = {
@@ -142,7 +145,7 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
             "Measure the print even if it is too faint or unclear (the numbers may be wrong)",
             key="corr_faint",
             help="By default a print whose quality is below "
-            f"{AnatomyParams().min_quality:.1f} is not measured, because on test photos "
+            f"{_MIN_QUALITY:.1f} is not measured, because on test photos "
             "such numbers were nearly always wrong. A better photo is the real fix.",
         )
         if feet:
@@ -253,10 +256,10 @@ def _pictures(result: Any, pics: dict[str, Any]) -> None:
 def _quality(result: Any) -> None:
     q = result.quality
     good = q >= 0.6
-    if q < AnatomyParams().min_quality:
+    if q < _MIN_QUALITY:
         st.warning(
             f"Measured on request although the print is too faint or unclear (quality "
-            f"{q:.2f}, below {AnatomyParams().min_quality:.1f}): these numbers are probably "
+            f"{q:.2f}, below {_MIN_QUALITY:.1f}): these numbers are probably "
             "wrong. Retake the photo rather than rely on them.",
             icon=":material/warning:",
         )
