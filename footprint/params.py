@@ -119,6 +119,17 @@ class RectifyParams:
         [1] Factor applied to Cr and Cb (about 128) before the Canny edges, so a
         colour step (off-white or kraft paper on grey tile) counts like a
         lightness step three times its size.
+    solid_open_px : int
+        [px, reduced image] Width of the square that opens the Canny edge map
+        once its small enclosed holes (``solid_max_hole_fraction``) are
+        filled: what stays is a solid object, such as a card lying across a
+        sheet's edge or a tile's grout line, cut free of the thin lines it
+        touches. A card's short side is ~20-60 px in the reduced image; an
+        edge line ~3 px wide.
+    solid_max_hole_fraction : float
+        [1] Largest hole in the edge map, as a fraction of the image, filled
+        for ``solid_open_px``: the pieces of a card's face between its printed
+        lines, not a sheet's whole face.
     coarse_aspect_tolerance : float
         [1] Like ``aspect_tolerance`` but for the unrefined quad, only to skip
         hopeless candidates (tiles, planks) before refinement; widened by
@@ -180,6 +191,16 @@ class RectifyParams:
         [1] Smallest plausible focal length / long side (ultra-wide ~0.45).
     focal_max_fraction : float
         [1] Largest plausible focal length / long side (3x tele ~2.5).
+    aspect_tie_tolerance : float
+        [1] Reference kinds whose true aspect ratios lie within this relative
+        distance of a quad's range of ratios fit it equally well; the one
+        nearest the ratio seen at ``focal_prior_fraction`` is taken.
+    principal_point_tolerance : float
+        [1] How far the principal point may lie from the image centre, as a
+        fraction of each image side, when a reference's aspect ratio is
+        evaluated (phones: within ~2 %). Under a strong tilt the quad's focal
+        estimate, and so its aspect ratio, depends on it: a 2 % offset moves
+        an A4 sheet's ratio by 7 % at 28 degrees.
     manual_refine : bool
         Refine manual corners to sub-pixel edges when that clearly succeeds.
     manual_search_px : float
@@ -212,6 +233,8 @@ class RectifyParams:
     canny_low: float = 20.0
     canny_high: float = 50.0
     canny_chroma_gain: float = 3.0
+    solid_open_px: int = 7
+    solid_max_hole_fraction: float = 0.02
     coarse_aspect_tolerance: float = 0.2
     min_channel_range: float = 12.0
     min_fill_fraction: float = 0.75
@@ -233,6 +256,8 @@ class RectifyParams:
     focal_prior_fraction: float = 0.8
     focal_min_fraction: float = 0.4
     focal_max_fraction: float = 3.0
+    principal_point_tolerance: float = 0.02
+    aspect_tie_tolerance: float = 0.01
     manual_refine: bool = True
     manual_search_px: float = 8.0
     manual_min_side_px: float = 8.0
@@ -249,6 +274,8 @@ class RectifyParams:
         _check_range(self, "max_area_fraction", 0.0, 1.0)
         _check_range(self, "detect_long_side_px", 64, 4000)
         _check_range(self, "detect_median_px", 0, 10)
+        _check_range(self, "solid_open_px", 0, 50)
+        _check_range(self, "solid_max_hole_fraction", 0.0, 1.0)
         _check_range(self, "threshold_levels", 0, 32)
         _check_range(self, "min_fill_fraction", 0.0, 1.0)
         _check_range(self, "max_candidates", 1, 500)
@@ -262,6 +289,8 @@ class RectifyParams:
         _check_range(self, "focal_prior_fraction", 0.05, 20.0)
         _check_range(self, "focal_min_fraction", 0.05, 20.0)
         _check_range(self, "focal_max_fraction", 0.05, 20.0)
+        _check_range(self, "principal_point_tolerance", 0.0, 0.5)
+        _check_range(self, "aspect_tie_tolerance", 0.0, 1.0)
         _check_range(self, "manual_search_px", 0.0, 200.0)
 
 

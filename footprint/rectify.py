@@ -227,6 +227,9 @@ def rectangle_aspect_ratio(
     corners_xy: np.ndarray,
     image_shape: tuple[int, ...],
     params: RectifyParams,
+    *,
+    focal_fraction: float | None = None,
+    principal_offset: tuple[float, float] = (0.0, 0.0),
 ) -> tuple[float, float]:
     """True aspect ratio of a rectangle from its projected quad (Zhang & He).
 
@@ -239,6 +242,11 @@ def rectangle_aspect_ratio(
         assumed at its centre.
     params : RectifyParams
         Supplies the focal-length prior and its plausible range.
+    focal_fraction : float, optional
+        Focal length / long side to use instead of estimating it.
+    principal_offset : (float, float)
+        Principal point's offset from the image centre, as fractions of the
+        image's width and height.
 
     Returns
     -------
@@ -276,7 +284,12 @@ def rectangle_aspect_ratio(
     """
     rows, cols = image_shape[0], image_shape[1]
     long_side = float(max(rows, cols))
-    centre = np.array([(cols - 1) / 2.0, (rows - 1) / 2.0])
+    centre = np.array(
+        [
+            (cols - 1) / 2.0 + principal_offset[0] * cols,
+            (rows - 1) / 2.0 + principal_offset[1] * rows,
+        ]
+    )
     q = (np.asarray(corners_xy, dtype=np.float64).reshape(4, 2) - centre) / long_side
     tl, tr, br, bl = (np.r_[p, 1.0] for p in q)
     m1, m2, m3, m4 = tl, tr, bl, br
@@ -289,7 +302,9 @@ def rectangle_aspect_ratio(
     denom = n2[2] * n3[2]
     scale = float(np.linalg.norm(n2[:2]) * np.linalg.norm(n3[:2])) + 1e-12
     f_rel = f_prior
-    if abs(denom) > 1e-9 * scale:
+    if focal_fraction is not None:
+        f_rel = float(focal_fraction)
+    elif abs(denom) > 1e-9 * scale:
         f2 = -(n2[0] * n3[0] + n2[1] * n3[1]) / denom
         if f2 > 0:
             f_rel = float(
@@ -299,6 +314,31 @@ def rectangle_aspect_ratio(
     num = n2[0] ** 2 + n2[1] ** 2 + f2 * n2[2] ** 2
     den = n3[0] ** 2 + n3[1] ** 2 + f2 * n3[2] ** 2
     return math.sqrt(num / den), f_rel * long_side
+
+
+def aspect_ratio_range(
+    corners_xy: np.ndarray, image_shape: tuple[int, ...], params: RectifyParams
+) -> tuple[float, float]:
+    """Range of a quad's true aspect ratio over the principal point's uncertainty.
+
+    :func:`rectangle_aspect_ratio` (focal length estimated each time) with the
+    principal point at the image centre and at the eight offsets of
+    +-``principal_point_tolerance`` of the image sides around it.
+
+    Returns
+    -------
+    (lo, hi) : tuple of float
+        Smallest and largest ratio |TL-TR| / |TL-BL|.
+    """
+    tol = params.principal_point_tolerance
+    ratios = [
+        rectangle_aspect_ratio(
+            corners_xy, image_shape, params, principal_offset=(dx * tol, dy * tol)
+        )[0]
+        for dx in (-1, 0, 1)
+        for dy in (-1, 0, 1)
+    ]
+    return min(ratios), max(ratios)
 
 
 # ------------------------------------------------------------------ sub-pixel sides
@@ -635,6 +675,9 @@ def _candidate_masks(small: np.ndarray, params: RectifyParams) -> list[np.ndarra
       a sheet of nearly the floor's lightness (off-white paper on light tile);
     * the dilated edge map itself: the outline of an isolated object (a card
       whose printing splits its interior into several regions);
+    * the edge map with its small holes filled, opened by a
+      ``solid_open_px`` square: a card touching a sheet's edge or a grout
+      line, whose outline the edge map joins to that line;
     * Y cut at Otsu's and ``threshold_levels`` evenly spaced levels, Cr and Cb
       at Otsu's level (kraft paper, coloured cards), both polarities, opened
       with a 3x3 square (breaks one-pixel bridges).
@@ -647,6 +690,8 @@ def _candidate_masks(small: np.ndarray, params: RectifyParams) -> list[np.ndarra
     edges = cv2.Canny(cv2.LUT(ycc, lut), params.canny_low, params.canny_high, L2gradient=True)
     edges = cv2.dilate(edges, kernel)
     masks = [cv2.bitwise_not(edges), edges]
+    if params.solid_open_px > 0:
+        masks.append(_solid_objects(edges, params))
     for ch, channel in enumerate(cv2.split(ycc)):
         levels = _threshold_levels(channel, params)
         for level in levels if ch == 0 else levels[:1]:
@@ -655,6 +700,28 @@ def _candidate_masks(small: np.ndarray, params: RectifyParams) -> list[np.ndarra
             for mask in (bright, dark):
                 masks.append(cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel))
     return masks
+
+
+def _solid_objects(edges: np.ndarray, params: RectifyParams) -> np.ndarray:
+    """Edge map with its small holes filled, then opened.
+
+    The holes are the regions enclosed by edges (``RETR_CCOMP`` inner
+    contours); filling those no larger than ``solid_max_hole_fraction`` of
+    the image turns a card's outline and printing into a solid blob, and opening by a
+    ``solid_open_px`` square removes the thin lines it was joined to.
+    """
+    max_hole = params.solid_max_hole_fraction * edges.size
+    contours, hierarchy = cv2.findContours(edges, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    solid = edges.copy()
+    if hierarchy is not None:
+        holes = [
+            cnt
+            for cnt, (_, _, _, parent) in zip(contours, hierarchy[0], strict=True)
+            if parent >= 0 and cv2.contourArea(cnt) <= max_hole
+        ]
+        cv2.drawContours(solid, holes, -1, 255, thickness=cv2.FILLED)
+    side = int(params.solid_open_px)
+    return cv2.morphologyEx(solid, cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
 
 
 def _coarse_candidates(rgb: np.ndarray, params: RectifyParams) -> list[_Candidate]:
@@ -694,8 +761,9 @@ def _coarse_candidates(rgb: np.ndarray, params: RectifyParams) -> list[_Candidat
     masks = _candidate_masks(small, params)
     # region edges in px (small image) inside the true outline: the edge-
     # enclosed regions lie beyond the dilated Canny line (~1.5 px inside), the
-    # edge blobs' outer contour ~1 px outside, thresholds on it
-    offsets = [1.5, -1.0] + [0.0] * (len(masks) - 2)
+    # edge blobs' and solid objects' outer contour ~1 px outside, thresholds on it
+    n_edge = 3 if params.solid_open_px > 0 else 2
+    offsets = [1.5] + [-1.0] * (n_edge - 1) + [0.0] * (len(masks) - n_edge)
     for mask, grow in zip(masks, offsets, strict=True):
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for cnt in contours:
@@ -731,16 +799,51 @@ def _coarse_candidates(rgb: np.ndarray, params: RectifyParams) -> list[_Candidat
             # a small quad's corners are uncertain by ~coarse_tolerance_px each
             short = float(np.linalg.norm(np.roll(quad, -1, axis=0) - quad, axis=1).min())
             tol = params.coarse_aspect_tolerance + 2.0 * params.coarse_tolerance_px / short
+            fits = [k for k in REFERENCE_SIZES_MM if _match_kind(ratio, (k,))[1] <= tol]
+            if len(fits) < len(REFERENCE_SIZES_MM):  # the others may fit off-centre
+                ratio_range = aspect_ratio_range(quad_xy, rgb.shape, params)
+                fits = [
+                    k
+                    for k in REFERENCE_SIZES_MM
+                    if _match_kind_range(ratio_range, ratio, (k,))[1] <= tol
+                ]
             kinds = []
             if frac >= sheet_min:
-                kinds += [k for k in _SHEET_KINDS if _match_kind(ratio, (k,))[1] <= tol]
-            if frac <= card_max and _match_kind(ratio, _CARD_KINDS)[1] <= tol:
+                kinds += [k for k in _SHEET_KINDS if k in fits]
+            if frac <= card_max and "card" in fits:
                 kinds.append("card")
             if kinds:
                 kept_small.append(quad)
                 kept.append(_Candidate(quad_xy, frac, tuple(kinds)))
     kept.sort(key=lambda c: (c.kinds[0] == "card", -c.area_fraction))
     return kept[: params.max_candidates]
+
+
+def _match_kind_range(
+    ratio_range: tuple[float, float], ratio: float, kinds: tuple[str, ...], tie: float = 0.0
+) -> tuple[str, float, bool]:
+    """Best reference kind for a range of possible world aspect ratios.
+
+    A kind's error is the relative distance of its true long/short ratio from
+    the range (0 inside it); among kinds whose errors are all within ``tie``
+    the one nearest ``ratio`` wins. Returns ``(kind, relative_error,
+    tl_tr_is_long)``, the orientation taken from ``ratio``.
+    """
+    if min(ratio_range) < 1.0 < max(ratio_range):
+        return _match_kind(ratio, kinds)  # square-ish: no orientation to keep
+    long_first = ratio >= 1.0
+    lo, hi = sorted(v if long_first else 1.0 / v for v in ratio_range)
+    r = ratio if long_first else 1.0 / ratio
+    best = ("", float("inf"), long_first)
+    best_key = (float("inf"), float("inf"))
+    for kind in kinds:
+        w, h = REFERENCE_SIZES_MM[kind]
+        true = max(w, h) / min(w, h)
+        err = max(0.0, lo - true, true - hi) / true
+        key = (max(err, tie), abs(r - true) / true)
+        if key < best_key:
+            best, best_key = (kind, err, long_first), key
+    return best
 
 
 def _match_kind(ratio: float, kinds: tuple[str, ...]) -> tuple[str, float, bool]:
@@ -813,11 +916,24 @@ def _evaluate(
         return None, corners
     area_frac = _quad_area(corners) / area_img
     ratio, focal = rectangle_aspect_ratio(corners, img.shape, params)
-    kind, err, long_first = _match_kind(ratio, kinds)
+    ratio_range = aspect_ratio_range(corners, img.shape, params)
+    # a sheet must also fit better than a card: under a strong tilt a card's
+    # range of aspect ratios can reach a sheet's
+    rivals = kinds if is_card else (*kinds, *_CARD_KINDS)
+    # ties (several kinds inside the range) go to the ratio seen by a phone's
+    # main camera, whose focal length is known within ~15 %
+    ratio_prior, _ = rectangle_aspect_ratio(
+        corners, img.shape, params, focal_fraction=params.focal_prior_fraction
+    )
+    kind, err, long_first = _match_kind_range(
+        ratio_range, ratio_prior, rivals, params.aspect_tie_tolerance
+    )
     support = float(fit.support.min())
     contrast = float(fit.contrast.min())
     reasons = []
-    if err > params.aspect_tolerance:
+    if kind not in kinds:
+        reasons.append(f"aspect {ratio:.3f} fits a {kind} better")
+    elif err > params.aspect_tolerance:
         reasons.append(f"aspect {ratio:.3f} off {kind} by {100 * err:.1f} %")
     if support < params.min_edge_support:
         reasons.append(f"edge support {support:.2f}")
@@ -839,9 +955,11 @@ def _evaluate(
     )
     score = float(np.clip(score, 0.0, 1.0))
     logger.debug(
-        "accepted %s: aspect %.4f (err %.2f %%), f %.0f px, support %s, contrast %s, rms %.2f px",
+        "accepted %s: aspect %.4f (range %.4f-%.4f, err %.2f %%), f %.0f px, support %s, "
+        "contrast %s, rms %.2f px",
         kind,
         ratio,
+        *ratio_range,
         100 * err,
         focal,
         fit.support.round(2).tolist(),

@@ -22,6 +22,7 @@ from footprint.params import RectifyParams
 from footprint.rectify import (
     REFERENCE_SIZES_MM,
     Plane,
+    aspect_ratio_range,
     find_reference,
     rectangle_aspect_ratio,
     rectify,
@@ -223,8 +224,16 @@ def make_scene(
     size: tuple[int, int] = (1000, 750),
     tilt_deg: float | None = None,
     paper: str | None = None,
+    principal_shift: tuple[float, float] = (0.0, 0.0),
+    card_across_edge: bool = False,
 ) -> Scene:
-    """A synthetic photo of a print with a reference, with its ground truth."""
+    """A synthetic photo of a print with a reference, with its ground truth.
+
+    ``principal_shift`` moves the principal point off the image centre by
+    these fractions of the width and height (a phone's is within ~2 %);
+    ``card_across_edge`` lays the card across the edge of a large sheet of
+    kraft paper that runs out of the frame.
+    """
     rng = np.random.default_rng(seed)
     tilt = rng.uniform(0, 30) if tilt_deg is None else tilt_deg
     if reference in ("a4", "letter"):
@@ -254,6 +263,8 @@ def make_scene(
         )
         check = np.array([[-90.0, -110.0], [-30.0, 120.0]])
     w, h = size
+    shift = np.array([[1, 0, principal_shift[0] * w], [0, 1, principal_shift[1] * h], [0, 0, 1]])
+    hmat = shift @ hmat
     # world canvas = bounding box of the image back-projected onto the floor
     box = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], float)
     world_box = _project(np.linalg.inv(hmat), box)
@@ -343,6 +354,24 @@ def make_scene(
             [[-cw / 2, -ch / 2], [cw / 2, -ch / 2], [cw / 2, ch / 2], [-cw / 2, ch / 2]]
         )
         corners_mm = corners_local @ rmat.T + ccen
+        if card_across_edge:
+            # kraft paper over the half-plane beyond a line through the card,
+            # slanted against its sides, running out of the frame
+            normal = np.array([math.cos(ang + 0.5), math.sin(ang + 0.5)])
+            along = np.array([-normal[1], normal[0]])
+            big = 5000.0
+            half = (
+                np.array(
+                    [
+                        ccen + big * along,
+                        ccen + big * along + big * normal,
+                        ccen - big * along + big * normal,
+                        ccen - big * along,
+                    ]
+                )
+                + 0.25 * ch * normal
+            )
+            _paint_polygon(world, to_px(half), (188, 148, 104))
         colour = [(30, 60, 150), (220, 190, 80), (25, 25, 30), (200, 30, 40), (235, 235, 235)][
             int(rng.integers(0, 4 if floor == "tile" else 5))
         ]
@@ -364,6 +393,17 @@ def make_scene(
         cv2.fillConvexPoly(
             world, np.round(to_px(text) * 16).astype(np.int32), light, cv2.LINE_AA, 4
         )
+        if card_across_edge:
+            # a printed band from edge to edge splits the card's face in two
+            # (green: unlike the card's own light text, it stands out from kraft and tile)
+            band = np.array([[5, -ch / 2], [20, -ch / 2], [20, ch / 2], [5, ch / 2]]) @ rmat.T
+            cv2.fillConvexPoly(
+                world,
+                np.round(to_px(band + ccen) * 16).astype(np.int32),
+                (20, 120, 60),
+                cv2.LINE_AA,
+                4,
+            )
     elif reference == "foot":
         floor_ink = tuple(
             float(c) for c in np.clip(world[world.shape[0] // 2, world.shape[1] // 2] * 0.6, 0, 255)
@@ -478,6 +518,79 @@ def test_aspect_ratio_of_projected_rectangle(ratio: float, tilt_deg: float) -> N
         assert got == pytest.approx(ratio, rel=1e-6)
         if tilt_deg >= 10:  # the focal length is observable, and found
             assert focal == pytest.approx(f_true, rel=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["a4", "letter", "card"])
+def test_aspect_ratio_range_holds_the_truth_when_the_principal_point_is_off_centre(
+    kind: str,
+) -> None:
+    """A phone's principal point ~2 % off the centre throws the quad's focal
+    estimate, and so its aspect ratio, off under a strong tilt; the range over
+    the principal point's tolerance still holds the true ratio."""
+    w_mm, h_mm = REFERENCE_SIZES_MM[kind]
+    true = max(w_mm, h_mm) / min(w_mm, h_mm)
+    corners = np.array([[0, 0], [w_mm, 0], [w_mm, h_mm], [0, h_mm]]) - [w_mm / 2, h_mm / 2]
+    rng = np.random.default_rng(7)
+    worst = 0.0
+    for _ in range(20):
+        hmat = _camera(rng, (1000, 750), np.zeros(2), max(w_mm, h_mm), 0.6, 28.0, corners)
+        sx, sy = rng.uniform(-0.02, 0.02, 2)
+        hmat = np.array([[1, 0, sx * 1000], [0, 1, sy * 750], [0, 0, 1]]) @ hmat
+        quad = _project(hmat, corners)
+        ratio, _ = rectangle_aspect_ratio(quad, (750, 1000), PARAMS)
+        ratio = max(ratio, 1 / ratio)
+        worst = max(worst, abs(ratio - true) / true)
+        lo, hi = aspect_ratio_range(quad, (750, 1000), PARAMS)
+        if hi < 1.0:  # the quad's first side is its short one
+            lo, hi = 1 / hi, 1 / lo
+        assert lo <= true * (1 + 1e-3) and hi >= true * (1 - 1e-3)
+    assert worst > 0.02  # the single estimate really is thrown off
+
+
+_BLACK_CARD_IN_SHADOW = pytest.mark.xfail(
+    strict=True,
+    reason="known limitation: a black card in the phone's shadow gives no coarse candidate "
+    "(its edge outline covers 56-58 % of the quad's sides, 60 % needed)",
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "seed"),
+    [("a4", seed) for seed in range(300, 324)]
+    + [
+        pytest.param("card", seed, marks=_BLACK_CARD_IN_SHADOW) if seed == 314 else ("card", seed)
+        for seed in range(300, 324)
+    ],
+)
+def test_kind_found_when_the_principal_point_is_off_centre(seed: int, kind: str) -> None:
+    """Strong tilt, principal point 2 % off: an A4 sheet is not taken for a
+    card, nor a card missed or taken for a sheet."""
+    rng = np.random.default_rng(seed)
+    shift = tuple(float(v) for v in rng.choice([-0.02, 0.02], 2))
+    scene = make_scene(seed, kind, "concrete", tilt_deg=30.0, principal_shift=shift)
+    plane = rectify(scene.rgb, PARAMS)
+    assert plane.scale_source == kind
+    assert _scale_error(plane, scene) < (0.005 if kind == "a4" else 0.02)
+
+
+@pytest.mark.parametrize(
+    ("seed", "floor"),
+    [
+        (120, "concrete"),
+        (121, "tile"),
+        (122, "wood"),
+        (123, "dark"),
+        (124, "concrete"),
+    ],
+)
+def test_card_lying_across_a_sheet_edge_is_found(seed: int, floor: str) -> None:
+    """The card's outline joins the paper's edge in the edge map; the card is
+    still found and measured."""
+    scene = make_scene(seed, "card", floor, card_across_edge=True)
+    plane = rectify(scene.rgb, PARAMS)
+    assert plane.scale_source == "card"
+    assert _corner_error(plane.reference.corners_xy, scene.corners_xy) < 0.5
+    assert _card_scale_error(plane, scene) < 0.005
 
 
 @pytest.mark.parametrize(("seed", "kind", "floor"), SHEET_CASES)
