@@ -583,10 +583,18 @@ def _draw_print(
         )
         nt = noise_tile(rng, 1.6)
         n = sample(nt, Xs, Ys, float(rng.uniform(0.4, 1.0)))
-        # the water film's edge wanders by a fraction of a millimetre
+        # the water film's edge wanders by a fraction of a millimetre: a
+        # blurred step of width s ~ edge_mm gives the signed distance to the
+        # edge near it, (cov_s - 0.5) * s / phi(0), which the wander shifts;
+        # away from the edge (beyond ~s) the coverage stays 0 or 1
         ne = sample(noise_tile(rng, 2.0), Xs, Ys, 0.8)
-        cov = np.clip((cov - 0.5) + st["edge_mm"] / np.maximum(pm, 1e-3) * 0.3 * ne, -0.5, 0.5)
-        cov = cov + 0.5
+        s_px = max(st["edge_mm"] / float(np.median(pm)), 0.5)
+        soft = cv2.GaussianBlur(cov, (0, 0), s_px)
+        dist_px = (soft - 0.5) * (s_px / 0.4)
+        wander_px = st["edge_mm"] / np.maximum(pm, 1e-3) * 0.3 * ne
+        cov = np.clip(dist_px + 0.5 + wander_px, 0.0, 1.0)
+        cov[soft < 1e-3] = 0.0  # the noise's rare tails reach no further
+        cov[soft > 1.0 - 1e-3] = 1.0
         d = cov * np.clip((st["a"] + st["b"] * pr) * (1.0 + 0.15 * n), 0.0, 1.2)
         k = st["strength"] * d
         grey = out.mean(axis=2, keepdims=True)

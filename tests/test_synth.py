@@ -294,6 +294,35 @@ def test_no_print_photo_is_the_same_photo_without_the_print(scene: str) -> None:
     assert not np.array_equal(bare.rgb[~far], full.rgb[~far])
 
 
+@pytest.mark.parametrize("scene", [s for s in synth.SCENES if s.startswith("wet_")])
+def test_wet_print_changes_the_photo_only_near_the_foot(scene: str) -> None:
+    """The water film's edge wanders by a fraction of a millimetre, no more:
+    nothing is darkened 3 mm (plus the anti-aliasing blur) or further from
+    the foot's outline (an earlier version speckled the whole rectangle
+    around the foot)."""
+    size = (800, 600)
+    for seed in (11, 12):
+        kw = {"scene": scene, "size": size, "jpeg_quality": None, "n_feet": 1}
+        full = synth.render_photo(seed, **kw)
+        bare = synth.no_print_photo(seed, **kw)
+        foot = full.feet[0]
+        G = full.world_to_image @ np.asarray(full.params["frame_to_world"][0])
+        cover = cv2.warpPerspective(
+            foot.shape.print_mask.astype(np.float32), G, size, flags=cv2.INTER_LINEAR
+        )
+        # image px per mm at the foot: the homography's local scale
+        c = np.array([foot.shape.sole.shape[1] / 2, foot.shape.sole.shape[0] / 2, 1.0])
+        w = G[2] @ c
+        jac = (G[:2, :2] * w - np.outer(G[:2] @ c, G[2, :2])) / w**2
+        px_per_mm = float(np.sqrt(abs(np.linalg.det(jac)))) / foot.shape.mm_per_px
+        # 1.5: perspective across the foot; + 3 px: the anti-aliasing prefilter
+        reach = int(np.ceil(3.0 * px_per_mm * 1.5)) + 3
+        near = cv2.dilate((cover > 0.01).astype(np.uint8), np.ones((2 * reach + 1,) * 2, np.uint8))
+        away = ~near.astype(bool)
+        assert np.array_equal(bare.rgb[away], full.rgb[away])
+        assert not np.array_equal(bare.rgb[~away], full.rgb[~away])
+
+
 def test_dataset_yields_one_photo_per_seed() -> None:
     photos = list(synth.dataset([1, 2], size=(200, 150), jpeg_quality=None))
     assert [p.seed for p in photos] == [1, 2]
