@@ -110,6 +110,10 @@ HYSTERESIS_LOW_FRACTION = 0.5
 BACKGROUND_ITERATIONS = 3
 #: [noise sigmas] Pixels this far above the background noise are excluded from it.
 BACKGROUND_OUTLIER_SIGMAS = 3.0
+#: [mm] Radius of the grey closing of the lightness that gives the first
+#: background estimate: wider than half a forefoot, so a large, even print (a
+#: wet sole covering much of a sheet) does not pass for background.
+BACKGROUND_INIT_RADIUS_MM = 60.0
 #: [1] Smallest darkness step (print over background) accepted as a print.
 MIN_CONTRAST = 0.035
 #: [noise sigmas] ... and it must also stand this far above the background noise.
@@ -288,9 +292,22 @@ def darkness_map(
     if small_roi.sum() < 4:
         small_roi = (cv2.resize(roi_f, size, interpolation=cv2.INTER_AREA) > 0.5).astype(np.float32)
     sigma = max(1.0, params.background_scale_mm * px_per_mm / _BG_DOWNSCALE)
+    radius = max(1, int(round(BACKGROUND_INIT_RADIUS_MM * px_per_mm / _BG_DOWNSCALE)))
     weight = small_roi.copy()
-    for _ in range(BACKGROUND_ITERATIONS):
-        bg = _nconv(small, weight, sigma)
+    # first estimate: a grey closing of the lightness (dark features narrower
+    # than the disk removed, broad shading kept; outside the ROI ignored),
+    # smoothed; then the normalised convolution over the pixels that are not
+    # darker than it
+    disk = _disk(2.0 * radius + 1.0)
+    outside = small_roi == 0
+    closed = cv2.dilate(np.where(outside, 0.0, small).astype(np.float32), disk)
+    closed[outside] = np.inf
+    closed = cv2.erode(closed, disk)
+    closed[outside] = small[outside]
+    bg = cv2.GaussianBlur(closed, (0, 0), sigma)
+    for it in range(BACKGROUND_ITERATIONS + 1):
+        if it > 0:
+            bg = _nconv(small, weight, sigma)
         d = 1.0 - small / np.maximum(bg, 1e-3)
         vals = d[weight > 0]
         if vals.size < 4:

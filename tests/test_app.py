@@ -195,7 +195,7 @@ def test_a_too_faint_print_is_refused_and_can_be_measured_on_request() -> None:
     the correction 'measure anyway' gives numbers under a clear warning."""
     from footprint import synth
 
-    photo = synth.render_photo(1, scene="wet_tile_light", reference="card", n_feet=1,
+    photo = synth.render_photo(12, scene="wet_tile_light", reference="card", n_feet=1,
                                size=(1600, 1200))
     at = _page("analyse")
     at.file_uploader[0].upload("faint.jpg", photo.jpeg, "image/jpeg")
