@@ -109,19 +109,20 @@ class Repeatability:
 
 #: Measured repeatability per kind of print (``FootprintResult.scene``), each by
 #: ``scripts/bench_repeatability.py --feet 20 --photos 5 --scene S`` (100
-#: photos). Wet prints were measured on kraft paper (12 of 100 photos refused
-#: as too faint) and podograph grid prints on plain form paper (26 of 100 not
-#: scored): their noise is an order of magnitude larger than ink's.
+#: photos). Wet prints were measured on kraft paper (6 of 100 photos not
+#: scored; generator with the edge-wander fix) and podograph grid prints on
+#: plain form paper (26 of 100 not scored): their index noise is several times
+#: ink's.
 REPEATABILITY_BY_SCENE: dict[str, Repeatability] = {
     "ink": Repeatability(),
     "wet": Repeatability(
-        arch_index=0.20,
-        chippaux_smirak=47.9,
-        staheli=0.59,
-        clarke_angle_deg=42.1,
-        foot_length_mm=101.2,
-        foot_width_mm=44.8,
-        region_share_pct=14.5,
+        arch_index=0.045,
+        chippaux_smirak=19.8,
+        staheli=0.31,
+        clarke_angle_deg=19.1,
+        foot_length_mm=2.2,
+        foot_width_mm=1.5,
+        region_share_pct=6.7,
         measured_on="wet prints on kraft paper",
     ),
     "podograph": Repeatability(

@@ -174,21 +174,30 @@ def test_changes_are_flagged_against_the_repeatability() -> None:
 
 
 def test_the_repeatability_fits_the_kind_of_print() -> None:
-    ink, wet = compare.repeatability_for("ink", "ink"), compare.repeatability_for("ink", "wet")
+    ink = compare.repeatability_for("ink", "ink")
     assert ink == Repeatability() and ink.measured_on.startswith("ink")
+    wet = compare.REPEATABILITY_BY_SCENE["wet"]
+    assert compare.repeatability_for("wet", "wet") == wet
     assert wet.measured_on.startswith("wet")
-    # the noisier measurement covers a mixed pair, measure by measure
-    for key in ("arch_index", "chippaux_smirak", "staheli", "foot_length_mm", "share_heel"):
+    # the noisier measurement covers a mixed pair, measure by measure: wet
+    # prints repeat worse in the indices, ink in length and width
+    mixed_iw = compare.repeatability_for("ink", "wet")
+    for key in ("arch_index", "chippaux_smirak", "staheli", "share_heel"):
         assert wet.threshold(key) > ink.threshold(key)
-    # a podograph is noisier than ink in every measure; wet and podograph each
-    # in some: then per measure the larger of the two
+        assert mixed_iw.threshold(key) == wet.threshold(key)
+    for key in ("foot_length_mm", "foot_width_mm"):
+        assert wet.threshold(key) < ink.threshold(key)
+        assert mixed_iw.threshold(key) == ink.threshold(key)
+    assert mixed_iw.measured_on == "ink prints on an A4 sheet and wet prints on kraft paper"
+    # a podograph is noisier than ink in every measure, and than wet prints
     podo = compare.REPEATABILITY_BY_SCENE["podograph"]
     assert compare.repeatability_for("podograph", "ink") == podo
     mixed = compare.repeatability_for("wet", "podograph")
     assert mixed.threshold("arch_index") == max(podo.arch_index, wet.arch_index)
     assert mixed.threshold("foot_length_mm") == max(podo.foot_length_mm, wet.foot_length_mm)
     assert mixed.threshold("foot_width_mm") == max(podo.foot_width_mm, wet.foot_width_mm)
-    assert mixed.measured_on == "wet prints on kraft paper and podograph grid prints"
+    # podograph prints are noisier than wet ones in every measure: their values stand
+    assert mixed == podo
     unmeasured = compare.repeatability_for("unknown", "ink")
     assert unmeasured.threshold("arch_index") is None
     rows = index_changes({"arch_index": 0.2}, {"arch_index": 0.3}, repeatability=unmeasured)
