@@ -691,10 +691,12 @@ the same code. The synthetic photos are released under the project's MIT
 licence and may also be used under CC0 1.0: no person, camera or third-party
 image is involved.
 
-The wet print on a floor is the first seed (from 1) that the analyser
-measures whole at this size; most wet prints on tile or wood photographed
-this small are refused as too faint (`unclear_print`) or measured poorly,
-see `docs/accuracy.md`. The samples show what the tool does, not its accuracy.
+The wet print on a floor (seed 5) was chosen as the first seed from 1 that
+the analyser measured whole at this size when the samples were first made;
+many wet prints on tile or wood photographed this small are still refused as
+too faint (`unclear_print`) or measured poorly, see `docs/accuracy.md`. The
+wet photos were rendered again after the generator's wet-edge fix
+(2026-11-26). The samples show what the tool does, not its accuracy.
 
 "AI truth" is the generator's exact arch index (Cavanagh & Rodgers,
 B / (A + B + C)) of each foot, measured in the generator's own foot frame;
