@@ -43,7 +43,9 @@ case "${1:-}" in
     setup_python test
     setup_chromium
     shift
-    exec "$VENV/bin/python" -m pytest "$@"
+    # one worker per core; each test file runs whole in one worker, so its
+    # module fixtures (rendered photos, servers) are built once
+    exec "$VENV/bin/python" -m pytest -n auto --dist loadfile "$@"
     ;;
   bench)
     setup_python test
