@@ -819,6 +819,35 @@ def _coarse_candidates(rgb: np.ndarray, params: RectifyParams) -> list[_Candidat
     return kept[: params.max_candidates]
 
 
+def _classify_quad(
+    corners_xy: np.ndarray,
+    image_shape: tuple[int, ...],
+    kinds: tuple[str, ...],
+    params: RectifyParams,
+) -> tuple[str, float, bool, tuple[float, float]]:
+    """Which of ``kinds`` a quad outlines, judged over the camera's uncertainty.
+
+    The quad's possible world aspect ratios (:func:`aspect_ratio_range`, the
+    principal point within ``principal_point_tolerance``) are compared with
+    each kind's (:func:`_match_kind_range`); kinds within
+    ``aspect_tie_tolerance`` of the best are decided by the ratio seen at the
+    prior focal length (``focal_prior_fraction``: a phone's main camera, known
+    within ~15 %). Both the automatic finder and manual corners use it.
+
+    Returns
+    -------
+    kind, relative_error, tl_tr_is_long, ratio_range
+    """
+    ratio_range = aspect_ratio_range(corners_xy, image_shape, params)
+    ratio_prior, _ = rectangle_aspect_ratio(
+        corners_xy, image_shape, params, focal_fraction=params.focal_prior_fraction
+    )
+    kind, err, long_first = _match_kind_range(
+        ratio_range, ratio_prior, kinds, params.aspect_tie_tolerance
+    )
+    return kind, err, long_first, ratio_range
+
+
 def _match_kind_range(
     ratio_range: tuple[float, float], ratio: float, kinds: tuple[str, ...], tie: float = 0.0
 ) -> tuple[str, float, bool]:
@@ -916,18 +945,10 @@ def _evaluate(
         return None, corners
     area_frac = _quad_area(corners) / area_img
     ratio, focal = rectangle_aspect_ratio(corners, img.shape, params)
-    ratio_range = aspect_ratio_range(corners, img.shape, params)
     # a sheet must also fit better than a card: under a strong tilt a card's
     # range of aspect ratios can reach a sheet's
     rivals = kinds if is_card else (*kinds, *_CARD_KINDS)
-    # ties (several kinds inside the range) go to the ratio seen by a phone's
-    # main camera, whose focal length is known within ~15 %
-    ratio_prior, _ = rectangle_aspect_ratio(
-        corners, img.shape, params, focal_fraction=params.focal_prior_fraction
-    )
-    kind, err, long_first = _match_kind_range(
-        ratio_range, ratio_prior, rivals, params.aspect_tie_tolerance
-    )
+    kind, err, long_first, ratio_range = _classify_quad(corners, img.shape, rivals, params)
     support = float(fit.support.min())
     contrast = float(fit.contrast.min())
     reasons = []
@@ -1263,7 +1284,8 @@ def _manual_reference(
     if params.manual_refine:
         ratio0, _ = rectangle_aspect_ratio(quad, rgb.shape, params)
         is_card = kind == "card" or (
-            kind is None and _match_kind(ratio0, ("a4", "letter", "card"))[0] == "card"
+            kind is None
+            and _classify_quad(quad, rgb.shape, ("a4", "letter", "card"), params)[0] == "card"
         )
         fit = _refine_quad(
             rgb,
@@ -1286,7 +1308,9 @@ def _manual_reference(
             quad = fit.corners_xy
     ratio, _ = rectangle_aspect_ratio(quad, rgb.shape, params)
     if kind is None:
-        kind, err, long_first = _match_kind(ratio, tuple(REFERENCE_SIZES_MM))
+        kind, err, long_first, _ = _classify_quad(
+            quad, rgb.shape, tuple(REFERENCE_SIZES_MM), params
+        )
         if err > params.aspect_tolerance:
             raise CalibrationError(
                 f"The clicked corners have an aspect ratio of {max(ratio, 1 / ratio):.3f}, which "
@@ -1295,7 +1319,7 @@ def _manual_reference(
             )
         logger.info("manual reference identified as %s from its aspect ratio", kind)
     else:
-        _, err, long_first = _match_kind(ratio, (kind,))
+        _, err, long_first, _ = _classify_quad(quad, rgb.shape, (kind,), params)
         if err > params.manual_aspect_tolerance:
             w, h = REFERENCE_SIZES_MM[kind]
             raise CalibrationError(

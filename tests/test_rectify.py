@@ -573,6 +573,22 @@ def test_kind_found_when_the_principal_point_is_off_centre(seed: int, kind: str)
     assert _scale_error(plane, scene) < (0.005 if kind == "a4" else 0.02)
 
 
+@pytest.mark.parametrize("kind", ["a4", "card"])
+def test_manual_corners_kind_judged_like_the_automatic_finder(kind: str) -> None:
+    """Exact corners of a strongly tilted sheet or card, principal point 2 %
+    off, kind not given: the manual path judges the kind over the principal
+    point's range as the automatic finder does, and finds the true one."""
+    wrong = []
+    for seed in range(300, 324):
+        rng = np.random.default_rng(seed)
+        shift = tuple(float(v) for v in rng.choice([-0.02, 0.02], 2))
+        scene = make_scene(seed, kind, "concrete", tilt_deg=30.0, principal_shift=shift)
+        plane = rectify(scene.rgb, RectifyParams(manual_refine=False), corners_xy=scene.corners_xy)
+        if plane.reference.kind != kind:
+            wrong.append(seed)
+    assert wrong == []
+
+
 @pytest.mark.parametrize(
     ("seed", "floor"),
     [
