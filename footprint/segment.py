@@ -110,6 +110,13 @@ HYSTERESIS_LOW_FRACTION = 0.5
 BACKGROUND_ITERATIONS = 3
 #: [noise sigmas] Pixels this far above the background noise are excluded from it.
 BACKGROUND_OUTLIER_SIGMAS = 3.0
+#: [1] Pixels this much lighter than their background (relative, 1 - L/B below
+#: the median by more) are excluded from it too: light grout on dark tile (50 %
+#: and more), a card, a wet print's sheen. A smaller step would also take the
+#: lit side of a shadow's edge, which the background must follow. When
+#: searching for a print of either polarity, the darker rule's step applies on
+#: both sides.
+BACKGROUND_LIGHT_OUTLIER = 0.25
 #: [mm] Radius of the grey closing of the lightness that gives the first
 #: background estimate: wider than half a forefoot, so a large, even print (a
 #: wet sole covering much of a sheet) does not pass for background.
@@ -254,6 +261,8 @@ def darkness_map(
     params: SegmentParams,
     roi: np.ndarray | None = None,
     light: np.ndarray | None = None,
+    *,
+    either_polarity: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Illumination-corrected darkness ``D = 1 - L / B`` (float32, >= 0).
 
@@ -267,6 +276,10 @@ def darkness_map(
         Where the background may be estimated (e.g. the sheet).
     light : (H, W) float32 ndarray, optional
         :func:`lightness` of ``rgb`` when the caller has it already.
+    either_polarity : bool
+        Return the contrast ``|1 - L / B|`` instead: a wet print on glossy
+        tile or wood can be lighter than the floor where it catches a
+        highlight (the water's sheen) and darker elsewhere.
 
     Returns
     -------
@@ -278,8 +291,13 @@ def darkness_map(
     ``B`` is a normalised convolution (Gaussian sigma ``background_scale_mm``)
     of the lightness over background pixels only, computed at 1/8 size and
     iterated: pixels clearly darker than their estimated background (the
-    print, grout, grain) are excluded and ``B`` re-estimated, so ``B``
-    interpolates the illumination under the print from its surroundings.
+    print, grout, grain) or much lighter (``BACKGROUND_LIGHT_OUTLIER``: light
+    grout on dark tile, a card) are excluded and ``B`` re-estimated, so ``B``
+    interpolates the illumination under the print from its surroundings. The
+    first estimate is a grey closing then opening with a disk of
+    ``BACKGROUND_INIT_RADIUS_MM`` (Soille 2003, *Morphological Image
+    Analysis*, alternating sequential filters), which removes darker and
+    lighter features narrower than a forefoot.
     """
     if light is None:
         light = lightness(rgb)
@@ -294,31 +312,46 @@ def darkness_map(
     sigma = max(1.0, params.background_scale_mm * px_per_mm / _BG_DOWNSCALE)
     radius = max(1, int(round(BACKGROUND_INIT_RADIUS_MM * px_per_mm / _BG_DOWNSCALE)))
     weight = small_roi.copy()
-    # first estimate: a grey closing of the lightness (dark features narrower
-    # than the disk removed, broad shading kept; outside the ROI ignored),
-    # smoothed; then the normalised convolution over the pixels that are not
-    # darker than it
+    # first estimate: a grey closing and opening of the lightness (features
+    # narrower than the disk removed, broad shading kept; outside the ROI
+    # ignored), smoothed; then the normalised convolution over the pixels
+    # that do not stand out from it
     disk = _disk(2.0 * radius + 1.0)
     outside = small_roi == 0
+    # closing, then opening: dark, then light features narrower than the
+    # disk removed (a wet print can be lighter than glossy floor)
     closed = cv2.dilate(np.where(outside, 0.0, small).astype(np.float32), disk)
     closed[outside] = np.inf
     closed = cv2.erode(closed, disk)
+    closed[outside] = np.inf
+    closed = cv2.erode(closed, disk)
+    closed[outside] = 0.0
+    closed = cv2.dilate(closed, disk)
     closed[outside] = small[outside]
     bg = cv2.GaussianBlur(closed, (0, 0), sigma)
     for it in range(BACKGROUND_ITERATIONS + 1):
         if it > 0:
             bg = _nconv(small, weight, sigma)
         d = 1.0 - small / np.maximum(bg, 1e-3)
+        if either_polarity:
+            d = np.abs(d)
         vals = d[weight > 0]
         if vals.size < 4:
             break
         med = float(np.median(vals))
         noise = 1.4826 * float(np.median(np.abs(vals - med))) + 1e-4
-        excl = (d > med + max(BACKGROUND_OUTLIER_SIGMAS * noise, 0.02)).astype(np.uint8)
+        step = max(BACKGROUND_OUTLIER_SIGMAS * noise, 0.02)
+        # much lighter than the floor is not floor either (light grout on dark
+        # tile, a card); a milder light excursion is the lit side of a shadow's
+        # edge, which the background must follow
+        light_step = step if either_polarity else max(step, BACKGROUND_LIGHT_OUTLIER)
+        excl = ((d > med + step) | (d < med - light_step)).astype(np.uint8)
         excl = cv2.dilate(excl, np.ones((3, 3), np.uint8))
         weight = small_roi * (1.0 - excl.astype(np.float32))
     bg_full = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
     dark = 1.0 - light / np.maximum(bg_full, 1e-3)
+    if either_polarity:
+        dark = np.abs(dark)
     wfull = cv2.resize(weight, (w, h), interpolation=cv2.INTER_NEAREST)
     return np.clip(dark, 0.0, 1.0).astype(np.float32), wfull
 
@@ -381,15 +414,33 @@ def segment(
         found = _segment_roi(rgb, params, px_per_mm, mm_per_px, base & sheet, on_paper=True)
         if found.feet:
             return found
-        return _segment_roi(rgb, params, px_per_mm, mm_per_px, base & ~_grow(sheet, px_per_mm))
+        return _segment_floor(rgb, params, px_per_mm, mm_per_px, base & ~_grow(sheet, px_per_mm))
     paper = _paper_region(rgb, base, px_per_mm)
     if paper is not None:
         # a sheet of unknown size (kraft paper, a form) under the print
         found = _segment_roi(rgb, params, px_per_mm, mm_per_px, base & paper, on_paper=True)
         if found.feet:
             return found
-        return _segment_roi(rgb, params, px_per_mm, mm_per_px, base & ~_grow(paper, px_per_mm))
-    return _segment_roi(rgb, params, px_per_mm, mm_per_px, base)
+        return _segment_floor(rgb, params, px_per_mm, mm_per_px, base & ~_grow(paper, px_per_mm))
+    return _segment_floor(rgb, params, px_per_mm, mm_per_px, base)
+
+
+def _segment_floor(
+    rgb: np.ndarray,
+    params: SegmentParams,
+    px_per_mm: float,
+    mm_per_px: float | None,
+    roi: np.ndarray,
+) -> Segmentation:
+    """:func:`_segment_roi` on a floor: a darker print first, then one of either polarity.
+
+    A wet print on a glossy floor catches the light's sheen: where the
+    highlight falls it is lighter than the floor, elsewhere darker.
+    """
+    found = _segment_roi(rgb, params, px_per_mm, mm_per_px, roi)
+    if found.feet:
+        return found
+    return _segment_roi(rgb, params, px_per_mm, mm_per_px, roi, either_polarity=True)
 
 
 def _grow(region: np.ndarray, px_per_mm: float) -> np.ndarray:
@@ -605,6 +656,7 @@ def _segment_roi(
     roi: np.ndarray,
     *,
     on_paper: bool = False,
+    either_polarity: bool = False,
 ) -> Segmentation:
     """Segment inside one region of interest (the sheet, or the floor).
 
@@ -628,7 +680,9 @@ def _segment_roi(
             return _grid_segmentation(grid_feet, h, w)
 
     light = lightness(rgb)
-    dark, bg_weight = darkness_map(rgb, px_per_mm, params, roi, light)
+    dark, bg_weight = darkness_map(
+        rgb, px_per_mm, params, roi, light, either_polarity=either_polarity
+    )
     if not on_paper:
         dark = _without_lines(dark, light, roi, px_per_mm)
     del light

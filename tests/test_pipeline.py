@@ -91,7 +91,7 @@ def test_photos_without_a_print_are_rejected(scene: str) -> None:
 
 def test_a_print_too_faint_to_measure_is_refused_not_guessed() -> None:
     """A faint wet print on tile of which only a fragment is found: no number is made up."""
-    photo = synth.render_photo(12, scene="wet_tile_light", reference="card", n_feet=1, size=SIZE)
+    photo = synth.render_photo(18, scene="wet_tile_light", reference="card", n_feet=1, size=SIZE)
     with pytest.raises(UnclearPrintError, match="too faint or unclear") as info:
         footprint.analyse(photo.jpeg)
     assert isinstance(info.value, NoFootprintError)
