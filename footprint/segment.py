@@ -437,10 +437,11 @@ def _segment_floor(
     A wet print on a glossy floor catches the light's sheen: where the
     highlight falls it is lighter than the floor, elsewhere darker.
     """
-    found = _segment_roi(rgb, params, px_per_mm, mm_per_px, roi)
+    lines: list[np.ndarray | None] = []  # the floor lines, found once for both passes
+    found = _segment_roi(rgb, params, px_per_mm, mm_per_px, roi, lines=lines)
     if found.feet:
         return found
-    return _segment_roi(rgb, params, px_per_mm, mm_per_px, roi, either_polarity=True)
+    return _segment_roi(rgb, params, px_per_mm, mm_per_px, roi, either_polarity=True, lines=lines)
 
 
 def _grow(region: np.ndarray, px_per_mm: float) -> np.ndarray:
@@ -628,15 +629,26 @@ def _refined_run(pts: np.ndarray, seg: np.ndarray, ppm: float) -> tuple[np.ndarr
 
 
 def _without_lines(
-    dark: np.ndarray, light: np.ndarray, roi: np.ndarray, px_per_mm: float
+    dark: np.ndarray,
+    light: np.ndarray,
+    roi: np.ndarray,
+    px_per_mm: float,
+    cache: list[np.ndarray | None] | None = None,
 ) -> np.ndarray:
     """``dark`` with floor lines (:func:`floor_lines`) filled in from beside them.
 
     The darkness under a line's band is replaced by the normalised-convolution
     mean of the pixels around it (Gaussian sigma ``LINE_BAND_MM``), so a print
     crossed by grout stays one piece and the grout itself leaves no signal.
+    ``cache`` (an empty list, or one holding an earlier call's lines for the
+    same image and ROI) saves finding them again.
     """
-    lines = floor_lines(light, roi, px_per_mm)
+    if cache:
+        lines = cache[0]
+    else:
+        lines = floor_lines(light, roi, px_per_mm)
+        if cache is not None:
+            cache.append(lines)
     if lines is None:
         return dark
     # the fill is smooth: interpolate at the line search's sampling, then upsample
@@ -657,11 +669,14 @@ def _segment_roi(
     *,
     on_paper: bool = False,
     either_polarity: bool = False,
+    lines: list[np.ndarray | None] | None = None,
 ) -> Segmentation:
     """Segment inside one region of interest (the sheet, or the floor).
 
     On a floor (``on_paper`` False) long straight lines (grout, plank seams)
-    are removed from the darkness first (:func:`floor_lines`).
+    are removed from the darkness first (:func:`floor_lines`; ``lines`` caches
+    them between passes). A podograph grid is looked for only in the darker
+    pass (``either_polarity`` False): a grid print is ink, darker than its form.
     """
     h, w = rgb.shape[:2]
     empty = Segmentation((), "unknown", np.zeros((h, w), np.float32), 0.0, ())
@@ -671,11 +686,9 @@ def _segment_roi(
     if roi.sum() < 100:
         return empty
 
-    scan = segment_grid.grid_scan(rgb, roi, mm_per_px)
+    scan = None if either_polarity else segment_grid.grid_scan(rgb, roi, mm_per_px)
     if scan is not None:
-        grid_feet = segment_grid.segment_grid(
-            rgb, params, mm_per_px=mm_per_px, roi=roi, scan=scan
-        )
+        grid_feet = segment_grid.segment_grid(rgb, params, mm_per_px=mm_per_px, roi=roi, scan=scan)
         if grid_feet:
             return _grid_segmentation(grid_feet, h, w)
 
@@ -684,7 +697,7 @@ def _segment_roi(
         rgb, px_per_mm, params, roi, light, either_polarity=either_polarity
     )
     if not on_paper:
-        dark = _without_lines(dark, light, roi, px_per_mm)
+        dark = _without_lines(dark, light, roi, px_per_mm, lines)
     del light
     fine = cv2.GaussianBlur(dark, (0, 0), max(0.5, FINE_SIGMA_MM * px_per_mm))
     dens = cv2.GaussianBlur(dark, (0, 0), max(1.0, params.grid_period_mm * px_per_mm))
