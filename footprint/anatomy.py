@@ -63,6 +63,13 @@ SOLE_PIECE_FRACTION = 0.3
 #: [1] Small pieces with their centroid behind this fraction of the sole length
 #: (from the heel back) are sole fragments; toes lie beyond (>= ~0.9).
 TOE_START_FRACTION = 0.75
+#: [1] The ball is the part of the sole ahead of this fraction of its length
+#: (from the back of the heel) ...
+TOE_BALL_FROM_FRACTION = 0.6
+#: [1] ... and a toe's centre lies across the axis within the ball's extent,
+#: widened on each side by this fraction of the ball's width: a mark beside
+#: the ball (a sheet's shadow rim, a stain) is not a toe, however far forward.
+TOE_BESIDE_BALL_FRACTION = 0.05
 #: [1] Pieces whose centre lies behind this fraction of the sole length (measured
 #: from the back of the heel) are not midfoot stubs but stains behind the foot.
 FRAGMENT_MIN_FRACTION = 0.1
@@ -342,6 +349,12 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
     s = core_pts @ u
     back, front = float(s.min()), float(s.max())
     length = front - back
+    # the ball's extent across the axis: toes lie ahead of it, not beside it
+    lat = _perp(u)
+    ball = (s - back) >= TOE_BALL_FROM_FRACTION * length
+    across_core = core_pts[ball] @ lat
+    ball_lo, ball_hi = float(across_core.min()), float(across_core.max())
+    margin = TOE_BESIDE_BALL_FRACTION * (ball_hi - ball_lo)
     toe_ids: list[int] = []
     frag_ids: list[int] = []
     for i in small_ids:
@@ -350,8 +363,10 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
             continue  # behind the heel: a stain, not part of this foot
         if rel < TOE_START_FRACTION:
             frag_ids.append(i)
-        elif areas[i] >= params.min_toe_area_fraction * float(areas[core_ids].sum()) and (
-            rel <= 1.0 + params.toe_zone_fraction * 2.0
+        elif (
+            areas[i] >= params.min_toe_area_fraction * float(areas[core_ids].sum())
+            and rel <= 1.0 + params.toe_zone_fraction * 2.0
+            and ball_lo - margin <= float(cents[i + 1] @ lat) <= ball_hi + margin
         ):
             toe_ids.append(i)
     sole = np.isin(labels, [i + 1 for i in core_ids + frag_ids])

@@ -318,3 +318,40 @@ def test_a_speck_beyond_the_hallux_does_not_take_its_place(seed: int) -> None:
     anat = locate(mask.astype(bool), AnatomyParams())
     assert anat.side == case.side
     assert np.linalg.norm(np.asarray(anat.toe_xy) - case.toe_xy) * case.mm_per_px < 2.5
+
+
+@pytest.mark.parametrize("beside", ["medial", "lateral"])
+def test_a_mark_beside_the_ball_is_not_a_toe(beside: str) -> None:
+    """A sheet's shadow rim or a stain beside the ball (level with it, outside
+    its width) is not taken for a toe: side, second-toe tip and arch index are
+    those of the print without it."""
+    for seed in range(12):
+        case = make_case(seed)
+        plain = locate(case.mask, AnatomyParams())
+        u = (case.toe_xy - case.heel_xy) / np.linalg.norm(case.toe_xy - case.heel_xy)
+        lat = np.array([-u[1], u[0]])
+        ys, xs = np.nonzero(case.mask)
+        pts = np.column_stack([xs, ys]) - case.heel_xy
+        along = pts @ u
+        length = float(np.linalg.norm(case.toe_xy - case.heel_xy))
+        ball = (along > 0.6 * length) & (along < 0.85 * length)
+        across = pts[ball] @ lat
+        # the hallux side: where the toe row's largest toe lies
+        hallux_sign = np.sign((case.toe_centres_xy[0] - case.heel_xy) @ lat)
+        sign = hallux_sign if beside == "medial" else -hallux_sign
+        edge = across.max() if sign > 0 else -across.min()
+        px = 1.0 / case.mm_per_px
+        centre = case.heel_xy + u * 0.75 * length + lat * sign * (edge + 12.0 * px)
+        box = cv2.boxPoints(
+            (
+                (float(centre[0]), float(centre[1])),
+                (40.0 * px, 6.0 * px),
+                float(np.degrees(np.arctan2(u[1], u[0]))),
+            )
+        )
+        marked = case.mask.astype(np.uint8)
+        cv2.fillConvexPoly(marked, np.round(box).astype(np.int32), 1)
+        found = locate(marked.astype(bool), AnatomyParams())
+        assert found.side == plain.side == case.side, (seed, beside)
+        tip_shift = np.linalg.norm(np.subtract(found.toe_xy, plain.toe_xy)) * case.mm_per_px
+        assert tip_shift < 1.0, (seed, beside, tip_shift)
