@@ -37,23 +37,27 @@ log = logging.getLogger("bench_accuracy")
 
 
 def _match(truths: list[dict], feet: list[dict]) -> list[tuple[dict, dict | None]]:
-    """Greedy nearest-centroid matching of true feet to detected feet."""
-    pairs = []
+    """Match true feet to detected feet, nearest centroids first.
+
+    All (truth, detection) pairs are taken in order of centroid distance, so a
+    detection goes to the true foot it lies on even when another true foot,
+    listed first, is also within reach (a greedy loop over the truths gave the
+    only detected foot of a pair to whichever truth came first). A pair farther
+    apart than a quarter of the photo's diagonal is no match.
+    """
+    pairs = sorted(
+        (float(np.hypot(t["cx"] - f["centroid_x"], t["cy"] - f["centroid_y"])), i, j)
+        for i, t in enumerate(truths)
+        for j, f in enumerate(feet)
+    )
+    match: dict[int, int] = {}
     used: set[int] = set()
-    for t in truths:
-        best, best_d = None, float("inf")
-        for j, f in enumerate(feet):
-            if j in used:
-                continue
-            d = float(np.hypot(t["cx"] - f["centroid_x"], t["cy"] - f["centroid_y"]))
-            if d < best_d:
-                best, best_d = j, d
-        if best is not None and best_d < 0.25 * t["diag"]:
-            used.add(best)
-            pairs.append((t, feet[best]))
-        else:
-            pairs.append((t, None))
-    return pairs
+    for d, i, j in pairs:
+        if i in match or j in used or d >= 0.25 * truths[i]["diag"]:
+            continue
+        match[i] = j
+        used.add(j)
+    return [(t, feet[match[i]] if i in match else None) for i, t in enumerate(truths)]
 
 
 def run_one(args: tuple[int, str, str, tuple[int, int], bool]) -> dict[str, Any]:

@@ -1,0 +1,34 @@
+"""The accuracy benchmark pairs each detected foot with the true foot it lies on."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+
+from bench_accuracy import _match  # noqa: E402
+
+
+def _truth(x: float, y: float) -> dict:
+    return {"cx": x, "cy": y, "diag": 2520.0}
+
+
+def _found(x: float, y: float) -> dict:
+    return {"centroid_x": x, "centroid_y": y}
+
+
+def test_the_only_detection_of_a_pair_goes_to_the_foot_it_lies_on() -> None:
+    # both true feet are within reach of the detection; the first listed is not
+    # the one it lies on
+    truths = [_truth(1205, 661), _truth(787, 857)]
+    pairs = _match(truths, [_found(791, 866)])
+    assert pairs[0][1] is None
+    assert pairs[1][1] == _found(791, 866)
+
+
+def test_two_detections_two_feet_and_a_far_detection_is_no_match() -> None:
+    truths = [_truth(500, 500), _truth(1500, 500)]
+    pairs = _match(truths, [_found(1490, 510), _found(520, 490)])
+    assert [p[1] for p in pairs] == [_found(520, 490), _found(1490, 510)]
+    assert _match([_truth(0, 0)], [_found(700, 0)]) == [(_truth(0, 0), None)]
