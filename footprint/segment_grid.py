@@ -150,6 +150,9 @@ MAX_ARCH_GAP_MM = 110.0
 MAX_SOLE_LENGTH_MM = 340.0
 #: [1] Smallest long/short ratio of a whole sole (heel + forefoot).
 MIN_SOLE_ELONGATION = 1.6
+#: [1] A merged sole may be at most this much wider (across its axis) than its
+#: widest piece measured the same way (a forefoot is the foot's width).
+SOLE_WIDTH_SLACK = 1.3
 #: [mm^2] Smallest toe blob (a child's little toe prints ~ 15 mm^2).
 MIN_TOE_AREA_MM2 = 8.0
 #: [1] Largest toe blob as a share of its sole (a broad hallux prints up to ~ 15 %).
@@ -547,6 +550,14 @@ def _axes(mask: np.ndarray) -> tuple[float, float, np.ndarray]:
     return float(ext[k]), float(ext[1 - k]), vecs[:, k]
 
 
+def _extent(mask: np.ndarray, direction: np.ndarray) -> float:
+    """Extent (px) of ``mask``'s pixels along the unit vector ``direction``."""
+    ys, xs = np.nonzero(mask)
+    if xs.size == 0:
+        return 0.0
+    return float(np.ptp(xs * direction[0] + ys * direction[1]))
+
+
 def _crosswise(piece: tuple[float, float, np.ndarray], axis: np.ndarray) -> bool:
     """A roundish piece, or an elongated one lying across ``axis``."""
     long_, short, u = piece
@@ -599,7 +610,6 @@ def _group_soles(pieces: list[np.ndarray], px_per_mm: float) -> list[np.ndarray]
                     continue
                 long_u, short_u, axis_u = _axes(groups[i] | groups[j])
                 ai, aj = _axes(groups[i]), _axes(groups[j])
-                (long_i, short_i, _), (long_j, short_j, _) = ai, aj
                 # one piece is a ball (wide across the foot), neither lies along it:
                 # two heels or two forefeet side by side fail
                 if not (_crosswise(ai, axis_u) and _crosswise(aj, axis_u)):
@@ -610,8 +620,11 @@ def _group_soles(pieces: list[np.ndarray], px_per_mm: float) -> list[np.ndarray]
                     continue
                 if long_u < MIN_SOLE_ELONGATION * short_u:
                     continue
-                # a foot's width is about that of its widest piece
-                if short_u > 1.3 * max(short_i, short_j, min(long_i, long_j)):
+                # a foot's width is about that of its widest piece, both
+                # measured across the union's axis
+                lat = np.array([-axis_u[1], axis_u[0]])
+                widest = max(_extent(groups[i], lat), _extent(groups[j], lat))
+                if short_u > SOLE_WIDTH_SLACK * widest:
                     continue
                 if best is None or gap < best[0]:
                     best = (gap, i, j)

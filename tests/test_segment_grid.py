@@ -99,3 +99,23 @@ def test_synthetic_podograph_matches_truth() -> None:
     cover = cv2.GaussianBlur(cover, (0, 0), 0.45 * plane.mm_per_px / photo.feet[0].shape.mm_per_px)
     truth = cv2.warpPerspective(cover, to_plane, (w, h), flags=cv2.INTER_LINEAR) >= 0.5
     assert _iou(feet[0][0], truth) > 0.9
+
+
+def _ellipse(centre: tuple[int, int], half_axes: tuple[int, int]) -> np.ndarray:
+    m = np.zeros((900, 900), np.uint8)
+    cv2.ellipse(m, centre, half_axes, 0, 0, 360, 1, -1)
+    return m.astype(bool)
+
+
+def test_high_arched_sole_with_its_ball_off_to_one_side_is_one_sole() -> None:
+    """Heel and ball of a high arch, 75 mm apart, the ball 15 mm to one side
+    and lying across the foot (111 x 60 mm) at 2 px/mm: one sole. The union
+    is as wide as the ball is across the foot, which is what counts."""
+    from footprint.segment_grid import _group_soles
+
+    heel = _ellipse((400, 300), (70, 80))  # 70 mm wide, 80 mm long
+    ball = _ellipse((430, 590), (111, 60))  # 111 mm wide, 60 mm long
+    assert len(_group_soles([ball, heel], 2.0)) == 1
+    # two balls side by side are two feet, however close
+    left, right = _ellipse((250, 450), (111, 60)), _ellipse((600, 450), (111, 60))
+    assert len(_group_soles([left, right], 2.0)) == 2
