@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -806,24 +807,47 @@ def synth_truth_in_frame(photo: Any, truth_index: int, analysis: Any, foot: int)
     )
 
 
+def nearest_pairs(
+    a_xy: Sequence[tuple[float, float]],
+    b_xy: Sequence[tuple[float, float]],
+    max_distance: Sequence[float] | None = None,
+) -> dict[int, int]:
+    """Match points of ``a`` to points of ``b``, nearest pairs first.
+
+    All pairs are taken in order of distance, each point used once; a greedy
+    loop over ``a`` instead could give the only ``b`` near two ``a`` points to
+    whichever came first. ``max_distance[i]`` (optional) is the farthest a
+    match of ``a[i]`` may lie.
+
+    Returns
+    -------
+    dict
+        ``{index in a: index in b}`` for the matched points.
+    """
+    pairs = sorted(
+        (float(np.hypot(ax - bx, ay - by)), i, j)
+        for i, (ax, ay) in enumerate(a_xy)
+        for j, (bx, by) in enumerate(b_xy)
+    )
+    match: dict[int, int] = {}
+    used: set[int] = set()
+    for d, i, j in pairs:
+        if i in match or j in used:
+            continue
+        if max_distance is not None and d >= max_distance[i]:
+            continue
+        match[i] = j
+        used.add(j)
+    return match
+
+
 def match_feet(photo: Any, analysis: Any) -> list[tuple[int, int]]:
     """Pairs (truth index, analysed foot index) matched by nearest centroid (full-res px)."""
-    pairs = []
-    used: set[int] = set()
-    for i, ft in enumerate(photo.feet):
-        best, best_d = None, np.inf
-        for j, fr in enumerate(analysis.result.feet):
-            if j in used:
-                continue
-            d = float(
-                np.hypot(fr.centroid_x - ft.centroid_xy[0], fr.centroid_y - ft.centroid_xy[1])
-            )
-            if d < best_d:
-                best, best_d = j, d
-        if best is not None:
-            used.add(best)
-            pairs.append((i, best))
-    return pairs
+    match = nearest_pairs(
+        [ft.centroid_xy for ft in photo.feet],
+        [(fr.centroid_x, fr.centroid_y) for fr in analysis.result.feet],
+    )
+    return sorted(match.items())
 
 
 @dataclass(frozen=True)

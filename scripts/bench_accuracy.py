@@ -39,24 +39,17 @@ log = logging.getLogger("bench_accuracy")
 def _match(truths: list[dict], feet: list[dict]) -> list[tuple[dict, dict | None]]:
     """Match true feet to detected feet, nearest centroids first.
 
-    All (truth, detection) pairs are taken in order of centroid distance, so a
-    detection goes to the true foot it lies on even when another true foot,
-    listed first, is also within reach (a greedy loop over the truths gave the
-    only detected foot of a pair to whichever truth came first). A pair farther
-    apart than a quarter of the photo's diagonal is no match.
+    A detection goes to the true foot it lies on even when another true foot,
+    listed first, is also within reach (:func:`footprint.plates.nearest_pairs`).
+    A pair farther apart than a quarter of the photo's diagonal is no match.
     """
-    pairs = sorted(
-        (float(np.hypot(t["cx"] - f["centroid_x"], t["cy"] - f["centroid_y"])), i, j)
-        for i, t in enumerate(truths)
-        for j, f in enumerate(feet)
+    from footprint.plates import nearest_pairs
+
+    match = nearest_pairs(
+        [(t["cx"], t["cy"]) for t in truths],
+        [(f["centroid_x"], f["centroid_y"]) for f in feet],
+        [0.25 * t["diag"] for t in truths],
     )
-    match: dict[int, int] = {}
-    used: set[int] = set()
-    for d, i, j in pairs:
-        if i in match or j in used or d >= 0.25 * truths[i]["diag"]:
-            continue
-        match[i] = j
-        used.add(j)
     return [(t, feet[match[i]] if i in match else None) for i, t in enumerate(truths)]
 
 

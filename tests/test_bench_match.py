@@ -32,3 +32,18 @@ def test_two_detections_two_feet_and_a_far_detection_is_no_match() -> None:
     pairs = _match(truths, [_found(1490, 510), _found(520, 490)])
     assert [p[1] for p in pairs] == [_found(520, 490), _found(1490, 510)]
     assert _match([_truth(0, 0)], [_found(700, 0)]) == [(_truth(0, 0), None)]
+
+
+def test_pressure_bench_pairs_feet_the_same_way() -> None:
+    """footprint.plates.match_feet (the pressure benchmark) uses the same
+    nearest-first pairing, without a distance limit."""
+    from types import SimpleNamespace
+
+    from footprint.plates import match_feet
+
+    photo = SimpleNamespace(
+        feet=[SimpleNamespace(centroid_xy=(1205, 661)), SimpleNamespace(centroid_xy=(787, 857))]
+    )
+    found = SimpleNamespace(centroid_x=791, centroid_y=866)
+    analysis = SimpleNamespace(result=SimpleNamespace(feet=[found]))
+    assert match_feet(photo, analysis) == [(1, 0)]
