@@ -312,23 +312,24 @@ def darkness_map(
     sigma = max(1.0, params.background_scale_mm * px_per_mm / _BG_DOWNSCALE)
     radius = max(1, int(round(BACKGROUND_INIT_RADIUS_MM * px_per_mm / _BG_DOWNSCALE)))
     weight = small_roi.copy()
-    # first estimate: a grey closing and opening of the lightness (features
-    # narrower than the disk removed, broad shading kept; outside the ROI
-    # ignored), smoothed; then the normalised convolution over the pixels
-    # that do not stand out from it
+    # first estimate: a grey closing, then opening, of the lightness (darker,
+    # then lighter features narrower than the disk removed: a wet print can be
+    # lighter than a glossy floor; broad shading kept), smoothed; then the
+    # normalised convolution over the pixels that do not stand out from it.
+    # Outside the ROI is ignored: 0 for a dilation (max), +inf for an erosion.
     disk = _disk(2.0 * radius + 1.0)
     outside = small_roi == 0
-    # closing, then opening: dark, then light features narrower than the
-    # disk removed (a wet print can be lighter than glossy floor)
-    closed = cv2.dilate(np.where(outside, 0.0, small).astype(np.float32), disk)
-    closed[outside] = np.inf
-    closed = cv2.erode(closed, disk)
-    closed[outside] = np.inf
-    closed = cv2.erode(closed, disk)
-    closed[outside] = 0.0
-    closed = cv2.dilate(closed, disk)
-    closed[outside] = small[outside]
-    bg = cv2.GaussianBlur(closed, (0, 0), sigma)
+    first = small.astype(np.float32)
+    for op, ignored in (
+        (cv2.dilate, 0.0),
+        (cv2.erode, np.inf),
+        (cv2.erode, np.inf),
+        (cv2.dilate, 0.0),
+    ):
+        first[outside] = ignored
+        first = op(first, disk)
+    first[outside] = small[outside]
+    bg = cv2.GaussianBlur(first, (0, 0), sigma)
     for it in range(BACKGROUND_ITERATIONS + 1):
         if it > 0:
             bg = _nconv(small, weight, sigma)
