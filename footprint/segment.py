@@ -161,6 +161,10 @@ DOT_MAX_MM2 = 6.0
 EDGE_LEVEL_MM = 4.0
 #: [1] Largest fraction of a foot's outline lying on the search region's border.
 MAX_BORDER_FRACTION = 0.05
+#: [mm] Widest rim along the search region's border that is peeled off a
+#: piece hugging it (the shaded edge of a sheet, a sheet's or card's shadow,
+#: joined to a print near it); a foot's own print is thicker (a heel ~60 mm).
+BORDER_RIM_MAX_MM = 20.0
 #: [px/mm] Sampling at which floor lines (grout, plank seams) are searched.
 LINE_PX_PER_MM = 1.0
 #: [mm] Widest line removed: grout is 2-5 mm, a plank seam about 1 mm.
@@ -840,10 +844,17 @@ def _segment_roi(
             continue
         if float(np.mean(signal[comp])) - bg_level < max(MIN_CONTRAST, MIN_CONTRAST_SIGMAS * noise):
             continue
-        outline = comp & ~cv2.erode(comp.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-        if (outline & roi_border).sum() > MAX_BORDER_FRACTION * outline.sum():
+        if not _hugs(comp, roi_border):
+            pieces.append(comp)
             continue
-        pieces.append(comp)
+        # a thin rim along the border (a sheet's shaded edge) may be joined to a print
+        for sub in _peel_border_rims(comp, roi_border, BORDER_RIM_MAX_MM * px_per_mm):
+            if (
+                sub.sum() >= min_piece
+                and _thickness_px(sub) >= min_thick
+                and not _hugs(sub, roi_border)
+            ):
+                pieces.append(sub)
     if not pieces:
         return Segmentation((), "unknown", signal, t, ())
 
@@ -1131,6 +1142,60 @@ def _disk(diameter_px: float) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
 
 
+def _hugs(mask: np.ndarray, roi_border: np.ndarray) -> bool:
+    """Whether over ``MAX_BORDER_FRACTION`` of the mask's outline lies on ``roi_border``."""
+    outline = mask & ~cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    return bool((outline & roi_border).sum() > MAX_BORDER_FRACTION * outline.sum())
+
+
+def _peel_border_rims(
+    comp: np.ndarray, roi_border: np.ndarray, width_px: float
+) -> list[np.ndarray]:
+    """Split off the parts of ``comp`` that reach the search region's border.
+
+    A morphological opening (disk of diameter ``width_px``) splits the mask
+    into its thick parts and a residue, ``comp & ~opening(comp)``, thinner
+    than the disk: a shaded rim along a sheet's edge and the neck joining it
+    to a print, but also a high arch's narrow midfoot and slivers of the
+    outline. Thick parts that touch ``roi_border`` are removed, and so are the
+    residue's components that touch the border or a removed part; the rest of
+    the mask is kept as it was.
+
+    Returns
+    -------
+    list of (H, W) bool ndarrays
+        The connected components of what remains, largest first.
+    """
+    ys, xs = np.nonzero(comp)
+    pad = int(width_px) + 2
+    y0, x0 = max(0, int(ys.min()) - pad), max(0, int(xs.min()) - pad)
+    y1 = min(comp.shape[0], int(ys.max()) + pad + 1)
+    x1 = min(comp.shape[1], int(xs.max()) + pad + 1)
+    crop = comp[y0:y1, x0:x1].astype(np.uint8)
+    border = roi_border[y0:y1, x0:x1]
+    opened = cv2.morphologyEx(crop, cv2.MORPH_OPEN, _disk(width_px))
+    olab = cv2.connectedComponents(opened, connectivity=8)[1]
+    hit = np.unique(olab[border & (opened > 0)])
+    gone = np.zeros(crop.shape, bool)
+    for k in hit[hit > 0]:
+        part = olab == k
+        if _hugs(part, border):
+            gone |= part
+    residue = (crop > 0) & (opened == 0)
+    rlab = cv2.connectedComponents(residue.astype(np.uint8), connectivity=8)[1]
+    near = cv2.dilate((gone | border).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    hit = np.unique(rlab[residue & near])
+    gone |= np.isin(rlab, hit[hit > 0])
+    kept = ((crop > 0) & ~gone).astype(np.uint8)
+    _, lab, stats, _ = cv2.connectedComponentsWithStats(kept, connectivity=8)
+    out = []
+    for k in np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1:
+        full = np.zeros(comp.shape, bool)
+        full[y0:y1, x0:x1] = lab == k
+        out.append(full)
+    return out
+
+
 def _foot_like(mask: np.ndarray, mm_per_px: float | None, roi_border: np.ndarray) -> bool:
     """Plausibility of a sole (or heel + forefoot group) as a foot's print.
 
@@ -1144,8 +1209,7 @@ def _foot_like(mask: np.ndarray, mm_per_px: float | None, roi_border: np.ndarray
         return False
     if mm_per_px and not FOOT_MIN_LENGTH_MM <= length * mm_per_px <= FOOT_MAX_LENGTH_MM:
         return False
-    outline = mask & ~cv2.erode(m8, np.ones((3, 3), np.uint8)).astype(bool)
-    return (outline & roi_border).sum() <= MAX_BORDER_FRACTION * outline.sum()
+    return not _hugs(mask, roi_border)
 
 
 def _group_pieces(pieces: list[np.ndarray], max_length_px: float | None = None) -> list[np.ndarray]:
