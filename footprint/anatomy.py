@@ -60,6 +60,12 @@ log = logging.getLogger(__name__)
 #: [1] Pieces with at least this share of the largest component are sole. A
 #: hallux is < ~0.2 of a forefoot; a heel piece of a broken midfoot > ~0.5.
 SOLE_PIECE_FRACTION = 0.3
+#: Most sole pieces: heel and forefoot of a high arch. A third piece that large
+#: is a row of toes the segmentation joined together (wet toes close up), not sole.
+MAX_SOLE_PIECES = 2
+#: [1] The sole's end that is this many times wider than the other is the
+#: forefoot (a ball is ~1.5 heel widths); below it the toes decide the direction.
+ORIENT_WIDTH_RATIO = 1.25
 #: [1] Small pieces with their centroid behind this fraction of the sole length
 #: (from the heel back) are sole fragments; toes lie beyond (>= ~0.9).
 TOE_START_FRACTION = 0.75
@@ -315,6 +321,7 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
     total = float(areas.sum())
     largest = float(areas.max())
     core_ids = [i for i in range(n - 1) if areas[i] >= SOLE_PIECE_FRACTION * largest]
+    core_ids = sorted(core_ids, key=lambda i: -areas[i])[:MAX_SOLE_PIECES]
     small_ids = [
         i
         for i in range(n - 1)
@@ -332,20 +339,20 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
     s = (core_pts - centre) @ u
     length = float(np.ptp(s))
 
-    # orient u towards the toes: small blobs beyond the ends of the core
+    # orient u towards the toes: the forefoot is clearly wider than the heel;
+    # when the ends are alike, the toes are the small blobs beyond one end
+    lat = _perp(u)
+    widths = []
+    for sign in (1, -1):
+        sel = (s * sign) > 0.25 * length
+        widths.append(float(np.ptp((core_pts[sel] - centre) @ lat)) if sel.any() else 0.0)
     sc = np.array([(cents[i + 1] - centre) @ u for i in small_ids]).reshape(-1)
     end = np.abs(sc) > 0.3 * length
-    if end.any():
+    if max(widths) < ORIENT_WIDTH_RATIO * max(min(widths), 1e-9) and end.any():
         if float((areas[small_ids] * np.sign(sc) * end).sum()) < 0:
             u = -u
-    else:
-        lat = _perp(u)
-        widths = []
-        for sign in (1, -1):
-            sel = (s * sign) > 0.25 * length
-            widths.append(np.ptp((core_pts[sel] - centre) @ lat) if sel.any() else 0.0)
-        if widths[1] > widths[0]:
-            u = -u
+    elif widths[1] > widths[0]:
+        u = -u
     s = core_pts @ u
     back, front = float(s.min()), float(s.max())
     length = front - back
