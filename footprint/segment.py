@@ -46,6 +46,10 @@ log = logging.getLogger(__name__)
 NOMINAL_SCENE_MM = 500.0
 #: [1] Downscale factor for the illumination estimate.
 _BG_DOWNSCALE = 8
+#: [px] Gaussian blurs this wide and wider are computed on a coarser grid
+#: (:func:`_wide_blur`), at most ``WIDE_BLUR_MAX_FACTOR`` times coarser.
+WIDE_BLUR_MIN_SIGMA_PX = 4.0
+WIDE_BLUR_MAX_FACTOR = 4
 #: [mm] A foot's sole is at least this thick (largest inscribed radius);
 #: excludes form borders, pen strokes and grout lines.
 MIN_FOOT_THICKNESS_MM = 12.0
@@ -251,10 +255,30 @@ def _otsu(values: np.ndarray, nbins: int = 256) -> float:
     return float(threshold_otsu(vals, nbins=nbins))
 
 
+def _wide_blur(img: np.ndarray, sigma_px: float) -> np.ndarray:
+    """Gaussian blur (sigma ``sigma_px``, replicated border); wide ones computed coarser.
+
+    From ``WIDE_BLUR_MIN_SIGMA_PX`` on, the image is area-averaged by a factor
+    ``f`` (up to 4, at most sigma / 2), blurred there with
+    ``sqrt(sigma^2 - f^2 / 4) / f`` and interpolated back: the box average and
+    the linear interpolation add about ``f^2 / 4`` px^2 of variance, and what
+    the coarse grid drops (periods under ``2 f`` px) the blur removes anyway.
+    """
+    f = int(min(WIDE_BLUR_MAX_FACTOR, sigma_px // 2.0)) if sigma_px >= WIDE_BLUR_MIN_SIGMA_PX else 1
+    if f < 2:
+        return cv2.GaussianBlur(img, (0, 0), sigma_px, borderType=cv2.BORDER_REPLICATE)
+    h, w = img.shape[:2]
+    size = (max(1, -(-w // f)), max(1, -(-h // f)))
+    small = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+    sigma_s = float(np.sqrt(max(sigma_px**2 - f * f / 4.0, 1.0))) / f
+    small = cv2.GaussianBlur(small, (0, 0), sigma_s, borderType=cv2.BORDER_REPLICATE)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
 def _nconv(values: np.ndarray, weights: np.ndarray, sigma_px: float) -> np.ndarray:
     """Normalised convolution: Gaussian mean of ``values`` where ``weights`` > 0."""
-    num = cv2.GaussianBlur(values * weights, (0, 0), sigma_px, borderType=cv2.BORDER_REPLICATE)
-    den = cv2.GaussianBlur(weights, (0, 0), sigma_px, borderType=cv2.BORDER_REPLICATE)
+    num = _wide_blur(values * weights, sigma_px)
+    den = _wide_blur(weights, sigma_px)
     fallback = float((values * weights).sum() / max(float(weights.sum()), 1e-9))
     return np.where(den > 1e-4, num / np.maximum(den, 1e-12), fallback).astype(np.float32)
 
@@ -705,7 +729,7 @@ def _segment_roi(
         dark = _without_lines(dark, light, roi, px_per_mm, lines)
     del light
     fine = cv2.GaussianBlur(dark, (0, 0), max(0.5, FINE_SIGMA_MM * px_per_mm))
-    dens = cv2.GaussianBlur(dark, (0, 0), max(1.0, params.grid_period_mm * px_per_mm))
+    dens = _wide_blur(dark, max(1.0, params.grid_period_mm * px_per_mm))
     fine[~roi] = 0.0
     dens[~roi] = 0.0
 
@@ -728,7 +752,7 @@ def _segment_roi(
 
     bg_level, noise, t_otsu = levels(fine)
     # detection: where is something clearly darker than the floor/paper around it?
-    det = cv2.GaussianBlur(dark, (0, 0), max(1.0, DETECT_SIGMA_MM * px_per_mm))
+    det = _wide_blur(dark, max(1.0, DETECT_SIGMA_MM * px_per_mm))
     det[~roi] = 0.0
     det_bg, det_noise, _ = levels(det)
     log.debug(
@@ -848,12 +872,8 @@ def _segment_roi(
             pieces.append(comp)
             continue
         # a thin rim along the border (a sheet's shaded edge) may be joined to a print
-        for sub in _peel_border_rims(comp, roi_border, BORDER_RIM_MAX_MM * px_per_mm):
-            if (
-                sub.sum() >= min_piece
-                and _thickness_px(sub) >= min_thick
-                and not _hugs(sub, roi_border)
-            ):
+        for sub in _peel_border_rims(comp, roi_border, BORDER_RIM_MAX_MM * px_per_mm, min_piece):
+            if _thickness_px(sub) >= min_thick and not _hugs(sub, roi_border):
                 pieces.append(sub)
     if not pieces:
         return Segmentation((), "unknown", signal, t, ())
@@ -1149,7 +1169,7 @@ def _hugs(mask: np.ndarray, roi_border: np.ndarray) -> bool:
 
 
 def _peel_border_rims(
-    comp: np.ndarray, roi_border: np.ndarray, width_px: float
+    comp: np.ndarray, roi_border: np.ndarray, width_px: float, min_area_px: float = 0.0
 ) -> list[np.ndarray]:
     """Split off the parts of ``comp`` that reach the search region's border.
 
@@ -1164,7 +1184,8 @@ def _peel_border_rims(
     Returns
     -------
     list of (H, W) bool ndarrays
-        The connected components of what remains, largest first.
+        The connected components of what remains with at least ``min_area_px``
+        pixels, largest first.
     """
     ys, xs = np.nonzero(comp)
     pad = int(width_px) + 2
@@ -1173,7 +1194,14 @@ def _peel_border_rims(
     x1 = min(comp.shape[1], int(xs.max()) + pad + 1)
     crop = comp[y0:y1, x0:x1].astype(np.uint8)
     border = roi_border[y0:y1, x0:x1]
-    opened = cv2.morphologyEx(crop, cv2.MORPH_OPEN, _disk(width_px))
+    # opening with a disk of radius r, by two distance transforms (a wide
+    # disk's kernel is slow): erode to dist > r, then dilate back by r
+    r = 0.5 * width_px
+    core = cv2.distanceTransform(crop, cv2.DIST_L2, cv2.DIST_MASK_PRECISE) > r
+    opened = (
+        cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE) <= r
+    )
+    opened = (opened & (crop > 0)).astype(np.uint8)
     olab = cv2.connectedComponents(opened, connectivity=8)[1]
     hit = np.unique(olab[border & (opened > 0)])
     gone = np.zeros(crop.shape, bool)
@@ -1190,6 +1218,8 @@ def _peel_border_rims(
     _, lab, stats, _ = cv2.connectedComponentsWithStats(kept, connectivity=8)
     out = []
     for k in np.argsort(-stats[1:, cv2.CC_STAT_AREA]) + 1:
+        if stats[k, cv2.CC_STAT_AREA] < min_area_px:
+            break
         full = np.zeros(comp.shape, bool)
         full[y0:y1, x0:x1] = lab == k
         out.append(full)
