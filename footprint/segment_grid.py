@@ -157,6 +157,10 @@ SOLE_WIDTH_SLACK = 1.3
 MIN_TOE_AREA_MM2 = 8.0
 #: [1] Largest toe blob as a share of its sole (a broad hallux prints up to ~ 15 %).
 MAX_TOE_SHARE = 0.2
+#: [1] Largest long/short ratio of a toe blob, or of a row of toes run together
+#: (a row of five toes is ~3:1; a form's printed rule or a line of text is far
+#: longer).
+TOE_MAX_ELONGATION = 4.0
 #: [mm] Toes lie within this distance of their sole (toe gaps are 3-10 mm, the
 #: little toe may be further from the ball).
 TOE_LINK_MM = 25.0
@@ -761,6 +765,9 @@ def _assemble(
         k = int(np.argmin(d))
         if d[k] > TOE_LINK_MM * px_per_mm or areas[i] > MAX_TOE_SHARE * soles[k].sum():
             continue
+        long_, short, _ = _axes(comp)
+        if long_ > TOE_MAX_ELONGATION * max(short, 1.0):
+            continue  # a printed rule or a line of text near the print, not a toe
         feet[k] |= comp
     out = []
     for m in feet:

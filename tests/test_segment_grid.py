@@ -119,3 +119,21 @@ def test_high_arched_sole_with_its_ball_off_to_one_side_is_one_sole() -> None:
     # two balls side by side are two feet, however close
     left, right = _ellipse((250, 450), (111, 60)), _ellipse((600, 450), (111, 60))
     assert len(_group_soles([left, right], 2.0)) == 2
+
+
+def test_a_printed_rule_near_the_toes_is_not_a_toe() -> None:
+    """A short, thick printed rule of the form (or a line of text) lying just
+    beyond the front of a grid print was taken for a toe, and then pulled the
+    foot's axis and side with it. Toes are compact: a blob more than 4 times
+    longer than wide is not one."""
+    rgb, truth = _lattice_sole(2)
+    img = rgb[:, :, 0].copy()
+    img[:40, :] = 235  # no panel rule across the sheet in this test
+    img[20:34, 110:250] = 45  # 56 x 5.6 mm, 14 mm beyond the print's front
+    rgb = np.repeat(img[:, :, None], 3, axis=2)
+    roi = np.ones(truth.shape, bool)
+    feet = segment_grid(rgb, SegmentParams(), mm_per_px=0.4, roi=roi)
+    assert len(feet) == 1
+    mask = feet[0][0]
+    assert not mask[14:40, :].any()
+    assert _iou(mask, truth) > 0.85
