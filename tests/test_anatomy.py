@@ -242,6 +242,10 @@ def test_without_toes_falls_back_to_the_principal_axis() -> None:
     assert anat.axis_source == "principal_axis"
     assert anat.n_toes == 0
     assert any("toes could not be found" in w for w in anat.warnings)
+    # without a hallux the side rests on the arch's concavity alone (right on
+    # 40 of 57 development feet): the user is asked to check it
+    assert anat.side_confidence <= 1.0 / 3.0 + 1e-9
+    assert any("Left/right is uncertain" in w for w in anat.warnings)
     # the heel still sits within a few mm of the generator's heel centre
     assert np.linalg.norm(np.asarray(anat.heel_xy) - case.heel_xy) * case.mm_per_px < 6.0
 
