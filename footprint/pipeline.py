@@ -33,6 +33,18 @@ log = logging.getLogger(__name__)
 
 #: [mm] Margin around a card reference excluded from the print search (its shadow).
 CARD_MARGIN_MM = 6.0
+#: [1] Plausible print width (widest sole contact across the axis) over print
+#: length (heel to longest toe). British adults' foot breadth is about 0.36-0.38
+#: of foot length at the median (men 95 / 265 mm, women 90 / 240 mm, SD of
+#: breadth ~6 mm: Pheasant & Haslegrave 2006, *Bodyspace*, 3rd ed.), children's
+#: a little more, and a loaded foot spreads. Outside this wide range the
+#: outline has taken in something else (a stain, a floor line, a sheet's edge)
+#: or lost part of the foot: on the development photos, 10 of the 11 feet
+#: measured outside it were measured wrongly (docs/accuracy.md).
+FOOT_WIDTH_TO_LENGTH = (0.30, 0.52)
+#: [1] Quality factor of a print outside those proportions: below the default
+#: gate (0.4) whatever its contrast; ``min_quality=0`` still measures it.
+IMPLAUSIBLE_SHAPE_QUALITY = 0.35
 #: [mm/px] Coarsest plane sampling of the whole-floor plane used when the print lies
 #: beside the sheet (keeps it near 1 MP).
 FLOOR_PLANE_MM_PER_PX = 0.6
@@ -90,14 +102,6 @@ def _measure_foot(
 ) -> tuple[FootResult, FootArrays]:
     anat = anatomy.locate(blob.mask, params.anatomy, side_override=side_override)
     quality = float(np.clip(blob.quality * anat.quality, 0.0, 1.0))
-    if quality < params.anatomy.min_quality:
-        reasons = " ".join(list(blob.warnings) + list(anat.warnings))
-        raise UnclearPrintError(
-            f"A print-like mark was found, but it is too faint or unclear to measure "
-            f"reliably (quality {quality:.2f}, below {params.anatomy.min_quality:.2f}). "
-            f"{reasons} Retake the photo soon after stepping, in even light, with the "
-            f"whole print in the frame on a surface it contrasts with."
-        )
     warnings_: list[str] = list(anat.warnings) + list(blob.warnings)
     # the foot is what anatomy accepted: sole and toes (stray blobs are dropped)
     foot_mask = anat.sole | anat.toes
@@ -106,6 +110,25 @@ def _measure_foot(
     frame = make_frame(anat.heel_xy, anat.toe_xy, anat.side, extent)
     sole_f = np.clip(frame.warp(anat.sole.astype(np.float32)), 0.0, 1.0)
     print_f = np.clip(frame.warp(foot_mask.astype(np.float32)), 0.0, 1.0)
+    length_px = indices.print_length(print_f)
+    width_px = indices.print_width(sole_f)
+    ratio = width_px / max(length_px, 1e-9)
+    lo, hi = FOOT_WIDTH_TO_LENGTH
+    if not lo <= ratio <= hi:
+        quality *= IMPLAUSIBLE_SHAPE_QUALITY
+        warnings_.append(
+            f"The print is {100 * ratio:.0f} % as wide as it is long; feet are "
+            f"{100 * lo:.0f}-{100 * hi:.0f} %. Its outline may take in a stain, a floor line "
+            "or a sheet's edge, or miss part of the foot: check the overlay."
+        )
+    if quality < params.anatomy.min_quality:
+        reasons = " ".join(warnings_)
+        raise UnclearPrintError(
+            f"A print-like mark was found, but it is too faint or unclear to measure "
+            f"reliably (quality {quality:.2f}, below {params.anatomy.min_quality:.2f}). "
+            f"{reasons} Retake the photo soon after stepping, in even light, with the "
+            f"whole print in the frame on a surface it contrasts with."
+        )
     preset = params.preset
     mm = plane.mm_per_px
 
@@ -125,8 +148,6 @@ def _measure_foot(
     except ValueError as exc:
         clarke, clarke_deg = None, None
         warnings_.append(f"Clarke's angle could not be measured: {exc}.")
-    length_px = indices.print_length(print_f)
-    width_px = indices.print_width(sole_f)
 
     # geometry back in the plane
     t = indices.thirds(sole_f)
@@ -284,9 +305,7 @@ def analyse_detailed(
     for blob in seg.feet:
         i = len(feet)
         try:
-            foot, arr = _measure_foot(
-                i, blob, plane, loaded, params, (side_overrides or {}).get(i)
-            )
+            foot, arr = _measure_foot(i, blob, plane, loaded, params, (side_overrides or {}).get(i))
         except UnclearPrintError as exc:
             unclear.append(exc)
             continue
@@ -318,8 +337,7 @@ def analyse_detailed(
         reference_corners=None
         if plane.reference is None
         else tuple(
-            (float(x), float(y))
-            for x, y in (plane.reference.corners_xy + 0.5) * loaded.scale - 0.5
+            (float(x), float(y)) for x, y in (plane.reference.corners_xy + 0.5) * loaded.scale - 0.5
         ),
         plane_to_image=tuple(tuple(float(v) for v in row) for row in plane.plane_to_image),
         feet=tuple(feet),

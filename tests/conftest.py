@@ -12,6 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+#: Horizontal stretch of the drawn prints (see :func:`drawn_print_rgb`).
+DRAWN_STRETCH = 1.35
+
 
 def _draw_sole(mask: np.ndarray, cx: int, cy: int, isthmus_px: int) -> None:
     """A right-foot-like print (toes up, medial left) drawn into ``mask``."""
@@ -37,6 +40,10 @@ def drawn_print_rgb(*, two_feet: bool = True, seed: int = 0) -> np.ndarray:
         other = np.zeros_like(mask)
         _draw_sole(other, w - 390, 300, 80)
         mask = np.maximum(mask, cv2.flip(other, 1))  # mirrored: a left foot
+    # drawn too narrow for a foot (0.28 as wide as long): stretched across to
+    # 0.38, as real feet are; a uniform stretch keeps every area and width ratio
+    mask = cv2.resize(mask, (round(w * DRAWN_STRETCH), h), interpolation=cv2.INTER_LINEAR)
+    h, w = mask.shape
     mask = cv2.GaussianBlur(mask, (7, 7), 2)
     rng = np.random.default_rng(seed)
     dark = (mask / 255.0) * (0.6 + 0.4 * rng.random((h, w)))

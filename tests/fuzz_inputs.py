@@ -105,11 +105,22 @@ def base_rgb() -> np.ndarray:
     rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     corners = np.array([[-sheet_w, -sheet_h], [sheet_w, -sheet_h], [sheet_w, sheet_h],
                         [-sheet_w, sheet_h]]) / 2 @ rot.T + centre
-    src = np.float32([[0, 0], [560, 0], [560, 640], [0, 640]])
+    # the drawing's prints, on paper of the sheet's aspect (not squeezed into it)
+    drawn = drawn_print_rgb(seed=3)
+    dh, dw = drawn.shape[:2]
+    x0 = round(0.14 * dw)  # the drawing's empty margins left and right
+    drawn = drawn[:, x0 : dw - x0]
+    dh, dw = drawn.shape[:2]
+    ch = round(dw * sheet_h / sheet_w)
+    canvas = np.empty((ch, dw, 3), np.uint8)
+    canvas[:] = drawn[0, 0]  # the paper's colour
+    top = (ch - dh) // 2
+    canvas[top : top + dh] = drawn
+    src = np.float32([[0, 0], [dw, 0], [dw, ch], [0, ch]])
     warp = cv2.getPerspectiveTransform(src, corners.astype(np.float32))
-    prints = cv2.warpPerspective(drawn_print_rgb(seed=3), warp, (w, h),
+    prints = cv2.warpPerspective(canvas, warp, (w, h),
                                  flags=cv2.INTER_AREA, borderValue=(0, 0, 0))
-    inside = cv2.warpPerspective(np.ones((640, 560), np.float32), warp, (w, h)) > 0.5
+    inside = cv2.warpPerspective(np.ones((ch, dw), np.float32), warp, (w, h)) > 0.5
     img[inside] = prints[inside]
     return np.clip(img, 0, 255).astype(np.uint8)
 
