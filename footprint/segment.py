@@ -80,8 +80,9 @@ TOE_MIN_LEVEL = 0.3
 #: [1] Level (share of the print's median above background) at which toes are sought.
 TOE_SEARCH_LEVEL = 0.35
 #: [1] Largest long/short ratio of a toe blob, or of a row of toes run together
-#: (a row of five toes is ~3:1; a grout line or a sheet's edge is far longer).
-TOE_MAX_ELONGATION = 4.0
+#: (a row of five toes is ~3:1; a grout line or a sheet's edge is far longer);
+#: the same rule as for grid prints.
+TOE_MAX_ELONGATION = segment_grid.TOE_MAX_ELONGATION
 #: [1] Smallest solidity of a toe blob.
 TOE_MIN_SOLIDITY = 0.75
 #: [mm^2] Smallest toe blob (a child's little toe prints ~ 20 mm^2).
@@ -1177,9 +1178,10 @@ def _peel_border_rims(
     into its thick parts and a residue, ``comp & ~opening(comp)``, thinner
     than the disk: a shaded rim along a sheet's edge and the neck joining it
     to a print, but also a high arch's narrow midfoot and slivers of the
-    outline. Thick parts that touch ``roi_border`` are removed, and so are the
-    residue's components that touch the border or a removed part; the rest of
-    the mask is kept as it was.
+    outline. Thick parts lying along ``roi_border`` (as :func:`_hugs` judges:
+    a print cut off by the edge) are removed, and so are the residue's
+    components that touch the border or a removed part; the rest of the mask
+    is kept as it was.
 
     Returns
     -------
