@@ -214,7 +214,7 @@ def test_a_sheet_notched_by_a_print_at_its_edge_is_still_the_paper(seed: int) ->
     assert result.feet[0].side == photo.feet[0].side
 
 
-@pytest.mark.parametrize("stretch", [0.75, 1.45], ids=["too_narrow", "too_wide"])
+@pytest.mark.parametrize("stretch", [0.6, 1.45], ids=["too_narrow", "too_wide"])
 def test_a_print_no_foot_could_make_is_refused(stretch: float) -> None:
     """A print far narrower or wider for its length than any foot (the shared
     drawn prints squeezed or stretched across) has taken in something else or
@@ -230,7 +230,7 @@ def test_a_print_no_foot_could_make_is_refused(stretch: float) -> None:
         footprint.analyse(jpeg)
     foot = footprint.analyse(jpeg, min_quality=0.0).feet[0]
     ratio = foot.foot_width_px / foot.foot_length_px
-    assert not 0.30 <= ratio <= 0.52
+    assert not 0.25 <= ratio <= 0.52
     assert any("as wide as it is long" in w for w in foot.warnings)
     # the same print with a foot's proportions is measured without that warning
     plain = footprint.analyse(encode(drawn_print_rgb(two_feet=False))).feet[0]
