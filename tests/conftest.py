@@ -41,7 +41,7 @@ def drawn_print_rgb(*, two_feet: bool = True, seed: int = 0) -> np.ndarray:
         _draw_sole(other, w - 390, 300, 80)
         mask = np.maximum(mask, cv2.flip(other, 1))  # mirrored: a left foot
     # drawn too narrow for a foot (0.28 as wide as long): stretched across to
-    # 0.38, as real feet are; a uniform stretch keeps every area and width ratio
+    # 0.37, as real feet are; a uniform stretch keeps every area and width ratio
     mask = cv2.resize(mask, (round(w * DRAWN_STRETCH), h), interpolation=cv2.INTER_LINEAR)
     h, w = mask.shape
     mask = cv2.GaussianBlur(mask, (7, 7), 2)
