@@ -33,10 +33,15 @@ Method
 3. Small pieces whose centroid lies in the posterior :data:`TOE_START_FRACTION`
    of the sole length are sole fragments (broken-midfoot stubs); the others
    are toes.
-4. Toes are ordered across the axis; the hallux is the largest and lies at an
+4. Toes the segmentation joined to the ball are cut off it: parts narrower
+   than a toe (an opening), and domes of the distance transform joined to the
+   ball through a neck (a watershed); they count as toes like separate ones
+   when fewer than two separate toes were found.
+5. Toes are ordered across the axis; the hallux is the largest and lies at an
    end of the row; the second toe is its neighbour.
-5. Heel centre, second-toe tip and axis are iterated.
-Without two toes, the principal axis is used and a warning says so.
+6. Heel centre, second-toe tip and axis are iterated.
+Without two toes, the principal axis is used and a warning says so; a single
+toe (most often the hallux, the toe that prints best) still votes for the side.
 
 References
 ----------
@@ -90,6 +95,16 @@ FUSED_TOE_START_FRACTION = 0.86
 FUSED_TOE_MIN_AREA_FRACTION = 0.0015
 #: [1] ... and an inscribed disk of at least this fraction of the length in radius.
 FUSED_TOE_MIN_RADIUS_FRACTION = 0.012
+#: [1] Toes joined to the ball through a neck are domes of the sole's distance
+#: transform that stand at least this fraction of the sole length above the
+#: neck (a hallux ~0.05 of the length in half-width, joined by a neck a few mm narrower) ...
+TOE_NECK_RISE_FRACTION = 0.01
+#: [1] ... no deeper than this fraction of the length (the half-width of a
+#: hallux ~0.05; of the ball ~0.15 or more) ...
+TOE_NECK_MAX_RADIUS_FRACTION = 0.07
+#: [1] ... and no larger than this fraction of the length squared (a hallux
+#: ~0.01-0.015; half a ball ~0.04), beyond ``FUSED_TOE_START_FRACTION`` of the length.
+TOE_NECK_MAX_AREA_FRACTION = 0.03
 #: [1] Pieces smaller than this fraction of the whole print are specks.
 SPECK_FRACTION = 0.0008
 #: [1] A merged toe blob is split where a bulge of its distance transform
@@ -103,9 +118,9 @@ AXIS_ITERATIONS = 6
 #: [1] Weight of the hallux-position vote against the concavity vote for side.
 HALLUX_VOTE_WEIGHT = 2.0
 #: [1] Side confidence (|votes| / 3) below which the user is asked to check
-#: left/right. The hallux alone gives 2/3; the arch's concavity vote (-1..1)
-#: alone, when no toes placed the axis, gives at most 1/3, and so does a
-#: hallux with a clear concavity against it. On the development photos a side
+#: left/right. The hallux alone (or a single toe beside a principal axis)
+#: gives 2/3; the arch's concavity vote (-1..1) alone, when no toe was
+#: found, gives at most 1/3, and so does a hallux with a clear concavity against it. On the development photos a side
 #: from the concavity alone was right on 40 of 57 feet, one with a hallux
 #: vote on 121 of 124.
 SIDE_SURE_CONFIDENCE = 0.5
@@ -300,6 +315,78 @@ def _fused_toes(sole: np.ndarray, u: np.ndarray, back: float, length: float) -> 
     return out
 
 
+def _necked_toes(sole: np.ndarray, u: np.ndarray, back: float, length: float) -> np.ndarray:
+    """Toes joined to the front of the sole through a neck.
+
+    Parameters
+    ----------
+    sole : (H, W) bool ndarray
+        The sole pieces.
+    u : (2,) ndarray
+        Unit vector from heel to toes.
+    back, length : float
+        Position of the back of the heel along ``u`` and the sole's length [px].
+
+    Returns
+    -------
+    (H, W) bool ndarray
+        The necked toes (empty when there are none).
+
+    Notes
+    -----
+    Wet toes spread into the ball, and a hallux is too wide for the opening of
+    :func:`_fused_toes` to remove it. Each part of the sole that is round in
+    itself is a dome of its distance transform ``D``; a dome whose top stands
+    ``h = TOE_NECK_RISE_FRACTION x length`` above the neck joining it to the rest
+    (found by grey reconstruction of ``D - h`` under ``D``) seeds a watershed of
+    ``-D``, whose lines run along the necks. A region is a toe when it lies
+    beyond ``FUSED_TOE_START_FRACTION`` of the length, its dome is no deeper
+    than ``TOE_NECK_MAX_RADIUS_FRACTION x length`` and its area is at most
+    ``TOE_NECK_MAX_AREA_FRACTION x length^2``: the ball and heel are wider
+    and larger.
+    """
+    from skimage.morphology import reconstruction
+    from skimage.segmentation import watershed
+
+    out = np.zeros_like(sole)
+    if length <= 0 or not sole.any():
+        return out
+    ys, xs = np.nonzero(sole)
+    oy, ox = int(ys.min()), int(xs.min())
+    box = (slice(oy, int(ys.max()) + 1), slice(ox, int(xs.max()) + 1))
+    m = sole[box]
+    dt = cv2.distanceTransform(np.pad(m, 1).astype(np.uint8), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    h = max(2.0, TOE_NECK_RISE_FRACTION * length)
+    floor_ = reconstruction(np.maximum(dt - h, 0.0), dt, method="dilation")
+    tops = (dt > floor_ + 0.5 * h).astype(np.uint8)
+    n_tops, top_lab = cv2.connectedComponents(tops, connectivity=8)
+    rise = np.zeros(n_tops)
+    np.maximum.at(rise, top_lab.ravel(), (dt - floor_).ravel())
+    peak = np.zeros(n_tops)
+    np.maximum.at(peak, top_lab.ravel(), dt.ravel())
+    keep = np.flatnonzero(rise[1:] >= h - 1e-3) + 1
+    if keep.size <= 1:
+        return out
+    markers = np.zeros_like(top_lab)
+    for k, t in enumerate(keep, start=1):
+        markers[top_lab == t] = k
+    lab = watershed(-dt, markers, mask=m)
+    sub = out[box]
+    for k, t in enumerate(keep, start=1):
+        region = lab == k
+        ry, rx = np.nonzero(region)
+        if not ry.size:
+            continue
+        rel = (float(rx.mean() + ox) * u[0] + float(ry.mean() + oy) * u[1] - back) / length
+        if (
+            rel >= FUSED_TOE_START_FRACTION
+            and peak[t] <= TOE_NECK_MAX_RADIUS_FRACTION * length
+            and ry.size <= TOE_NECK_MAX_AREA_FRACTION * length**2
+        ):
+            sub |= region
+    return out
+
+
 def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None = None) -> Anatomy:
     """Locate sole, toes, heel centre, second-toe tip and side of one print.
 
@@ -386,6 +473,7 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
     sole = np.isin(labels, [i + 1 for i in core_ids + frag_ids])
     toes = np.isin(labels, [i + 1 for i in toe_ids]) if toe_ids else np.zeros_like(sole)
     fused = _fused_toes(sole, u, back, length)
+    fused |= _necked_toes(sole & ~fused, u, back, length)
     if fused.any():
         sole &= ~fused
         toes |= fused
@@ -404,6 +492,15 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
         x0, y0, w, h = stats[i + 1, :4]
         crop = labels[y0 : y0 + h, x0 : x0 + w] == i + 1
         toe_pts += [p + (x0, y0) for p in _split_toes(crop)]
+    if len(toe_pts) < 2 and fused.any():
+        # no separate toe row: the toes cut off the ball place the axis instead
+        n_f, f_lab, f_stats, _ = cv2.connectedComponentsWithStats(
+            fused.astype(np.uint8), connectivity=8
+        )
+        for j in range(1, n_f):
+            x0, y0, w, h = f_stats[j, :4]
+            crop = f_lab[y0 : y0 + h, x0 : x0 + w] == j
+            toe_pts += [p + (x0, y0) for p in _split_toes(crop)]
     toe_areas = np.array([len(p) for p in toe_pts], dtype=np.float64)
     toe_cents = [p.mean(axis=0) for p in toe_pts]
     if len(toe_pts) >= 2:
@@ -440,6 +537,10 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
             "instead of the heel-to-second-toe line; indices may be less accurate."
         )
         tip = heel + u * (float((sole_pts @ u).max()) - float(heel @ u))
+        if len(toe_pts) == 1:
+            # one toe printed apart is most often the hallux: medial
+            off = float((toe_cents[0] - heel) @ _perp(u))
+            side_votes += HALLUX_VOTE_WEIGHT * (1.0 if off < 0 else -1.0)
 
     concavity = _concavity_vote(sole, heel, u)
     side_votes += concavity
