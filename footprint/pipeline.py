@@ -294,6 +294,16 @@ def analyse_detailed(
                 valid=_without_card(plane) & ~plane.sheet,
                 sheet=None,
             )
+    card_warnings: list[str] = []
+    if not seg.feet and corners_xy is None:
+        held = _print_on_card_shaped_sheet(loaded, params, plane)
+        if held is not None:
+            plane, seg = held
+            card_warnings.append(
+                "The sheet holding the print has a bank card's shape but is far larger than "
+                "a card, so it was not used as the scale: lengths are in pixels. Lay a real "
+                "card beside the print, or use an A4 or Letter sheet."
+            )
     if not seg.feet:
         raise NoFootprintError(
             "No footprint was found in this photo. Make sure the whole print is in the frame, "
@@ -321,7 +331,7 @@ def analyse_detailed(
         if unclear:
             raise unclear[0]
         raise AnatomyError("The print could not be measured.")
-    warnings_ = list(seg.warnings) + list(plane_warnings(plane))
+    warnings_ = list(seg.warnings) + card_warnings + list(plane_warnings(plane))
     if unclear:
         warnings_.append(
             f"{len(unclear)} more print-like mark(s) were too faint or unclear to measure "
@@ -356,6 +366,42 @@ def analyse_detailed(
         extra={"work_scale": loaded.scale},
     )
     return Analysis(result=result, image=loaded, plane=plane, feet=tuple(arrays))
+
+
+def _print_on_card_shaped_sheet(
+    loaded: LoadedImage, params: Params, plane: rectify.Plane
+) -> tuple[rectify.Plane, segment.Segmentation] | None:
+    """The prints lying *on* what was taken for a bank card, if any.
+
+    An index card or a cut sheet can have a card's aspect ratio (1.586). Taken
+    for an ID-1 card, it sets a scale about three times too fine, and the
+    card's area, where the print lies, is kept out of the search. When that
+    search found nothing, the photo is segmented once more without a
+    reference; prints whose centre lies inside the "card" show that it was a
+    sheet (a bank card is 85.6 mm long: no foot's print fits on one), and
+    they are measured in pixels. Prints elsewhere are not taken: the card was
+    a real one and they had been refused at its scale.
+    """
+    ref = plane.reference
+    if ref is None or ref.kind != "card":
+        return None
+    bare = rectify.rectify(loaded.rgb, replace(params.rectify, enabled=False))
+    seg = segment.segment(bare.image, params.segment, mm_per_px=None, valid=bare.valid)
+    quad = np.asarray(ref.corners_xy, np.float32).reshape(-1, 1, 2)
+    on_card = []
+    for blob in seg.feet:
+        m = cv2.moments(blob.mask.astype(np.uint8), binaryImage=True)
+        if m["m00"] <= 0:
+            continue
+        xy = cv2.perspectiveTransform(
+            np.array([[[m["m10"] / m["m00"], m["m01"] / m["m00"]]]]), bare.plane_to_image
+        )[0, 0]
+        if cv2.pointPolygonTest(quad, (float(xy[0]), float(xy[1])), False) > 0:
+            on_card.append(blob)
+    if not on_card:
+        return None
+    log.debug("card-shaped sheet holds %d print(s): measured in pixels", len(on_card))
+    return bare, replace(seg, feet=tuple(on_card))
 
 
 def _without_card(plane: rectify.Plane) -> np.ndarray:
