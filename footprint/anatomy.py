@@ -456,6 +456,9 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
     across_core = core_pts[ball] @ lat
     ball_lo, ball_hi = float(across_core.min()), float(across_core.max())
     margin = TOE_BESIDE_BALL_FRACTION * (ball_hi - ball_lo)
+    across_all = core_pts @ lat
+    sole_lo, sole_hi = float(across_all.min()), float(across_all.max())
+    sole_margin = TOE_BESIDE_BALL_FRACTION * (sole_hi - sole_lo)
     toe_ids: list[int] = []
     frag_ids: list[int] = []
     for i in small_ids:
@@ -463,7 +466,9 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
         if rel < FRAGMENT_MIN_FRACTION:
             continue  # behind the heel: a stain, not part of this foot
         if rel < TOE_START_FRACTION:
-            frag_ids.append(i)
+            # a midfoot stub lies within the sole's breadth; a stain beside the ball does not
+            if sole_lo - sole_margin <= float(cents[i + 1] @ lat) <= sole_hi + sole_margin:
+                frag_ids.append(i)
         elif (
             areas[i] >= params.min_toe_area_fraction * float(areas[core_ids].sum())
             and rel <= 1.0 + params.toe_zone_fraction * 2.0

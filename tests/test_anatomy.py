@@ -407,6 +407,38 @@ def test_a_mark_beside_the_ball_is_not_a_toe(beside: str) -> None:
         assert tip_shift < 1.0, (seed, beside, tip_shift)
 
 
+@pytest.mark.parametrize("beside", ["medial", "lateral"])
+def test_a_stain_beside_the_sole_is_not_a_midfoot_piece(beside: str) -> None:
+    """A floor stain level with the front of the arch, 15 mm outside the sole,
+    is not taken into the sole as a piece of a broken midfoot: the arch index
+    is that of the print without it. (Taken in, it widened the sole: on a
+    development photo the print then read 74 % as wide as long.)"""
+    for seed in range(8):
+        case = make_case(seed)
+        plain = locate(case.mask, AnatomyParams())
+        ai_plain = pipeline_ai(plain.sole, case.mask, plain.heel_xy, plain.toe_xy, plain.side)
+        u = (case.toe_xy - case.heel_xy) / np.linalg.norm(case.toe_xy - case.heel_xy)
+        lat = np.array([-u[1], u[0]])
+        ys, xs = np.nonzero(case.mask)
+        pts = np.column_stack([xs, ys]) - case.heel_xy
+        across = pts @ lat
+        length = float(np.linalg.norm(case.toe_xy - case.heel_xy))
+        hallux_sign = np.sign((case.toe_centres_xy[0] - case.heel_xy) @ lat)
+        sign = hallux_sign if beside == "medial" else -hallux_sign
+        edge = across.max() if sign > 0 else -across.min()
+        px = 1.0 / case.mm_per_px
+        centre = case.heel_xy + u * 0.55 * length + lat * sign * (edge + 15.0 * px + 10.0 * px)
+        marked = case.mask.astype(np.uint8)
+        axes = (int(round(15.0 * px)), int(round(10.0 * px)))
+        angle = float(np.degrees(np.arctan2(u[1], u[0])))
+        cv2.ellipse(marked, (int(centre[0]), int(centre[1])), axes, angle, 0, 360, 1, -1)
+        found = locate(marked.astype(bool), AnatomyParams())
+        assert not found.sole[int(centre[1]), int(centre[0])], (seed, beside)
+        assert found.side == case.side, (seed, beside)
+        ai = pipeline_ai(found.sole, marked.astype(bool), found.heel_xy, found.toe_xy, found.side)
+        assert abs(ai - ai_plain) < 0.002, (seed, beside, ai, ai_plain)
+
+
 def _high_arch_case(seed: int) -> Case:
     """A case whose midfoot is cut away: heel and forefoot are separate pieces
     (a high arch), cut across the axis between 25 % and 60 % of the length."""
