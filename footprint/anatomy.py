@@ -56,6 +56,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 from footprint.errors import AnatomyError
 from footprint.params import AnatomyParams
@@ -105,6 +106,9 @@ TOE_NECK_MAX_RADIUS_FRACTION = 0.07
 #: [1] ... and no larger than this fraction of the length squared (a hallux
 #: ~0.01-0.015; half a ball ~0.04), beyond ``FUSED_TOE_START_FRACTION`` of the length.
 TOE_NECK_MAX_AREA_FRACTION = 0.03
+#: [1] Necked toes are looked for in the sole ahead of this fraction of its
+#: length (the ball, which they are joined to, begins at ~0.6).
+NECK_SEARCH_FROM_FRACTION = 0.5
 #: [1] Pieces smaller than this fraction of the whole print are specks.
 SPECK_FRACTION = 0.0008
 #: [1] A merged toe blob is split where a bulge of its distance transform
@@ -120,9 +124,9 @@ HALLUX_VOTE_WEIGHT = 2.0
 #: [1] Side confidence (|votes| / 3) below which the user is asked to check
 #: left/right. The hallux alone (or a single toe beside a principal axis)
 #: gives 2/3; the arch's concavity vote (-1..1) alone, when no toe was
-#: found, gives at most 1/3, and so does a hallux with a clear concavity against it. On the development photos a side
-#: from the concavity alone was right on 40 of 57 feet, one with a hallux
-#: vote on 121 of 124.
+#: found, gives at most 1/3, and so does a hallux with a clear concavity
+#: against it. On the development photos a side from the concavity alone was
+#: right on 40 of 57 feet, one with a hallux vote on 121 of 124.
 SIDE_SURE_CONFIDENCE = 0.5
 #: [1] The heel width is searched in this posterior fraction of the sole length.
 HEEL_SEARCH_FRACTION = 0.3
@@ -354,36 +358,49 @@ def _necked_toes(sole: np.ndarray, u: np.ndarray, back: float, length: float) ->
     ys, xs = np.nonzero(sole)
     oy, ox = int(ys.min()), int(xs.min())
     box = (slice(oy, int(ys.max()) + 1), slice(ox, int(xs.max()) + 1))
-    m = sole[box]
-    dt = cv2.distanceTransform(np.pad(m, 1).astype(np.uint8), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    dt = cv2.distanceTransform(np.pad(sole[box], 1).astype(np.uint8), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    # toes and the ball they are joined to lie in the front of the sole: the
+    # domes are looked for there only (the reconstruction is the costly step)
+    front = (xs * u[0] + ys * u[1] - back) >= NECK_SEARCH_FROM_FRACTION * length
+    if not front.any():
+        return out
+    fy, fx = ys[front], xs[front]
+    y0, x0 = int(fy.min()), int(fx.min())
+    fbox = (slice(y0, int(fy.max()) + 1), slice(x0, int(fx.max()) + 1))
+    dt = dt[y0 - oy : int(fy.max()) + 1 - oy, x0 - ox : int(fx.max()) + 1 - ox]
+    m = np.zeros(dt.shape, bool)
+    m[fy - y0, fx - x0] = True
+    dt = np.where(m, dt, 0.0).astype(np.float32)
+    box, oy, ox = fbox, y0, x0
     h = max(2.0, TOE_NECK_RISE_FRACTION * length)
     floor_ = reconstruction(np.maximum(dt - h, 0.0), dt, method="dilation")
     tops = (dt > floor_ + 0.5 * h).astype(np.uint8)
     n_tops, top_lab = cv2.connectedComponents(tops, connectivity=8)
-    rise = np.zeros(n_tops)
-    np.maximum.at(rise, top_lab.ravel(), (dt - floor_).ravel())
-    peak = np.zeros(n_tops)
-    np.maximum.at(peak, top_lab.ravel(), dt.ravel())
-    keep = np.flatnonzero(rise[1:] >= h - 1e-3) + 1
+    index = np.arange(1, n_tops)
+    rise = np.asarray(ndimage.maximum(dt - floor_, top_lab, index), dtype=np.float64)
+    peak = np.asarray(ndimage.maximum(dt, top_lab, index), dtype=np.float64)
+    keep = np.flatnonzero(rise >= h - 1e-3)
     if keep.size <= 1:
         return out
-    markers = np.zeros_like(top_lab)
-    for k, t in enumerate(keep, start=1):
-        markers[top_lab == t] = k
-    lab = watershed(-dt, markers, mask=m)
-    sub = out[box]
-    for k, t in enumerate(keep, start=1):
-        region = lab == k
-        ry, rx = np.nonzero(region)
-        if not ry.size:
-            continue
-        rel = (float(rx.mean() + ox) * u[0] + float(ry.mean() + oy) * u[1] - back) / length
-        if (
-            rel >= FUSED_TOE_START_FRACTION
-            and peak[t] <= TOE_NECK_MAX_RADIUS_FRACTION * length
-            and ry.size <= TOE_NECK_MAX_AREA_FRACTION * length**2
-        ):
-            sub |= region
+    # markers 1..K, one per dome that stands h above its neck
+    relabel = np.zeros(n_tops, np.int32)
+    relabel[keep + 1] = np.arange(1, keep.size + 1)
+    lab = watershed(-dt, relabel[top_lab], mask=m)
+    # each region's size and centroid in one pass
+    ry, rx = np.nonzero(lab)
+    rl = lab[ry, rx]
+    n = np.bincount(rl, minlength=keep.size + 1)[1:].astype(np.float64)
+    cx = np.bincount(rl, weights=rx, minlength=keep.size + 1)[1:] / np.maximum(n, 1.0) + ox
+    cy = np.bincount(rl, weights=ry, minlength=keep.size + 1)[1:] / np.maximum(n, 1.0) + oy
+    rel = (cx * u[0] + cy * u[1] - back) / length
+    toe = (
+        (n > 0)
+        & (rel >= FUSED_TOE_START_FRACTION)
+        & (peak[keep] <= TOE_NECK_MAX_RADIUS_FRACTION * length)
+        & (n <= TOE_NECK_MAX_AREA_FRACTION * length**2)
+    )
+    if toe.any():
+        out[box] = np.isin(lab, np.flatnonzero(toe) + 1)
     return out
 
 
