@@ -538,9 +538,15 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
             ordered = [int(k) for k in row[np.argsort(across[row])]]
             ta = toe_areas[ordered]
             h_idx = int(np.argmax(ta))
-            # the hallux is at an end of the row; if the largest is inside, take the larger end
-            if h_idx not in (0, len(ordered) - 1):
-                h_idx = 0 if ta[0] >= ta[-1] else len(ordered) - 1
+            # the hallux is at an end of the row. If the largest toe is inside it
+            # (the hallux was not printed apart), toes shrink from the second to
+            # the fifth: the medial end is the one nearer the largest toe
+            last = len(ordered) - 1
+            if h_idx not in (0, last):
+                if 2 * h_idx != last:
+                    h_idx = 0 if 2 * h_idx < last else last
+                else:
+                    h_idx = 0 if ta[0] >= ta[-1] else last
             second = ordered[1] if h_idx == 0 else ordered[-2]
             hallux_side = -1.0 if h_idx == 0 else 1.0  # -1: hallux on the -lat side
             tip = _toe_tip(toe_pts[second], u)
