@@ -122,6 +122,10 @@ BACKGROUND_OUTLIER_SIGMAS = 3.0
 #: searching for a print of either polarity, the darker rule's step applies on
 #: both sides.
 BACKGROUND_LIGHT_OUTLIER = 0.25
+#: [1] Pixels darker than their background by this fraction of the outlier
+#: step are excluded from it too when they are joined to excluded pixels and
+#: their joined region stays inside the search region (see :func:`_grow_exclusion`).
+BACKGROUND_GROW_FRACTION = 0.7
 #: [mm] Radius of the grey closing of the lightness that gives the first
 #: background estimate: wider than half a forefoot, so a large, even print (a
 #: wet sole covering much of a sheet) does not pass for background.
@@ -376,6 +380,8 @@ def darkness_map(
         # edge, which the background must follow
         light_step = step if either_polarity else max(step, BACKGROUND_LIGHT_OUTLIER)
         excl = ((d > med + step) | (d < med - light_step)).astype(np.uint8)
+        grow = (d > med + BACKGROUND_GROW_FRACTION * step) & (small_roi > 0)
+        excl = _grow_exclusion(excl.astype(bool), grow, small_roi > 0).astype(np.uint8)
         excl = cv2.dilate(excl, np.ones((3, 3), np.uint8))
         weight = small_roi * (1.0 - excl.astype(np.float32))
     bg_full = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
@@ -384,6 +390,46 @@ def darkness_map(
         dark = np.abs(dark)
     wfull = cv2.resize(weight, (w, h), interpolation=cv2.INTER_NEAREST)
     return np.clip(dark, 0.0, 1.0).astype(np.float32), wfull
+
+
+def _grow_exclusion(excl: np.ndarray, grow: np.ndarray, roi: np.ndarray) -> np.ndarray:
+    """Excluded background pixels, grown into the fainter print joined to them.
+
+    Parameters
+    ----------
+    excl : (h, w) bool ndarray
+        Pixels clearly darker (or lighter) than the background estimate.
+    grow : (h, w) bool ndarray
+        Pixels somewhat darker than it (``BACKGROUND_GROW_FRACTION`` of the step).
+    roi : (h, w) bool ndarray
+        Where the background is estimated.
+
+    Returns
+    -------
+    (h, w) bool ndarray
+        ``excl`` plus every connected region of ``grow`` that holds an
+        excluded pixel and does not reach the edge of ``roi`` or the image.
+
+    Notes
+    -----
+    A hysteresis (Canny 1986): a wet print's midfoot and ball can be much
+    fainter than its heel. Left in the background, they pull the estimate
+    down under themselves, and the next estimate takes in more of them, until
+    the ball reads as floor and the print falls apart. Joined to the darker
+    heel, they are excluded with it. A shadow or a floor seam comes in from
+    outside the search region: a region that reaches its edge is not grown.
+    """
+    n, lab = cv2.connectedComponents(grow.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return excl
+    seeded = np.bincount(lab[excl & grow], minlength=n) > 0
+    roi8 = roi.astype(np.uint8)
+    edge = (roi8 - cv2.erode(roi8, np.ones((3, 3), np.uint8))).astype(bool)
+    edge[0, :] = edge[-1, :] = edge[:, 0] = edge[:, -1] = True
+    at_edge = np.bincount(lab[edge & grow], minlength=n) > 0
+    ok = seeded & ~at_edge
+    ok[0] = False
+    return excl | ok[lab]
 
 
 def _thickness_px(component: np.ndarray) -> float:
