@@ -58,6 +58,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
+from footprint import segment_grid
 from footprint.errors import AnatomyError
 from footprint.params import AnatomyParams
 
@@ -109,6 +110,10 @@ TOE_NECK_MAX_AREA_FRACTION = 0.03
 #: [1] Necked toes are looked for in the sole ahead of this fraction of its
 #: length (the ball, which they are joined to, begins at ~0.6).
 NECK_SEARCH_FROM_FRACTION = 0.5
+#: [1] A toe piece more than this many times longer than wide is a sliver
+#: (the edge left where a toe was cut off, a line), not a toe; the same limit
+#: keeps lines out of the segmentation's toes.
+TOE_MAX_ELONGATION = segment_grid.TOE_MAX_ELONGATION
 #: [1] Pieces smaller than this fraction of the whole print are specks.
 SPECK_FRACTION = 0.0008
 #: [1] A merged toe blob is split where a bulge of its distance transform
@@ -201,6 +206,12 @@ def heel_centre(sole_pts: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, float]
     along = back + float(a[along_sel].mean())
     across = float(c[across_sel].mean())
     return along * u + across * lat, width
+
+
+def _elongation(pts_xy: np.ndarray) -> float:
+    """Long side over short side of the minimum-area rectangle around pixel centres."""
+    (_, _), (a, b), _ = cv2.minAreaRect(pts_xy.astype(np.float32))
+    return float(max(a, b) / max(min(a, b), 1.0))
 
 
 def _toe_tip(pts: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -523,6 +534,8 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
             x0, y0, w, h = f_stats[j, :4]
             crop = f_lab[y0 : y0 + h, x0 : x0 + w] == j
             toe_pts += [p + (x0, y0) for p in _split_toes(crop)]
+    # a sliver (the edge left where a toe was cut off, a line) is no toe
+    toe_pts = [p for p in toe_pts if _elongation(p) <= TOE_MAX_ELONGATION]
     toe_areas = np.array([len(p) for p in toe_pts], dtype=np.float64)
     toe_cents = [p.mean(axis=0) for p in toe_pts]
     if len(toe_pts) >= 2:
@@ -538,15 +551,9 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
             ordered = [int(k) for k in row[np.argsort(across[row])]]
             ta = toe_areas[ordered]
             h_idx = int(np.argmax(ta))
-            # the hallux is at an end of the row. If the largest toe is inside it
-            # (the hallux was not printed apart), toes shrink from the second to
-            # the fifth: the medial end is the one nearer the largest toe
-            last = len(ordered) - 1
-            if h_idx not in (0, last):
-                if 2 * h_idx != last:
-                    h_idx = 0 if 2 * h_idx < last else last
-                else:
-                    h_idx = 0 if ta[0] >= ta[-1] else last
+            # the hallux is at an end of the row; if the largest is inside, take the larger end
+            if h_idx not in (0, len(ordered) - 1):
+                h_idx = 0 if ta[0] >= ta[-1] else len(ordered) - 1
             second = ordered[1] if h_idx == 0 else ordered[-2]
             hallux_side = -1.0 if h_idx == 0 else 1.0  # -1: hallux on the -lat side
             tip = _toe_tip(toe_pts[second], u)
