@@ -578,9 +578,14 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
             side_votes += HALLUX_VOTE_WEIGHT * (1.0 if off < 0 else -1.0)
 
     concavity = _concavity_vote(sole, heel, u)
+    toe_votes = side_votes
     side_votes += concavity
     detected = "right" if side_votes > 0 else "left"
     confidence = float(np.clip(abs(side_votes) / (HALLUX_VOTE_WEIGHT + 1.0), 0.0, 1.0))
+    if abs(concavity) >= 1.0 and concavity * toe_votes < 0:
+        # a full concavity against the toes: the toe row is the likelier mistake
+        # (a hallux missed or a stain at the row's end); still flagged as uncertain
+        detected = "right" if concavity > 0 else "left"
     side, side_source = detected, "shape"
     if side_override in ("left", "right"):
         side, side_source = side_override, "user"
