@@ -37,11 +37,14 @@ Method
    than a toe (an opening), and domes of the distance transform joined to the
    ball through a neck (a watershed); they count as toes like separate ones
    when fewer than two separate toes were found.
-5. Toes are ordered across the axis; the hallux is the largest and lies at an
-   end of the row; the second toe is its neighbour.
+5. Slivers (more than :data:`TOE_MAX_ELONGATION` times longer than wide) are
+   no toes. Toes are ordered across the axis; the hallux is the largest and
+   lies at an end of the row; the second toe is its neighbour.
 6. Heel centre, second-toe tip and axis are iterated.
 Without two toes, the principal axis is used and a warning says so; a single
 toe (most often the hallux, the toe that prints best) still votes for the side.
+A full concavity vote against the toes' vote decides the side, flagged as
+uncertain (the toe row is then the likelier mistake).
 
 References
 ----------
@@ -354,7 +357,9 @@ def _necked_toes(sole: np.ndarray, u: np.ndarray, back: float, length: float) ->
     itself is a dome of its distance transform ``D``; a dome whose top stands
     ``h = TOE_NECK_RISE_FRACTION x length`` above the neck joining it to the rest
     (found by grey reconstruction of ``D - h`` under ``D``) seeds a watershed of
-    ``-D``, whose lines run along the necks. A region is a toe when it lies
+    ``-D``, whose lines run along the necks. Domes are looked for ahead of
+    ``NECK_SEARCH_FROM_FRACTION`` of the length only (``D`` is still that of
+    the whole sole), where the toes and the ball lie. A region is a toe when it lies
     beyond ``FUSED_TOE_START_FRACTION`` of the length, its dome is no deeper
     than ``TOE_NECK_MAX_RADIUS_FRACTION x length`` and its area is at most
     ``TOE_NECK_MAX_AREA_FRACTION x length^2``: the ball and heel are wider
