@@ -228,6 +228,52 @@ def _toe_tip(pts: np.ndarray, u: np.ndarray) -> np.ndarray:
     return (smax + 0.5) * u + across * _perp(u)
 
 
+def _dome_watershed(
+    dt: np.ndarray, mask: np.ndarray, h: float
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Watershed of a distance transform seeded by its domes that stand ``h`` high.
+
+    Parameters
+    ----------
+    dt : (h, w) float32 ndarray
+        Distance transform of ``mask``.
+    mask : (h, w) bool ndarray
+        Where the regions may grow.
+    h : float
+        Least rise [px] of a dome's top above the neck that joins it to the rest.
+
+    Returns
+    -------
+    labels : (h, w) int ndarray
+        Regions 1..K, one per dome, split along the necks (0 outside ``mask``).
+    peaks : (K,) ndarray
+        Each dome's height (its largest ``dt``).
+    None when fewer than two domes stand ``h`` high.
+
+    Notes
+    -----
+    The tops are where ``dt`` exceeds by ``h / 2`` its grey reconstruction by
+    dilation from ``dt - h`` (each top is connected even when it has several
+    equal summits, unlike h-maxima pixels); a top counts only if its dome
+    really rises ``h`` above that floor.
+    """
+    from skimage.morphology import reconstruction
+    from skimage.segmentation import watershed
+
+    floor_ = reconstruction(np.maximum(dt - h, 0.0), dt, method="dilation")
+    tops = (dt > floor_ + 0.5 * h).astype(np.uint8)
+    n_tops, top_lab = cv2.connectedComponents(tops, connectivity=8)
+    index = np.arange(1, n_tops)
+    rise = np.asarray(ndimage.maximum(dt - floor_, top_lab, index), dtype=np.float64)
+    keep = np.flatnonzero(rise >= h - 1e-3)
+    if keep.size <= 1:
+        return None
+    peaks = np.asarray(ndimage.maximum(dt, top_lab, keep + 1), dtype=np.float64)
+    relabel = np.zeros(n_tops, np.int32)
+    relabel[keep + 1] = np.arange(1, keep.size + 1)
+    return watershed(-dt, relabel[top_lab], mask=mask), peaks
+
+
 def _split_toes(blob: np.ndarray) -> list[np.ndarray]:
     """Split a toe blob into its toes where the segmentation merged neighbours.
 
@@ -245,31 +291,16 @@ def _split_toes(blob: np.ndarray) -> list[np.ndarray]:
     list of (K, 2) ndarray
         Pixel (x, y) of each toe, in the crop's coordinates.
     """
-    from skimage.morphology import reconstruction
-    from skimage.segmentation import watershed
-
     padded = np.pad(blob, 1).astype(np.uint8)
     dt = cv2.distanceTransform(padded, cv2.DIST_L2, 5)
     h = max(2.0, TOE_SPLIT_PROMINENCE * float(dt.max()))
-    # the tops of the domes that stand h above their surroundings (each top is
-    # connected even when it has several equal summits, unlike h-maxima pixels)
-    floor_ = reconstruction(np.maximum(dt - h, 0.0), dt, method="dilation")
-    tops = (dt > floor_ + 0.5 * h).astype(np.uint8)
-    n_tops, top_lab = cv2.connectedComponents(tops, connectivity=8)
-    # a top counts only if its dome really stands h above the neck around it
-    rise = np.zeros(n_tops)
-    np.maximum.at(rise, top_lab.ravel(), (dt - floor_).ravel())
-    keep = np.flatnonzero(rise[1:] >= h - 1e-3) + 1
-    if keep.size <= 1:
+    split = _dome_watershed(dt, padded.astype(bool), h)
+    if split is None:
         ys, xs = np.nonzero(blob)
         return [np.column_stack([xs, ys]).astype(np.float64)]
-    markers = np.zeros_like(top_lab)
-    for k, t in enumerate(keep, start=1):
-        markers[top_lab == t] = k
-    n_peaks = keep.size + 1
-    lab = watershed(-dt, markers, mask=padded.astype(bool))[1:-1, 1:-1]
+    lab = split[0][1:-1, 1:-1]
     out = []
-    for k in range(1, n_peaks):
+    for k in range(1, split[1].size + 1):
         ys, xs = np.nonzero(lab == k)
         if ys.size:
             out.append(np.column_stack([xs, ys]).astype(np.float64))
@@ -365,54 +396,42 @@ def _necked_toes(sole: np.ndarray, u: np.ndarray, back: float, length: float) ->
     ``TOE_NECK_MAX_AREA_FRACTION x length^2``: the ball and heel are wider
     and larger.
     """
-    from skimage.morphology import reconstruction
-    from skimage.segmentation import watershed
-
     out = np.zeros_like(sole)
     if length <= 0 or not sole.any():
         return out
     ys, xs = np.nonzero(sole)
-    oy, ox = int(ys.min()), int(xs.min())
-    box = (slice(oy, int(ys.max()) + 1), slice(ox, int(xs.max()) + 1))
-    dt = cv2.distanceTransform(np.pad(sole[box], 1).astype(np.uint8), cv2.DIST_L2, 5)[1:-1, 1:-1]
     # toes and the ball they are joined to lie in the front of the sole: the
     # domes are looked for there only (the reconstruction is the costly step)
     front = (xs * u[0] + ys * u[1] - back) >= NECK_SEARCH_FROM_FRACTION * length
     if not front.any():
         return out
+    sy, sx = int(ys.min()), int(xs.min())
+    whole = sole[sy : int(ys.max()) + 1, sx : int(xs.max()) + 1]
     fy, fx = ys[front], xs[front]
-    y0, x0 = int(fy.min()), int(fx.min())
-    fbox = (slice(y0, int(fy.max()) + 1), slice(x0, int(fx.max()) + 1))
-    dt = dt[y0 - oy : int(fy.max()) + 1 - oy, x0 - ox : int(fx.max()) + 1 - ox]
+    oy, ox = int(fy.min()), int(fx.min())
+    box = (slice(oy, int(fy.max()) + 1), slice(ox, int(fx.max()) + 1))
+    # the whole sole's distance transform, on the front part of the sole only
+    dt = cv2.distanceTransform(np.pad(whole, 1).astype(np.uint8), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    dt = dt[oy - sy : int(fy.max()) + 1 - sy, ox - sx : int(fx.max()) + 1 - sx]
     m = np.zeros(dt.shape, bool)
-    m[fy - y0, fx - x0] = True
+    m[fy - oy, fx - ox] = True
     dt = np.where(m, dt, 0.0).astype(np.float32)
-    box, oy, ox = fbox, y0, x0
-    h = max(2.0, TOE_NECK_RISE_FRACTION * length)
-    floor_ = reconstruction(np.maximum(dt - h, 0.0), dt, method="dilation")
-    tops = (dt > floor_ + 0.5 * h).astype(np.uint8)
-    n_tops, top_lab = cv2.connectedComponents(tops, connectivity=8)
-    index = np.arange(1, n_tops)
-    rise = np.asarray(ndimage.maximum(dt - floor_, top_lab, index), dtype=np.float64)
-    peak = np.asarray(ndimage.maximum(dt, top_lab, index), dtype=np.float64)
-    keep = np.flatnonzero(rise >= h - 1e-3)
-    if keep.size <= 1:
+    split = _dome_watershed(dt, m, max(2.0, TOE_NECK_RISE_FRACTION * length))
+    if split is None:
         return out
-    # markers 1..K, one per dome that stands h above its neck
-    relabel = np.zeros(n_tops, np.int32)
-    relabel[keep + 1] = np.arange(1, keep.size + 1)
-    lab = watershed(-dt, relabel[top_lab], mask=m)
+    lab, peak = split
+    k_max = peak.size
     # each region's size and centroid in one pass
     ry, rx = np.nonzero(lab)
     rl = lab[ry, rx]
-    n = np.bincount(rl, minlength=keep.size + 1)[1:].astype(np.float64)
-    cx = np.bincount(rl, weights=rx, minlength=keep.size + 1)[1:] / np.maximum(n, 1.0) + ox
-    cy = np.bincount(rl, weights=ry, minlength=keep.size + 1)[1:] / np.maximum(n, 1.0) + oy
+    n = np.bincount(rl, minlength=k_max + 1)[1:].astype(np.float64)
+    cx = np.bincount(rl, weights=rx, minlength=k_max + 1)[1:] / np.maximum(n, 1.0) + ox
+    cy = np.bincount(rl, weights=ry, minlength=k_max + 1)[1:] / np.maximum(n, 1.0) + oy
     rel = (cx * u[0] + cy * u[1] - back) / length
     toe = (
         (n > 0)
         & (rel >= FUSED_TOE_START_FRACTION)
-        & (peak[keep] <= TOE_NECK_MAX_RADIUS_FRACTION * length)
+        & (peak <= TOE_NECK_MAX_RADIUS_FRACTION * length)
         & (n <= TOE_NECK_MAX_AREA_FRACTION * length**2)
     )
     if toe.any():
