@@ -404,6 +404,30 @@ def test_a_speck_beyond_the_hallux_does_not_take_its_place(seed: int) -> None:
     assert np.linalg.norm(np.asarray(anat.toe_xy) - case.toe_xy) * case.mm_per_px < 2.5
 
 
+def _beside(
+    case: Case, beside: str, at: float, gap_mm: float, band: tuple[float, float] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """A point ``gap_mm`` outside the print on its ``beside`` ('medial' or
+    'lateral') side, ``at`` x the heel-to-toe length from the heel centre, and
+    the unit foot axis. The print's edge is taken over the part of it between
+    ``band`` (fractions of that length along the axis), or over all of it."""
+    u = (case.toe_xy - case.heel_xy) / np.linalg.norm(case.toe_xy - case.heel_xy)
+    lat = np.array([-u[1], u[0]])
+    ys, xs = np.nonzero(case.mask)
+    pts = np.column_stack([xs, ys]) - case.heel_xy
+    length = float(np.linalg.norm(case.toe_xy - case.heel_xy))
+    if band is not None:
+        along = pts @ u
+        pts = pts[(along > band[0] * length) & (along < band[1] * length)]
+    across = pts @ lat
+    # the hallux side: where the toe row's largest toe lies
+    hallux_sign = np.sign((case.toe_centres_xy[0] - case.heel_xy) @ lat)
+    sign = hallux_sign if beside == "medial" else -hallux_sign
+    edge = across.max() if sign > 0 else -across.min()
+    centre = case.heel_xy + u * at * length + lat * sign * (edge + gap_mm / case.mm_per_px)
+    return centre, u
+
+
 @pytest.mark.parametrize("beside", ["medial", "lateral"])
 def test_a_mark_beside_the_ball_is_not_a_toe(beside: str) -> None:
     """A sheet's shadow rim or a stain beside the ball (level with it, outside
@@ -412,20 +436,9 @@ def test_a_mark_beside_the_ball_is_not_a_toe(beside: str) -> None:
     for seed in range(12):
         case = make_case(seed)
         plain = locate(case.mask, AnatomyParams())
-        u = (case.toe_xy - case.heel_xy) / np.linalg.norm(case.toe_xy - case.heel_xy)
-        lat = np.array([-u[1], u[0]])
-        ys, xs = np.nonzero(case.mask)
-        pts = np.column_stack([xs, ys]) - case.heel_xy
-        along = pts @ u
-        length = float(np.linalg.norm(case.toe_xy - case.heel_xy))
-        ball = (along > 0.6 * length) & (along < 0.85 * length)
-        across = pts[ball] @ lat
-        # the hallux side: where the toe row's largest toe lies
-        hallux_sign = np.sign((case.toe_centres_xy[0] - case.heel_xy) @ lat)
-        sign = hallux_sign if beside == "medial" else -hallux_sign
-        edge = across.max() if sign > 0 else -across.min()
+        # level with the ball (0.6-0.85 of the length), 12 mm outside it
+        centre, u = _beside(case, beside, at=0.75, gap_mm=12.0, band=(0.6, 0.85))
         px = 1.0 / case.mm_per_px
-        centre = case.heel_xy + u * 0.75 * length + lat * sign * (edge + 12.0 * px)
         box = cv2.boxPoints(
             (
                 (float(centre[0]), float(centre[1])),
@@ -451,17 +464,9 @@ def test_a_stain_beside_the_sole_is_not_a_midfoot_piece(beside: str) -> None:
         case = make_case(seed)
         plain = locate(case.mask, AnatomyParams())
         ai_plain = pipeline_ai(plain.sole, case.mask, plain.heel_xy, plain.toe_xy, plain.side)
-        u = (case.toe_xy - case.heel_xy) / np.linalg.norm(case.toe_xy - case.heel_xy)
-        lat = np.array([-u[1], u[0]])
-        ys, xs = np.nonzero(case.mask)
-        pts = np.column_stack([xs, ys]) - case.heel_xy
-        across = pts @ lat
-        length = float(np.linalg.norm(case.toe_xy - case.heel_xy))
-        hallux_sign = np.sign((case.toe_centres_xy[0] - case.heel_xy) @ lat)
-        sign = hallux_sign if beside == "medial" else -hallux_sign
-        edge = across.max() if sign > 0 else -across.min()
+        # the stain's centre 25 mm out: its 10 mm half-width, then a 15 mm gap
+        centre, u = _beside(case, beside, at=0.55, gap_mm=15.0 + 10.0)
         px = 1.0 / case.mm_per_px
-        centre = case.heel_xy + u * 0.55 * length + lat * sign * (edge + 15.0 * px + 10.0 * px)
         marked = case.mask.astype(np.uint8)
         axes = (int(round(15.0 * px)), int(round(10.0 * px)))
         angle = float(np.degrees(np.arctan2(u[1], u[0])))
