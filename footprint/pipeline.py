@@ -1,7 +1,8 @@
 """The one place that chains the analysis steps.
 
 ``bytes/path --io--> RGB --rectify--> plane (+ mm/px) --segment--> print masks
---anatomy--> sole, toes, axis, side --indices--> AI, CSI, SI, Clarke
+--anatomy--> sole, toes, axis, side --midfoot--> a missed faint midfoot traced
+--indices--> AI, CSI, SI, Clarke
 --pressure--> contact-intensity map --> FootprintResult``
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from footprint import __version__, anatomy, indices, pressure, rectify, segment
+from footprint import __version__, anatomy, indices, midfoot, pressure, rectify, segment
 from footprint.errors import AnatomyError, NoFootprintError, UnclearPrintError
 from footprint.frame import FootFrame, make_frame
 from footprint.io import LoadedImage, Source, load_image
@@ -100,6 +101,7 @@ def _measure_foot(
     loaded: LoadedImage,
     params: Params,
     side_override: str | None,
+    darkness: np.ndarray,
 ) -> tuple[FootResult, FootArrays]:
     anat = anatomy.locate(blob.mask, params.anatomy, side_override=side_override)
     quality = float(np.clip(blob.quality * anat.quality, 0.0, 1.0))
@@ -110,6 +112,33 @@ def _measure_foot(
     extent = np.column_stack([xs, ys]).astype(np.float64)
     frame = make_frame(anat.heel_xy, anat.toe_xy, anat.side, extent)
     sole_f = np.clip(frame.warp(anat.sole.astype(np.float32)), 0.0, 1.0)
+    intensity = blob.intensity
+    try:
+        ai_first: float | None = indices.arch_index(sole_f)
+    except ValueError:
+        ai_first = None
+    rec = midfoot.recover(
+        plane.image,
+        _without_card(plane),
+        anat.sole,
+        frame,
+        sole_f,
+        ai_first,
+        darkness,
+        plane.mm_per_px,
+        params.segment,
+    )
+    if rec is not None:
+        anat = replace(anat, sole=anat.sole | rec.added)
+        foot_mask = anat.sole | anat.toes
+        sole_f = np.clip(frame.warp(anat.sole.astype(np.float32)), 0.0, 1.0)
+        intensity = np.where(rec.added, rec.intensity, blob.intensity)
+        warnings_.append(
+            "The midfoot printed faintly and was left out of the outline at first: the arch "
+            "between heel and ball is darker than the floor around the foot "
+            f"({100 * rec.gap_share:.0f} % of the sole's darkness), so the midfoot was traced "
+            "from the darkness under it. Check its outline in the overlay."
+        )
     print_f = np.clip(frame.warp(foot_mask.astype(np.float32)), 0.0, 1.0)
     length_px = indices.print_length(print_f)
     width_px = indices.print_width(sole_f)
@@ -189,7 +218,7 @@ def _measure_foot(
     centroid_full = _plane_to_full(plane, loaded, np.array([[cx, cy]]))[0]
 
     pressure_result, intensity_f = pressure.analyse_pressure(
-        blob.intensity, anat, frame, sole_f, mm, params.pressure
+        intensity, anat, frame, sole_f, mm, params.pressure
     )
 
     foot = FootResult(
@@ -221,7 +250,7 @@ def _measure_foot(
         mask=foot_mask,
         sole=anat.sole,
         toes=anat.toes,
-        intensity=blob.intensity,
+        intensity=intensity,
         frame=frame,
         sole_frame=sole_f,
         intensity_frame=intensity_f,
@@ -316,7 +345,9 @@ def analyse_detailed(
     for blob in seg.feet:
         i = len(feet)
         try:
-            foot, arr = _measure_foot(i, blob, plane, loaded, params, (side_overrides or {}).get(i))
+            foot, arr = _measure_foot(
+                i, blob, plane, loaded, params, (side_overrides or {}).get(i), seg.darkness
+            )
         except UnclearPrintError as exc:
             unclear.append(exc)
             continue

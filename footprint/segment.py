@@ -296,6 +296,7 @@ def darkness_map(
     light: np.ndarray | None = None,
     *,
     either_polarity: bool = False,
+    exclude: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Illumination-corrected darkness ``D = 1 - L / B`` (float32, >= 0).
 
@@ -313,6 +314,10 @@ def darkness_map(
         Return the contrast ``|1 - L / B|`` instead: a wet print on glossy
         tile or wood can be lighter than the floor where it catches a
         highlight (the water's sheen) and darker elsewhere.
+    exclude : (H, W) bool ndarray, optional
+        Pixels never taken as background (a print's outline, known to hold
+        a faint part the iteration would otherwise take for floor); ``B``
+        is interpolated under them from around.
 
     Returns
     -------
@@ -344,6 +349,9 @@ def darkness_map(
         small_roi = (cv2.resize(roi_f, size, interpolation=cv2.INTER_AREA) > 0.5).astype(np.float32)
     sigma = max(1.0, params.background_scale_mm * px_per_mm / _BG_DOWNSCALE)
     radius = max(1, int(round(BACKGROUND_INIT_RADIUS_MM * px_per_mm / _BG_DOWNSCALE)))
+    if exclude is not None:
+        ex = cv2.resize(exclude.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0
+        small_roi = small_roi * (~ex).astype(np.float32)
     weight = small_roi.copy()
     # first estimate: a grey closing, then opening, of the lightness (darker,
     # then lighter features narrower than the disk removed: a wet print can be
