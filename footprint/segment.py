@@ -949,7 +949,8 @@ def _segment_roi(
             pieces.append(comp)
             continue
         # a thin rim along the border (a sheet's shaded edge) may be joined to a print
-        for sub in _peel_border_rims(comp, roi_border, BORDER_RIM_MAX_MM * px_per_mm, min_piece):
+        rim_px = BORDER_RIM_MAX_MM * px_per_mm
+        for sub in _peel_border_rims(comp, roi_border, rim_px, min_piece, box=boxes_[i]):
             if _thickness_px(sub) >= min_thick and not _hugs(sub, roi_border):
                 pieces.append(sub)
     if not pieces:
@@ -1246,7 +1247,11 @@ def _hugs(mask: np.ndarray, roi_border: np.ndarray) -> bool:
 
 
 def _peel_border_rims(
-    comp: np.ndarray, roi_border: np.ndarray, width_px: float, min_area_px: float = 0.0
+    comp: np.ndarray,
+    roi_border: np.ndarray,
+    width_px: float,
+    min_area_px: float = 0.0,
+    box: tuple[slice, slice] | None = None,
 ) -> list[np.ndarray]:
     """Split off the parts of ``comp`` that reach the search region's border.
 
@@ -1259,17 +1264,21 @@ def _peel_border_rims(
     components that touch the border or a removed part; the rest of the mask
     is kept as it was.
 
+    ``box``, when given, is ``comp``'s bounding box (``ndimage.find_objects``).
+
     Returns
     -------
     list of (H, W) bool ndarrays
         The connected components of what remains with at least ``min_area_px``
         pixels, largest first.
     """
-    ys, xs = np.nonzero(comp)
+    if box is None:
+        ys, xs = np.nonzero(comp)
+        box = (slice(int(ys.min()), int(ys.max()) + 1), slice(int(xs.min()), int(xs.max()) + 1))
     pad = int(width_px) + 2
-    y0, x0 = max(0, int(ys.min()) - pad), max(0, int(xs.min()) - pad)
-    y1 = min(comp.shape[0], int(ys.max()) + pad + 1)
-    x1 = min(comp.shape[1], int(xs.max()) + pad + 1)
+    y0, x0 = max(0, box[0].start - pad), max(0, box[1].start - pad)
+    y1 = min(comp.shape[0], box[0].stop + pad)
+    x1 = min(comp.shape[1], box[1].stop + pad)
     crop = comp[y0:y1, x0:x1].astype(np.uint8)
     border = roi_border[y0:y1, x0:x1]
     # opening with a disk of radius r, by two distance transforms (a wide
