@@ -113,6 +113,7 @@ def _measure_foot(
     frame = make_frame(anat.heel_xy, anat.toe_xy, anat.side, extent)
     sole_f = np.clip(frame.warp(anat.sole.astype(np.float32)), 0.0, 1.0)
     intensity = blob.intensity
+    traced: tuple[tuple[tuple[float, float], ...], ...] = ()
     try:
         ai_first: float | None = indices.arch_index(sole_f)
     except ValueError:
@@ -133,6 +134,7 @@ def _measure_foot(
         foot_mask = anat.sole | anat.toes
         sole_f = np.clip(frame.warp(anat.sole.astype(np.float32)), 0.0, 1.0)
         intensity = np.where(rec.added, rec.intensity, blob.intensity)
+        traced = _contours(rec.added)
         warnings_.append(
             "The midfoot printed faintly and was left out of the outline at first: the arch "
             "between heel and ball is darker than the floor around the foot "
@@ -197,21 +199,16 @@ def _measure_foot(
                 np.array([clarke.forefoot_tangent, clarke.concavity, clarke.heel_tangent])
             )
         )
-    toes_outlines = []
-    if anat.toes.any():
-        cs, _ = cv2.findContours(
-            anat.toes.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
-        )
-        toes_outlines = [tuple((float(x), float(y)) for x, y in c.reshape(-1, 2)) for c in cs]
     geometry = FootGeometry(
         outline_plane=_contour(anat.sole),
-        toes_outline_plane=tuple(toes_outlines),
+        toes_outline_plane=_contours(anat.toes),
         heel_centre_plane=(float(anat.heel_xy[0]), float(anat.heel_xy[1])),
         toe_tip_plane=(float(anat.toe_xy[0]), float(anat.toe_xy[1])),
         heel_back_plane=(float(heel_back[0]), float(heel_back[1])),
         sole_front_plane=(float(sole_front[0]), float(sole_front[1])),
         third_lines_plane=third_lines,  # type: ignore[arg-type]
         clarke_points_plane=clarke_pts,  # type: ignore[arg-type]
+        traced_outline_plane=traced,
     )
     m = cv2.moments(foot_mask.astype(np.uint8), binaryImage=True)
     cx, cy = m["m10"] / m["m00"], m["m01"] / m["m00"]
@@ -256,6 +253,14 @@ def _measure_foot(
         intensity_frame=intensity_f,
     )
     return foot, arrays
+
+
+def _contours(mask: np.ndarray) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """Outer contours of every blob of ``mask`` as (x, y) point tuples."""
+    if not mask.any():
+        return ()
+    cs, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    return tuple(tuple((float(x), float(y)) for x, y in c.reshape(-1, 2)) for c in cs)
 
 
 def analyse_detailed(

@@ -35,6 +35,10 @@ AXIS: RGB = (255, 214, 0)
 TANGENT: RGB = (255, 255, 255)
 THIRD: RGB = (255, 255, 255)
 CLARKE: RGB = (60, 230, 90)
+#: tint over a faint midfoot traced from the arch gap's darkness (footprint.midfoot)
+TRACED: RGB = (255, 150, 0)
+#: [1] Opacity of that tint.
+TINT_ALPHA = 0.45
 HALO: RGB = (20, 20, 20)
 PANEL_BG: RGB = (250, 250, 250)
 PANEL_INK: RGB = (30, 30, 30)
@@ -66,6 +70,16 @@ def _pts(points_xy: Sequence[Sequence[float]], s: float) -> np.ndarray:
     """(x, y) points scaled by ``s`` as int32 for OpenCV polylines (1/16 px precision)."""
     arr = np.asarray(points_xy, dtype=np.float64).reshape(-1, 2) * s
     return np.round(arr * 16.0).astype(np.int32).reshape(-1, 1, 2)
+
+
+def _tint(img: np.ndarray, polys_xy: Sequence[Any], s: float, colour: RGB) -> None:
+    """Fill the polygons (scaled by ``s``) with ``colour`` at ``TINT_ALPHA``, in place."""
+    polys = [_pts(p, s) for p in polys_xy if len(p) >= 3]
+    if not polys:
+        return
+    layer = img.copy()
+    cv2.fillPoly(layer, polys, colour, cv2.LINE_AA, shift=4)
+    cv2.addWeighted(layer, TINT_ALPHA, img, 1.0 - TINT_ALPHA, 0.0, dst=img)
 
 
 def _poly(img: np.ndarray, pts_xy: Any, s: float, colour: RGB, width: int, closed: bool) -> None:
@@ -228,6 +242,7 @@ def draw_foot(img: np.ndarray, foot: FootResult, s: float, *, labels: bool = Tru
             b = (np.asarray(l0[1]) + np.asarray(l1[1])) / 2
             p = a + (b - a) * 0.06
             label_items.append(((p[0] * s, p[1] * s), name, (255, 255, 255)))
+    _tint(img, g.traced_outline_plane, s, TRACED)
     _poly(img, g.outline_plane, s, SOLE, lw, closed=True)
     for toe in g.toes_outline_plane:
         _poly(img, toe, s, TOES, max(1, lw - 1), closed=True)
@@ -270,9 +285,11 @@ def overlay(
     Returns
     -------
     (H, W, 3) ndarray of uint8
-        Sole outline (blue), toes (pink), axis heel centre to second-toe tip
-        (yellow), the tangent lines (solid) and third dividers (dashed) with
-        thirds A/B/C labelled, and Clarke's construction (green).
+        Sole outline (blue), toes (pink), a faint midfoot traced from the
+        arch gap's darkness (orange tint, inside the sole outline), axis heel
+        centre to second-toe tip (yellow), the tangent lines (solid) and third
+        dividers (dashed) with thirds A/B/C labelled, and Clarke's
+        construction (green).
     """
     base = np.ascontiguousarray(analysis.plane.image)
     s = _fit_scale(base.shape, target_long_px)
@@ -318,6 +335,7 @@ def overlay_on_photo(analysis: Analysis, *, target_long_px: int | None = None) -
             tangent = k in (0, len(g.third_lines_plane) - 1)
             pa, pb = to_img([a, b])
             _line(img, pa, pb, s, TANGENT, max(1, lw - 1), dashed=not tangent)
+        _tint(img, [to_img(part) for part in g.traced_outline_plane], s, TRACED)
         _poly(img, to_img(g.outline_plane), s, SOLE, lw, closed=True)
         for toe in g.toes_outline_plane:
             _poly(img, to_img(toe), s, TOES, max(1, lw - 1), closed=True)

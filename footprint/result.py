@@ -151,6 +151,9 @@ class FootGeometry:
     sole_front_plane: Point
     third_lines_plane: tuple[tuple[Point, Point], ...]
     clarke_points_plane: tuple[Point, ...] | None
+    #: contours of a faint midfoot traced from the arch gap's darkness
+    #: (:mod:`footprint.midfoot`); part of ``outline_plane``; empty when none
+    traced_outline_plane: tuple[tuple[Point, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -286,6 +289,9 @@ class FootprintResult:
                     None
                     if g.get("clarke_points_plane") is None
                     else tuple(tuple(p) for p in g["clarke_points_plane"])
+                ),
+                traced_outline_plane=tuple(
+                    tuple(tuple(p) for p in t) for t in g.get("traced_outline_plane", ())
                 ),
             )
             pressure = None

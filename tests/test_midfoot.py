@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 
 import footprint
-from footprint import indices, midfoot, synth
+from footprint import indices, midfoot, render, synth
+from footprint.pipeline import analyse_detailed
+from footprint.result import FootprintResult
 
 MM_PER_PX = 0.5
 #: darkness of a wet print: contact level + share of the pressure (the
@@ -70,12 +72,29 @@ def test_a_very_high_arch_is_left_alone(seed: int) -> None:
 def test_a_faint_midfoot_on_concrete_is_measured() -> None:
     # development seed 3060: the midfoot was missed (arch index 0.056 against 0.307)
     photo = synth.render_photo(3060, scene="wet_concrete", reference="none", size=(2016, 1512))
-    res = footprint.analyse(photo.jpeg)
+    analysis = analyse_detailed(photo.jpeg)
+    res = analysis.result
     (foot,) = res.feet
     (truth,) = photo.feet
     assert foot.arch_index is not None
     assert abs(foot.arch_index - truth.arch_index) < 0.02
     assert any("midfoot printed faintly" in w for w in foot.warnings)
+    # the traced part is in the result's geometry (and survives JSON), for the overlay
+    assert foot.geometry.traced_outline_plane
+    again = FootprintResult.from_dict(res.to_dict()).feet[0]
+    assert again.geometry.traced_outline_plane == foot.geometry.traced_outline_plane
+    # the overlay tints it orange: redder than blue there, unlike the grey floor
+    plane = analysis.plane.image
+    img = render.overlay(analysis, target_long_px=max(plane.shape[:2]), panel=False)
+    scale = img.shape[1] / plane.shape[1]
+    traced = np.zeros(img.shape[:2], np.uint8)
+    for part in foot.geometry.traced_outline_plane:
+        pts = np.round(np.asarray(part) * scale).astype(np.int32)
+        cv2.fillPoly(traced, [pts], 1)
+    traced = cv2.erode(traced, np.ones((7, 7), np.uint8)).astype(bool)  # clear of the lines
+    red_minus_blue = img[..., 0].astype(float) - img[..., 2].astype(float)
+    assert traced.sum() > 500
+    assert red_minus_blue[traced].mean() > red_minus_blue[~traced].mean() + 30
 
 
 @pytest.mark.parametrize(
@@ -90,3 +109,4 @@ def test_a_printed_very_high_arch_stays_broken(seed: int, scene: str, reference:
     assert truth.arch_index < 0.02
     assert foot.arch_index is not None and abs(foot.arch_index - truth.arch_index) < 0.02
     assert not any("midfoot printed faintly" in w for w in foot.warnings)
+    assert foot.geometry.traced_outline_plane == ()

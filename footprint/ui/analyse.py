@@ -231,10 +231,17 @@ def _pictures(result: Any, pics: dict[str, Any]) -> None:
         t1, t2 = st.tabs(["Measured print (top-down)", "Your photo with the outline"])
         with t1:
             st.image(pics["plane_png"], width="stretch")
+            traced = any(f.geometry.traced_outline_plane for f in result.feet)
             st.caption(
                 "Blue: sole outline · pink: toes · yellow: axis from heel centre to second-toe "
                 "tip · white: tangent lines and thirds A (forefoot), B (midfoot), C (rearfoot) · "
-                "green: Clarke's angle construction."
+                "green: Clarke's angle construction"
+                + (
+                    " · orange tint: a faint midfoot traced from the darkness between heel "
+                    "and ball (check that it follows the print)."
+                    if traced
+                    else "."
+                )
             )
         with t2:
             st.image(pics["photo_jpeg"], width="stretch")
