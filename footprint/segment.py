@@ -929,13 +929,13 @@ def _segment_roi(
 
     # candidate sole pieces: big, thick, dark enough, not hugging the ROI border
     pieces = []
-    boxes_ = ndimage.find_objects(labels)
+    piece_boxes = ndimage.find_objects(labels)
     for i in np.argsort(-areas):
         if areas[i] < min_piece:
             break
         # tests on the piece's box grown by a pixel (within the image): the
         # same answers as on the whole image, at a fraction of the cost
-        sl = _grown_box(boxes_[i], labels.shape)
+        sl = _grown_box(piece_boxes[i], labels.shape)
         crop = labels[sl] == (i + 1)
         if _thickness_px(crop) < min_thick:
             continue
@@ -950,7 +950,7 @@ def _segment_roi(
             continue
         # a thin rim along the border (a sheet's shaded edge) may be joined to a print
         rim_px = BORDER_RIM_MAX_MM * px_per_mm
-        for sub in _peel_border_rims(comp, roi_border, rim_px, min_piece, box=boxes_[i]):
+        for sub in _peel_border_rims(comp, roi_border, rim_px, min_piece, box=piece_boxes[i]):
             if _thickness_px(sub) >= min_thick and not _hugs(sub, roi_border):
                 pieces.append(sub)
     if not pieces:
