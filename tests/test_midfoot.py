@@ -110,3 +110,14 @@ def test_a_printed_very_high_arch_stays_broken(seed: int, scene: str, reference:
     assert foot.arch_index is not None and abs(foot.arch_index - truth.arch_index) < 0.02
     assert not any("midfoot printed faintly" in w for w in foot.warnings)
     assert foot.geometry.traced_outline_plane == ()
+
+
+def test_a_result_written_before_the_traced_outline_existed_still_loads() -> None:
+    photo = synth.render_photo(1, scene="ink_black", reference="a4", size=(1600, 1200))
+    res = footprint.analyse(photo.jpeg)
+    old = res.to_dict()
+    for foot in old["feet"]:
+        del foot["geometry"]["traced_outline_plane"]
+    again = FootprintResult.from_dict(old)
+    assert [f.geometry.traced_outline_plane for f in again.feet] == [()] * len(res.feet)
+    assert [f.arch_index for f in again.feet] == [f.arch_index for f in res.feet]
