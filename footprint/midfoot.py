@@ -205,6 +205,8 @@ def recover(
     darkness: np.ndarray,
     mm_per_px: float | None,
     params: SegmentParams,
+    *,
+    either_polarity: bool = False,
 ) -> Recovery | None:
     """Add a missed faint midfoot back to a broken sole, or None (see module notes).
 
@@ -226,6 +228,9 @@ def recover(
     mm_per_px : float or None
         Plane scale (None: nominal, as in segmentation).
     params : SegmentParams
+    either_polarity : bool
+        ``darkness`` is the contrast of either polarity (a glossy print
+        lighter than the floor in places); the second estimate is made alike.
 
     Returns
     -------
@@ -240,7 +245,9 @@ def recover(
     px_per_mm = 1.0 / mm_per_px if mm_per_px else max(h, w) / segment.NOMINAL_SCENE_MM
     k = int(round(2.0 * HULL_MARGIN_MM * px_per_mm)) | 1
     hull = cv2.dilate(_hull(sole).astype(np.uint8), np.ones((k, k), np.uint8)).astype(bool)
-    dark, _ = segment.darkness_map(rgb, px_per_mm, params, valid, exclude=hull)
+    dark, _ = segment.darkness_map(
+        rgb, px_per_mm, params, valid, either_polarity=either_polarity, exclude=hull
+    )
     dark_f = frame.warp(dark)
     levels = gap_darkness(dark_f, sole_f) or gap
     add_f = midfoot_pixels(dark_f, sole_f, levels)

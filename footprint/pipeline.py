@@ -101,7 +101,7 @@ def _measure_foot(
     loaded: LoadedImage,
     params: Params,
     side_override: str | None,
-    darkness: np.ndarray,
+    seg: segment.Segmentation,
 ) -> tuple[FootResult, FootArrays]:
     anat = anatomy.locate(blob.mask, params.anatomy, side_override=side_override)
     quality = float(np.clip(blob.quality * anat.quality, 0.0, 1.0))
@@ -125,9 +125,10 @@ def _measure_foot(
         frame,
         sole_f,
         ai_first,
-        darkness,
+        seg.darkness,
         plane.mm_per_px,
         params.segment,
+        either_polarity=seg.either_polarity,
     )
     if rec is not None:
         anat = replace(anat, sole=anat.sole | rec.added)
@@ -351,7 +352,7 @@ def analyse_detailed(
         i = len(feet)
         try:
             foot, arr = _measure_foot(
-                i, blob, plane, loaded, params, (side_overrides or {}).get(i), seg.darkness
+                i, blob, plane, loaded, params, (side_overrides or {}).get(i), seg
             )
         except UnclearPrintError as exc:
             unclear.append(exc)

@@ -236,6 +236,8 @@ class Segmentation:
     darkness: np.ndarray
     threshold: float
     warnings: tuple[str, ...]
+    #: ``darkness`` is the contrast of either polarity (see :func:`darkness_map`)
+    either_polarity: bool = False
 
 
 def _odd(n: float) -> int:
@@ -1059,7 +1061,7 @@ def _segment_roi(
                 "The print is faint; photograph it sooner after stepping or in better light."
             )
         blobs.append(PrintBlob(fm, intensity, quality, tuple(warnings)))
-    return Segmentation(tuple(blobs), scene, signal, t, ())
+    return Segmentation(tuple(blobs), scene, signal, t, (), either_polarity)
 
 
 def _local_thresholds(

@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 
 import footprint
-from footprint import indices, midfoot, render, synth
+from footprint import indices, midfoot, render, segment, synth
+from footprint.frame import make_frame
+from footprint.params import SegmentParams
 from footprint.pipeline import analyse_detailed
 from footprint.result import FootprintResult
 
@@ -121,3 +123,52 @@ def test_a_result_written_before_the_traced_outline_existed_still_loads() -> Non
     again = FootprintResult.from_dict(old)
     assert [f.geometry.traced_outline_plane for f in again.feet] == [()] * len(res.feet)
     assert [f.arch_index for f in again.feet] == [f.arch_index for f in res.feet]
+
+
+@pytest.mark.parametrize("either_polarity", [True, False])
+def test_a_glossy_midfoot_lighter_than_the_floor_is_traced_on_its_contrast(
+    either_polarity: bool,
+) -> None:
+    # heel and ball print darker than the floor; the midfoot catches the
+    # light's sheen and is lighter: found on the contrast of either polarity,
+    # it must be traced on that contrast too
+    rng = np.random.default_rng(5)
+    shape = synth.make_foot(rng, arch=0.7, mm_per_px=MM_PER_PX)
+    pad = 150
+    sole = np.pad(shape.sole > 0.5, pad)
+    rows = np.flatnonzero(sole.any(axis=1))
+    top, length = rows[0], rows[-1] - rows[0] + 1
+    found = sole.copy()
+    found[top + length // 3 : top + 2 * length // 3] = False  # the midfoot was missed
+    noise = cv2.GaussianBlur(rng.normal(0.0, 0.02, sole.shape).astype(np.float32), (0, 0), 1.5)
+    light = 0.6 * (1.0 + noise)
+    light = np.where(found, 0.7 * light, np.where(sole, 1.15 * light, light))
+    rgb = np.dstack([np.clip(255 * light, 0, 255).astype(np.uint8)] * 3)
+    valid = np.ones(sole.shape, bool)
+    params = SegmentParams()
+    contrast, _ = segment.darkness_map(rgb, 1 / MM_PER_PX, params, valid, either_polarity=True)
+    (hr, hc), (tr, tc) = shape.heel_centre_rc, shape.toe_tip_rc
+    ys, xs = np.nonzero(sole)
+    extent = np.column_stack([xs, ys]).astype(np.float64)
+    frame = make_frame((hc + pad, hr + pad), (tc + pad, tr + pad), "right", extent)
+    found_f = np.clip(frame.warp(found.astype(np.float32)), 0.0, 1.0)
+    truth = indices.arch_index(sole.astype(np.float32))
+    assert indices.arch_index(found_f) < midfoot.MAX_ARCH_INDEX < truth
+    rec = midfoot.recover(
+        rgb,
+        valid,
+        found,
+        frame,
+        found_f,
+        indices.arch_index(found_f),
+        contrast,
+        MM_PER_PX,
+        params,
+        either_polarity=either_polarity,
+    )
+    assert rec is not None  # the gap's contrast is plain either way
+    after = indices.arch_index(np.clip(frame.warp((found | rec.added).astype(np.float32)), 0, 1))
+    if either_polarity:
+        assert abs(after - truth) < 0.02
+    else:  # on darkness alone the lighter midfoot is floor
+        assert after < midfoot.MAX_ARCH_INDEX

@@ -50,6 +50,8 @@ def test_a_print_of_either_polarity_is_found_on_a_floor(change: float) -> None:
     seg = segment.segment(rgb, SegmentParams(), mm_per_px=1.0 / PX_PER_MM)
     assert len(seg.feet) == 1
     assert _iou(seg.feet[0].mask, foot) > 0.9
+    # the result says which signal it is (the faint-midfoot step redoes it alike)
+    assert seg.either_polarity == (change > 0)
 
 
 def test_either_polarity_contrast_is_symmetric() -> None:
