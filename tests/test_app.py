@@ -63,6 +63,20 @@ def test_app_analyses_an_uploaded_photo(print_jpeg: bytes) -> None:
     assert {"PDF report", "Measurements (JSON)", "Overlay picture (PNG)"} <= labels
 
 
+def test_a_traced_faint_midfoot_is_explained_under_the_overlay() -> None:
+    from footprint import synth
+
+    # development seed 3060: the faint midfoot is traced (tests/test_midfoot.py)
+    photo = synth.render_photo(3060, scene="wet_concrete", reference="none", size=(2016, 1512))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.file_uploader[0].upload("concrete.jpg", photo.jpeg, "image/jpeg")
+    at.run()
+    assert not at.exception
+    text = _texts(at)
+    assert "orange tint: a faint midfoot traced" in text
+    assert "midfoot printed faintly" in text  # the foot's warning
+
+
 def test_analyse_page_corrupt_file_gives_friendly_error() -> None:
     at = _page("analyse")
     at.file_uploader[0].upload("broken.jpg", b"\xff\xd8\xff\xe0 not really a JPEG", "image/jpeg")
