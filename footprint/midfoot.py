@@ -41,7 +41,7 @@ import cv2
 import numpy as np
 from skimage.filters import threshold_otsu
 
-from footprint import segment
+from footprint import segment, segment_grid
 from footprint.frame import FootFrame
 from footprint.params import SegmentParams
 
@@ -242,7 +242,7 @@ def recover(
     if gap is None or gap.share < MIN_GAP_DARKNESS:
         return None
     h, w = sole.shape
-    px_per_mm = 1.0 / mm_per_px if mm_per_px else max(h, w) / segment.NOMINAL_SCENE_MM
+    px_per_mm = segment_grid.nominal_px_per_mm((h, w), mm_per_px)
     k = int(round(2.0 * HULL_MARGIN_MM * px_per_mm)) | 1
     hull = cv2.dilate(_hull(sole).astype(np.uint8), np.ones((k, k), np.uint8)).astype(bool)
     dark, _ = segment.darkness_map(

@@ -41,9 +41,6 @@ from footprint.rectify import perimeter_coverage
 
 log = logging.getLogger(__name__)
 
-#: [mm] Nominal size of the scene's long side when no scale reference is known;
-#: only used to size filters, never to report lengths.
-NOMINAL_SCENE_MM = 500.0
 #: [1] Downscale factor for the illumination estimate.
 _BG_DOWNSCALE = 8
 #: [px] Gaussian blurs this wide and wider are computed on a coarser grid
@@ -506,7 +503,7 @@ def segment(
         :class:`~footprint.errors.NoFootprintError`.
     """
     h, w = rgb.shape[:2]
-    px_per_mm = 1.0 / mm_per_px if mm_per_px else max(h, w) / NOMINAL_SCENE_MM
+    px_per_mm = segment_grid.nominal_px_per_mm((h, w), mm_per_px)
     base = np.ones((h, w), bool) if valid is None else valid.astype(bool)
     if sheet is not None and sheet.any():
         # the print is usually on the sheet; a sheet laid beside a wet print on

@@ -42,6 +42,9 @@ from footprint.params import SegmentParams
 log = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------- constants
+#: [mm] Nominal size of the scene's long side when no scale reference is known;
+#: only used to size filters, never to report lengths.
+NOMINAL_SCENE_MM = 500.0
 #: [mm] Grid periods of podograph mats in use (Harris mat ~ 2.5-4 mm).
 GRID_PERIOD_RANGE_MM = (1.5, 6.0)
 #: [px] Shortest period the spectrum is searched for (2 px is Nyquist; JPEG and
@@ -436,9 +439,10 @@ class GridScan:
     tiles: tuple[int, int, float]  # (inspected, lattice, period px) (:func:`_grid_tiles`)
 
 
-def _nominal_px_per_mm(shape: tuple[int, ...], mm_per_px: float | None) -> float:
-    """Plane scale, or a nominal one (the long side spans 500 mm) when unknown."""
-    return 1.0 / mm_per_px if mm_per_px else max(shape[:2]) / 500.0
+def nominal_px_per_mm(shape: tuple[int, ...], mm_per_px: float | None) -> float:
+    """Plane scale [px/mm], or a nominal one when unknown (the long side spans
+    ``NOMINAL_SCENE_MM``); the one rule for every step that sizes filters."""
+    return 1.0 / mm_per_px if mm_per_px else max(shape[:2]) / NOMINAL_SCENE_MM
 
 
 def _scan(rgb: np.ndarray, search: np.ndarray, px_per_mm: float) -> GridScan:
@@ -456,7 +460,7 @@ def grid_scan(rgb: np.ndarray, roi: np.ndarray, mm_per_px: float | None) -> Grid
     :func:`segment_grid`.
     """
     search = np.asarray(roi, bool)
-    scan = _scan(rgb, search, _nominal_px_per_mm(search.shape, mm_per_px))
+    scan = _scan(rgb, search, nominal_px_per_mm(search.shape, mm_per_px))
     return scan if _grid_period(scan.tiles, mm_per_px) is not None else None
 
 
@@ -676,13 +680,13 @@ def segment_grid(
         foot-like is found.
     """
     search = np.asarray(roi, bool)
-    nominal_px_per_mm = _nominal_px_per_mm(search.shape, mm_per_px)
+    nominal = nominal_px_per_mm(search.shape, mm_per_px)
     if scan is None:
-        scan = _scan(rgb, search, nominal_px_per_mm)
+        scan = _scan(rgb, search, nominal)
     roi, dark = scan.roi, scan.dark
     n_tiles, hits, period = scan.tiles
     if hits < MIN_LATTICE_TILES or period <= 0:
-        period = params.grid_period_mm * nominal_px_per_mm
+        period = params.grid_period_mm * nominal
         log.info("grid period not measurable; using %.1f px", period)
     px_per_mm = 1.0 / mm_per_px if mm_per_px else period / NOMINAL_PERIOD_MM
     vals = dark[roi]

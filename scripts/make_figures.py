@@ -45,7 +45,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from footprint import indices, render, segment, synth
+from footprint import indices, render, segment, segment_grid, synth
 from footprint.params import Params
 from footprint.pipeline import Analysis, analyse_detailed
 from footprint.rectify import rectangle_aspect_ratio
@@ -333,7 +333,7 @@ def fig_darkness(an: Analysis) -> np.ndarray:
     """Step 3: lightness L* and the darkness D = 1 - L/B, side by side."""
     rgb = an.plane.image
     mm = an.plane.mm_per_px
-    px_per_mm = 1.0 / mm if mm else max(rgb.shape[:2]) / segment.NOMINAL_SCENE_MM
+    px_per_mm = segment_grid.nominal_px_per_mm(rgb.shape, mm)
     params = Params().segment
     dark, bgw = segment.darkness_map(rgb, px_per_mm, params, _roi(an))
     light = segment.lightness(rgb)
