@@ -184,15 +184,10 @@ def midfoot_pixels(darkness_f: np.ndarray, sole_f: np.ndarray, gap: GapDarkness)
     keep[np.unique(lab[touch & cand])] = True
     keep[0] = False
     grown = (sole | keep[lab]).astype(np.uint8)
-    k = int(round(_px(CLOSE_FRACTION, length))) | 1
-    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    grown = cv2.morphologyEx(grown, cv2.MORPH_CLOSE, disk)
+    grown = cv2.morphologyEx(grown, cv2.MORPH_CLOSE, segment._disk(_px(CLOSE_FRACTION, length)))
     # holes the floor's noise left in the midfoot (a print has none this small)
-    holes = (grown == 0).astype(np.uint8)
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
-    small = stats[:, cv2.CC_STAT_AREA] < (HOLE_FRACTION * length) ** 2
-    small[np.unique(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]))] = False
-    return (grown.astype(bool) | small[lab]) & region
+    grown = segment._fill_small_holes(grown, (HOLE_FRACTION * length) ** 2)
+    return grown.astype(bool) & region
 
 
 def recover(
