@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for people and CI.
 #   ./run.sh app    set everything up, then start the app on http://localhost:8501
-#   ./run.sh test   set everything up (Chromium included), then run the test suite
+#   ./run.sh test   set everything up (Chromium and pdftoppm included), then run the tests
 #   ./run.sh bench  speed benchmark;  ./run.sh accuracy  accuracy benchmark
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -25,12 +25,18 @@ setup_python() {
 }
 
 setup_chromium() {
-  if [ -x /usr/bin/chromium ]; then return; fi
+  # Debian's chromium for the browser tests, poppler-utils' pdftoppm to
+  # render the PDF report in its test
+  local missing=""
+  if [ ! -x /usr/bin/chromium ]; then missing="chromium"; fi
+  if ! command -v pdftoppm >/dev/null; then missing="$missing poppler-utils"; fi
+  if [ -z "$missing" ]; then return; fi
   local sudo=""
   if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
-  echo "Installing Debian's chromium for the browser tests..."
+  echo "Installing Debian's$missing for the tests..."
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  # shellcheck disable=SC2086  # one word per package
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
 }
 
 case "${1:-}" in

@@ -65,8 +65,7 @@ def test_pdf_carries_no_exif(tmp_path: Path) -> None:
 
 def test_pdf_renders_with_pdftoppm(pdf: bytes, tmp_path: Path) -> None:
     exe = shutil.which("pdftoppm")
-    if exe is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    assert exe is not None, "pdftoppm is missing: ./run.sh test installs poppler-utils"
     (tmp_path / "r.pdf").write_bytes(pdf)
     subprocess.run(
         [exe, "-r", "40", "-png", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"),
