@@ -135,6 +135,17 @@ PIECE_ELONGATED = 1.3
 #: [deg] ... which must lie at least this far from the merged sole's axis: a
 #: ball is wide across the foot; two forefeet side by side lie along their union.
 PIECE_CROSS_ANGLE_DEG = 30.0
+#: [1] A ball lying across the merged sole that is at least this much wider
+#: (across the sole's axis) than the other piece marks a heel + ball pair even
+#: when neither piece is elongated, or the heel, with the stub of its lateral
+#: band, lies along the axis: an adult's ball is about 1.4-1.5 x as broad as
+#: the heel (e.g. Hawes & Sovak 1994, Ergonomics 37:1213), while two heels or
+#: two balls side by side have about equal breadths.
+BALL_TO_HEEL_BREADTH = 1.3
+#: [1] ... provided that piece, when it lies along the axis, is no more than
+#: this much longer than broad: a heel with the stub of its band is ~ 1.3-1.5
+#: x its breadth long; a longer piece along the foot is a band or a sole.
+HEEL_MAX_ELONGATION = 1.6
 #: [mm] Band along the border of the search region (the sheet's shaded edge)
 #: that is never print; forms keep a 3 mm margin free.
 RIM_MM = 3.0
@@ -580,6 +591,39 @@ def _ball_like(piece: tuple[float, float, np.ndarray]) -> bool:
     return piece[0] >= PIECE_ELONGATED * max(piece[1], 1e-9)
 
 
+def _heel_and_ball(
+    a: np.ndarray,
+    b: np.ndarray,
+    axes_a: tuple[float, float, np.ndarray],
+    axes_b: tuple[float, float, np.ndarray],
+    axis: np.ndarray,
+) -> bool:
+    """Whether pieces ``a`` and ``b`` can be one sole's heel and ball.
+
+    The ball lies across the union's ``axis`` (:func:`_crosswise`), and either
+    it is elongated and the other piece lies across too (a heel's print is
+    roundish or elongated along its own foot), or it is at least
+    :data:`BALL_TO_HEEL_BREADTH` times as broad across ``axis`` as the other
+    piece, which lies across too or is at most :data:`HEEL_MAX_ELONGATION`
+    times longer than broad (a heel along the foot). Two forefeet side by
+    side lie along their union; two heels side by side are about equally
+    broad.
+    """
+    lat = np.array([-axis[1], axis[0]])
+    pieces = ((a, axes_a, b, axes_b), (b, axes_b, a, axes_a))
+    for ball, ball_axes, other, other_axes in pieces:
+        if not _crosswise(ball_axes, axis):
+            continue
+        if _ball_like(ball_axes) and _crosswise(other_axes, axis):
+            return True
+        heel_like = _crosswise(other_axes, axis) or (
+            other_axes[0] <= HEEL_MAX_ELONGATION * max(other_axes[1], 1e-9)
+        )
+        if heel_like and _extent(ball, lat) >= BALL_TO_HEEL_BREADTH * _extent(other, lat):
+            return True
+    return False
+
+
 def _fill_holes(mask: np.ndarray) -> np.ndarray:
     """``mask`` with enclosed holes below :data:`MAX_HOLE_SHARE` of it filled.
 
@@ -603,9 +647,10 @@ def _group_soles(pieces: list[np.ndarray], px_per_mm: float) -> list[np.ndarray]
     """Merge heel and forefoot pieces of high-arched soles into whole soles.
 
     Two pieces join when the gap between them is below :data:`MAX_ARCH_GAP_MM`,
-    their union is elongated (>= :data:`MIN_SOLE_ELONGATION`) and longer than
-    each piece along the union's axis, and the union is not longer than a
-    foot; two feet side by side give a squat or too wide union instead.
+    they can be a heel and a ball (:func:`_heel_and_ball`), their union is
+    elongated (>= :data:`MIN_SOLE_ELONGATION`) and not longer than a foot, and
+    it is not much wider than its widest piece; two feet side by side give a
+    squat or too wide union instead.
     """
     groups = [p.copy() for p in pieces]
     while len(groups) > 1:
@@ -618,11 +663,7 @@ def _group_soles(pieces: list[np.ndarray], px_per_mm: float) -> list[np.ndarray]
                     continue
                 long_u, short_u, axis_u = _axes(groups[i] | groups[j])
                 ai, aj = _axes(groups[i]), _axes(groups[j])
-                # one piece is a ball (wide across the foot), neither lies along it:
-                # two heels or two forefeet side by side fail
-                if not (_crosswise(ai, axis_u) and _crosswise(aj, axis_u)):
-                    continue
-                if not (_ball_like(ai) or _ball_like(aj)):
+                if not _heel_and_ball(groups[i], groups[j], ai, aj, axis_u):
                     continue
                 if long_u > MAX_SOLE_LENGTH_MM * px_per_mm:
                     continue

@@ -137,3 +137,28 @@ def test_a_printed_rule_near_the_toes_is_not_a_toe() -> None:
     mask = feet[0][0]
     assert not mask[14:40, :].any()
     assert _iou(mask, truth) > 0.85
+
+
+def test_a_roundish_ball_or_a_heel_along_the_foot_still_pairs_by_breadth() -> None:
+    """A cavus print's ball can be nearly round (97 x 76 mm) and its heel,
+    with the stub of the lateral band, longer than wide (88 x 67 mm, along the
+    foot). Neither passes the elongated-ball test; the ball, 1.3 x broader
+    across the foot than the heel, marks the pair as one sole (2 px/mm).
+    Two heels side by side, equally broad, stay two feet; so does a ball
+    beside a long piece lying along the pair (in a two-foot form, a band of
+    the other foot's print)."""
+    from footprint.segment_grid import _group_soles
+
+    ball = _ellipse((400, 300), (97, 76))  # 97 mm across, 76 mm along the foot
+    round_heel = _ellipse((400, 580), (61, 55))
+    long_heel = _ellipse((400, 600), (67, 88))
+    assert len(_group_soles([ball, round_heel], 2.0)) == 1
+    assert len(_group_soles([ball, long_heel], 2.0)) == 1
+    # a piece along the foot 2.4 x longer than broad is a band, not a heel
+    band = _ellipse((400, 600), (38, 90))
+    assert len(_group_soles([ball, band], 2.0)) == 2
+    left, right = _ellipse((300, 450), (61, 70)), _ellipse((480, 450), (61, 70))
+    assert len(_group_soles([left, right], 2.0)) == 2
+    # two round balls side by side: equally broad, and each lies along the pair
+    left, right = _ellipse((250, 450), (97, 76)), _ellipse((550, 450), (97, 76))
+    assert len(_group_soles([left, right], 2.0)) == 2
