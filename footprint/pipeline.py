@@ -86,14 +86,6 @@ def _plane_to_full(plane: rectify.Plane, loaded: LoadedImage, pts_xy: np.ndarray
     return (work + 0.5) * loaded.scale - 0.5
 
 
-def _contour(mask: np.ndarray) -> tuple[tuple[float, float], ...]:
-    cs, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    if not cs:
-        return ()
-    c = max(cs, key=cv2.contourArea).reshape(-1, 2)
-    return tuple((float(x), float(y)) for x, y in c)
-
-
 def _measure_foot(
     i: int,
     blob: segment.PrintBlob,
@@ -200,8 +192,12 @@ def _measure_foot(
                 np.array([clarke.forefoot_tangent, clarke.concavity, clarke.heel_tangent])
             )
         )
+    sole_outlines = sorted(
+        _contours(anat.sole), key=lambda c: -cv2.contourArea(np.array(c, np.float32))
+    )
     geometry = FootGeometry(
-        outline_plane=_contour(anat.sole),
+        outline_plane=sole_outlines[0] if sole_outlines else (),
+        sole_pieces_plane=tuple(sole_outlines[1:]),
         toes_outline_plane=_contours(anat.toes),
         heel_centre_plane=(float(anat.heel_xy[0]), float(anat.heel_xy[1])),
         toe_tip_plane=(float(anat.toe_xy[0]), float(anat.toe_xy[1])),

@@ -243,7 +243,8 @@ def draw_foot(img: np.ndarray, foot: FootResult, s: float, *, labels: bool = Tru
             p = a + (b - a) * 0.06
             label_items.append(((p[0] * s, p[1] * s), name, (255, 255, 255)))
     _tint(img, g.traced_outline_plane, s, TRACED)
-    _poly(img, g.outline_plane, s, SOLE, lw, closed=True)
+    for piece in (g.outline_plane, *g.sole_pieces_plane):
+        _poly(img, piece, s, SOLE, lw, closed=True)
     for toe in g.toes_outline_plane:
         _poly(img, toe, s, TOES, max(1, lw - 1), closed=True)
     _line(img, g.heel_centre_plane, g.toe_tip_plane, s, AXIS, lw)
@@ -336,7 +337,8 @@ def overlay_on_photo(analysis: Analysis, *, target_long_px: int | None = None) -
             pa, pb = to_img([a, b])
             _line(img, pa, pb, s, TANGENT, max(1, lw - 1), dashed=not tangent)
         _tint(img, [to_img(part) for part in g.traced_outline_plane], s, TRACED)
-        _poly(img, to_img(g.outline_plane), s, SOLE, lw, closed=True)
+        for piece in (g.outline_plane, *g.sole_pieces_plane):
+            _poly(img, to_img(piece), s, SOLE, lw, closed=True)
         for toe in g.toes_outline_plane:
             _poly(img, to_img(toe), s, TOES, max(1, lw - 1), closed=True)
         heel, tip, back = to_img([g.heel_centre_plane, g.toe_tip_plane, g.heel_back_plane])

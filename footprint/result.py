@@ -154,6 +154,10 @@ class FootGeometry:
     #: contours of a faint midfoot traced from the arch gap's darkness
     #: (:mod:`footprint.midfoot`); part of ``outline_plane``; empty when none
     traced_outline_plane: tuple[tuple[Point, ...], ...] = ()
+    #: contours of the sole's further pieces, when it printed in more than one
+    #: (the heel and the ball of a high arch, apart); ``outline_plane`` is the
+    #: largest; empty when the sole is one piece
+    sole_pieces_plane: tuple[tuple[Point, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -292,6 +296,9 @@ class FootprintResult:
                 ),
                 traced_outline_plane=tuple(
                     tuple(tuple(p) for p in t) for t in g.get("traced_outline_plane", ())
+                ),
+                sole_pieces_plane=tuple(
+                    tuple(tuple(p) for p in t) for t in g.get("sole_pieces_plane", ())
                 ),
             )
             pressure = None

@@ -115,13 +115,16 @@ def test_a_printed_very_high_arch_stays_broken(seed: int, scene: str, reference:
 
 
 def test_a_result_written_before_the_traced_outline_existed_still_loads() -> None:
+    """... and before the sole's further pieces were outlined."""
     photo = synth.render_photo(1, scene="ink_black", reference="a4", size=(1600, 1200))
     res = footprint.analyse(photo.jpeg)
     old = res.to_dict()
     for foot in old["feet"]:
         del foot["geometry"]["traced_outline_plane"]
+        del foot["geometry"]["sole_pieces_plane"]
     again = FootprintResult.from_dict(old)
     assert [f.geometry.traced_outline_plane for f in again.feet] == [()] * len(res.feet)
+    assert [f.geometry.sole_pieces_plane for f in again.feet] == [()] * len(res.feet)
     assert [f.arch_index for f in again.feet] == [f.arch_index for f in res.feet]
 
 

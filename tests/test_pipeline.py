@@ -153,7 +153,8 @@ def test_without_a_reference_lengths_are_null() -> None:
 def test_two_high_arched_feet_side_by_side_are_paired_heel_to_forefoot() -> None:
     """Two very high arches (arch index < 0.03) print as two heels and two
     forefeet; the two heels side by side must not be taken for one foot, nor
-    a heel joined to both forefeet (development seed 3029 once gave that)."""
+    a heel joined to both forefeet (development seed 3029 once gave that).
+    Both pieces of each sole are outlined, the heel's round the heel centre."""
     photo = synth.render_photo(3029, scene="ink_black", reference="none", size=(2016, 1512))
     assert len(photo.feet) == 2 and max(t.arch_index for t in photo.feet) < 0.03
     result = footprint.analyse(photo.jpeg)
@@ -162,6 +163,11 @@ def test_two_high_arched_feet_side_by_side_are_paired_heel_to_forefoot() -> None
         foot = _nearest(result, truth)
         assert foot.side == truth.side
         assert abs(foot.arch_index - truth.arch_index) < 0.02
+        g = foot.geometry
+        pieces = [np.array(p, np.float32) for p in (g.outline_plane, *g.sole_pieces_plane)]
+        assert len(pieces) == 2
+        heel = [cv2.pointPolygonTest(p, g.heel_centre_plane, False) > 0 for p in pieces]
+        assert sum(heel) == 1
 
 
 def test_child_preset_changes_only_the_classes() -> None:
