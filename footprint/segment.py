@@ -139,8 +139,11 @@ PAPER_MIN_FRACTION = 0.08
 PAPER_MAX_FRACTION = 0.8
 #: [1] Smallest solidity of a sheet's outline.
 PAPER_MIN_SOLIDITY = 0.93
-#: [1] A sheet whose outline a print notches may have this smaller solidity ...
-PAPER_MIN_NOTCHED_SOLIDITY = 0.85
+#: [1] A sheet whose outline a print notches may have this smaller solidity
+#: ...: a foot's print (sole and toes, 14 000-20 000 mm^2) covers up to ~30 %
+#: of a sheet of A4 size, and when it runs to the sheet's edge (or comes
+#: within the coarse blur of it) all of it notches the outline ...
+PAPER_MIN_NOTCHED_SOLIDITY = 0.7
 #: [1] ... when its outline still runs along this share of its quad's sides.
 PAPER_MIN_EDGE_COVERAGE = 0.8
 #: [mm] Gaussian sigma of the detection signal (averages floor texture).
