@@ -94,16 +94,21 @@ BACKGROUND_OUTLIER_SIGMAS = 2.5
 #: [1] Darkness above which a pixel is ink for the line search (dots print at
 #: > 0.2 darkness; paper noise is ~ 0.02).
 INK_DARKNESS = 0.12
-#: [periods] Length of the line kernels: a straight ink run this long is a line
-#: (panel border), not a chain of grid dots, which are separated by gaps.
+#: [periods] A straight ink run this long is a line (panel border), not a
+#: chain of grid dots, which are separated by gaps ...
 LINE_LENGTH_PERIODS = 5.0
+#: [mm] ... of more than this (a printed rule's ink may break for a pixel;
+#: light contact prints dots 0.2 periods wide, 1.6 mm apart on a 2 mm grid).
+LINE_MAX_GAP_MM = 0.5
+#: [deg] Angle step of the Hough transform that finds the lines.
+LINE_ANGLE_STEP_DEG = 0.25
+#: [mm] Ink this far from a found line's centre belongs to it (a rule's width).
+LINE_REACH_MM = 1.0
 #: [periods] Blurred rim of a line removed with it.
 LINE_HALO_PERIODS = 0.5
 #: [mm] ... and at least this long (tuned on dev seeds): rows of merged squares in a print are
 #: shorter, the form's rules run across the whole sheet.
 LINE_LENGTH_MM = 120.0
-#: Number of line-kernel directions over 180 deg.
-LINE_DIRECTIONS = 16
 #: [periods] Ink that survives an opening with a disk this wide is solid print
 #: (merged squares at high pressure), never a line.
 SOLID_WIDTH_PERIODS = 0.8
@@ -511,33 +516,35 @@ def _grid_period(tiles: tuple[int, int, float], mm_per_px: float | None) -> floa
 
 
 # --------------------------------------------------------------------------- segmentation
-def _line_kernel(length_px: float, angle_deg: float) -> np.ndarray:
-    k = _odd(length_px)
-    ker = np.zeros((k, k), np.uint8)
-    c = k // 2
-    dx = np.cos(np.radians(angle_deg)) * c
-    dy = np.sin(np.radians(angle_deg)) * c
-    cv2.line(
-        ker, (int(round(c - dx)), int(round(c - dy))), (int(round(c + dx)), int(round(c + dy))), 1
-    )
-    return ker
-
-
 def _remove_lines(
     dark: np.ndarray, ink: np.ndarray, period_px: float, px_per_mm: float
 ) -> np.ndarray:
     """``dark`` with long straight thin ink (panel borders, rules) set to 0.
 
-    ``ink`` (uint8 0/1) is opened with line kernels of
-    :data:`LINE_LENGTH_PERIODS` periods in :data:`LINE_DIRECTIONS` directions;
-    what survives, minus solid print, is a line. Its blurred halo
-    (:data:`LINE_HALO_PERIODS`) goes with it.
+    Straight runs of ``ink`` (uint8 0/1) at least :data:`LINE_LENGTH_PERIODS`
+    periods and :data:`LINE_LENGTH_MM` long, broken by no more than
+    :data:`LINE_MAX_GAP_MM`, are found at any angle by the probabilistic Hough
+    transform (Matas, Galambos & Kittler 2000, *CVIU* 78:119, as
+    ``cv2.HoughLinesP``, angle step :data:`LINE_ANGLE_STEP_DEG`); the ink
+    within :data:`LINE_REACH_MM` of them, minus solid print, is a line. Its
+    blurred halo (:data:`LINE_HALO_PERIODS`) goes with it. Line openings in a
+    few fixed directions, used before, kept a rule a few degrees off them:
+    a 120 mm kernel no longer fits a 1 mm rule 1 degree away.
     """
     length = max(LINE_LENGTH_PERIODS * period_px, LINE_LENGTH_MM * px_per_mm)
+    segs = cv2.HoughLinesP(
+        ink,
+        rho=1.0,
+        theta=np.radians(LINE_ANGLE_STEP_DEG),
+        threshold=max(10, int(0.8 * length)),
+        minLineLength=length,
+        maxLineGap=max(1.0, LINE_MAX_GAP_MM * px_per_mm),
+    )
     lines = np.zeros_like(ink)
-    for i in range(LINE_DIRECTIONS):
-        ker = _line_kernel(length, 180.0 * i / LINE_DIRECTIONS)
-        lines |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, ker)
+    reach = max(1, int(round(2.0 * LINE_REACH_MM * px_per_mm + 1.0)))
+    for x0, y0, x1, y1 in [] if segs is None else segs.reshape(-1, 4):
+        cv2.line(lines, (int(x0), int(y0)), (int(x1), int(y1)), 1, reach)
+    lines &= ink
     # solid print (merged squares) survives a narrow disk opening, and lies near a
     # core that survives a wide one; a double rule survives only the narrow one
     solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, _disk(SOLID_WIDTH_PERIODS * period_px))

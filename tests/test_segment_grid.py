@@ -162,3 +162,25 @@ def test_a_roundish_ball_or_a_heel_along_the_foot_still_pairs_by_breadth() -> No
     # two round balls side by side: equally broad, and each lies along the pair
     left, right = _ellipse((250, 450), (97, 76)), _ellipse((550, 450), (97, 76))
     assert len(_group_soles([left, right], 2.0)) == 2
+
+
+@pytest.mark.parametrize("angle_deg", [2.0, 5.6, 30.0])
+def test_a_rule_at_any_angle_touching_the_print_is_not_print(angle_deg: float) -> None:
+    """A form's rule running across the sheet and touching the print, at an
+    angle the photo happens to give it (here 2-30 deg from the grid's rows;
+    fixed-direction line openings missed all but a few angles): it is
+    removed, so the print keeps its own outline."""
+    rgb, truth = _lattice_sole()
+    img = rgb[:, :, 0].copy()
+    img[:40, :] = 235  # no panel rule across the top in this test
+    a = np.radians(90.0 + angle_deg)
+    cx, cy, half = 262, 260, 600  # through the print's right edge
+    dx, dy = half * np.cos(a), half * np.sin(a)
+    cv2.line(img, (int(cx - dx), int(cy - dy)), (int(cx + dx), int(cy + dy)), 60, 2)
+    rgb = np.repeat(img[:, :, None], 3, axis=2)
+    feet = segment_grid(rgb, SegmentParams(), mm_per_px=0.4, roi=np.ones(truth.shape, bool))
+    assert len(feet) == 1
+    mask = feet[0][0]
+    near_print = cv2.dilate(truth.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    assert int((mask & ~near_print).sum()) < 200
+    assert _iou(mask, truth) > 0.9
