@@ -104,8 +104,12 @@ LINE_MAX_GAP_MM = 0.5
 LINE_ANGLE_STEP_DEG = 0.25
 #: [mm] Ink this far from a found line's centre belongs to it (a rule's width).
 LINE_REACH_MM = 1.0
-#: [periods] A line's sides, this far out from its centre, ...
+#: [periods] A line's sides, this far out from its centre, judged piece by
+#: piece of LINE_CHUNK_MM along it, ...
 LINE_SIDE_PERIODS = 2.0
+#: [mm] Length of those pieces: a rule crossing a print is print where it
+#: crosses it, and a rule everywhere else.
+LINE_CHUNK_MM = 10.0
 #: [1] ... one of them at least is paper, with at most this share of ink (text,
 #: or a print the rule touches along part of its length); a row of merged grid
 #: dots inside a print has the neighbouring rows on both sides (about half ink
@@ -533,11 +537,12 @@ def _remove_lines(
     :data:`LINE_MAX_GAP_MM`, are found at any angle by the probabilistic Hough
     transform (Matas, Galambos & Kittler 2000, *CVIU* 78:119, as
     ``cv2.HoughLinesP``, angle step :data:`LINE_ANGLE_STEP_DEG`); the ink
-    within :data:`LINE_REACH_MM` of them, minus solid print, is a line, unless
-    ink covers more than :data:`LINE_MAX_SIDE_INK` of each of its sides (out
-    to :data:`LINE_SIDE_PERIODS` periods): then it is a row of grid dots
-    inside a print, merged into a run where the print is dense or the photo
-    coarse (a rule along a print's edge has paper on one side). Its
+    within :data:`LINE_REACH_MM` of them, minus solid print, is a line, except
+    where ink covers more than :data:`LINE_MAX_SIDE_INK` of each of its sides
+    (out to :data:`LINE_SIDE_PERIODS` periods, judged every
+    :data:`LINE_CHUNK_MM`): there it is a row of grid dots inside a print,
+    merged into a run where the print is dense or the photo coarse, or a rule
+    crossing the print (a rule along a print's edge has paper on one side). Its
     blurred halo (:data:`LINE_HALO_PERIODS`) goes with it. Line openings in a
     few fixed directions, used before, kept a rule a few degrees off them:
     a 120 mm kernel no longer fits a 1 mm rule 1 degree away.
@@ -554,31 +559,42 @@ def _remove_lines(
     lines = np.zeros_like(ink)
     reach = max(1, int(round(2.0 * LINE_REACH_MM * px_per_mm + 1.0)))
     side = max(reach + 2, int(round(2.0 * LINE_SIDE_PERIODS * period_px + 1.0)))
+    chunk = max(2.0, LINE_CHUNK_MM * px_per_mm)
+    thick = max(1, (side - reach - 2) // 2)
+    offset = (reach + 2 + thick) / 2.0
+    pad = side // 2 + 2
     h, w = ink.shape
-    for x0, y0, x1, y1 in [] if segs is None else segs.reshape(-1, 4):
-        # a rule has paper beside it; a row of grid dots inside a print (chained
-        # into a run where the dots merge) has the neighbouring rows beside it
-        pad = side // 2 + 1
-        bx0, by0 = max(0, min(x0, x1) - pad), max(0, min(y0, y1) - pad)
-        bx1, by1 = min(w, max(x0, x1) + pad + 1), min(h, max(y0, y1) + pad + 1)
-        p0, p1 = (int(x0 - bx0), int(y0 - by0)), (int(x1 - bx0), int(y1 - by0))
-        crop = ink[by0:by1, bx0:bx1]
-        normal = np.array([y0 - y1, x1 - x0], np.float64)
+    for seg in [] if segs is None else segs.reshape(-1, 4).astype(np.float64):
+        a, b = seg[:2], seg[2:]
+        n = max(1, int(np.ceil(np.hypot(*(b - a)) / chunk)))
+        normal = np.array([a[1] - b[1], b[0] - a[0]])
         normal /= max(float(np.hypot(*normal)), 1e-9)
-        thick = max(1, (side - reach - 2) // 2)
-        offset = (reach + 2 + thick) / 2.0
-        cover = []
-        for sign in (-1.0, 1.0):  # each side alone: a rule along a print's edge
-            q0 = np.round(np.array(p0) + sign * offset * normal).astype(int)
-            q1 = np.round(np.array(p1) + sign * offset * normal).astype(int)
-            band = np.zeros(crop.shape, np.uint8)
-            cv2.line(band, (int(q0[0]), int(q0[1])), (int(q1[0]), int(q1[1])), 1, thick)
-            cover.append(float(crop[band > 0].mean()) if band.any() else 0.0)
-        if min(cover) > LINE_MAX_SIDE_INK:
-            continue
-        own = np.zeros(crop.shape, np.uint8)
-        cv2.line(own, p0, p1, 1, reach)
-        lines[by0:by1, bx0:bx1] |= own
+        for k in range(n):
+            # piece by piece: a rule has paper beside it on at least one side;
+            # a row of grid dots inside a print (chained into a run where the
+            # dots merge), or a rule's stretch across a print, has ink on both
+            c0, c1 = a + (b - a) * (k / n), a + (b - a) * ((k + 1) / n)
+            bx0 = max(0, int(min(c0[0], c1[0])) - pad)
+            by0 = max(0, int(min(c0[1], c1[1])) - pad)
+            bx1 = min(w, int(max(c0[0], c1[0])) + pad + 1)
+            by1 = min(h, int(max(c0[1], c1[1])) + pad + 1)
+            if bx1 <= bx0 or by1 <= by0:
+                continue
+            crop = ink[by0:by1, bx0:bx1]
+            origin = np.array([bx0, by0], np.float64)
+            cover = []
+            for sign in (-1.0, 1.0):
+                q0 = np.round(c0 - origin + sign * offset * normal).astype(int)
+                q1 = np.round(c1 - origin + sign * offset * normal).astype(int)
+                band = np.zeros(crop.shape, np.uint8)
+                cv2.line(band, (int(q0[0]), int(q0[1])), (int(q1[0]), int(q1[1])), 1, thick)
+                cover.append(float(crop[band > 0].mean()) if band.any() else 0.0)
+            if min(cover) > LINE_MAX_SIDE_INK:
+                continue
+            p0, p1 = np.round(c0 - origin).astype(int), np.round(c1 - origin).astype(int)
+            own = np.zeros(crop.shape, np.uint8)
+            cv2.line(own, (int(p0[0]), int(p0[1])), (int(p1[0]), int(p1[1])), 1, reach)
+            lines[by0:by1, bx0:bx1] |= own
     lines &= ink
     # solid print (merged squares) survives a narrow disk opening, and lies near a
     # core that survives a wide one; a double rule survives only the narrow one
