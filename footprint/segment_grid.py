@@ -527,6 +527,18 @@ def _grid_period(tiles: tuple[int, int, float], mm_per_px: float | None) -> floa
 
 
 # --------------------------------------------------------------------------- segmentation
+def _px(p: np.ndarray) -> tuple[int, int]:
+    """(x, y) rounded to a pixel, as OpenCV's drawing functions take it."""
+    return int(round(float(p[0]))), int(round(float(p[1])))
+
+
+def _band_ink(ink: np.ndarray, p0: np.ndarray, p1: np.ndarray, thickness: int) -> float:
+    """Share of ``ink`` under the band of ``thickness`` px from ``p0`` to ``p1`` (x, y)."""
+    band = np.zeros(ink.shape, np.uint8)
+    cv2.line(band, _px(p0), _px(p1), 1, thickness)
+    return float(ink[band > 0].mean()) if band.any() else 0.0
+
+
 def _remove_lines(
     dark: np.ndarray, ink: np.ndarray, period_px: float, px_per_mm: float
 ) -> np.ndarray:
@@ -581,19 +593,14 @@ def _remove_lines(
             if bx1 <= bx0 or by1 <= by0:
                 continue
             crop = ink[by0:by1, bx0:bx1]
-            origin = np.array([bx0, by0], np.float64)
-            cover = []
-            for sign in (-1.0, 1.0):
-                q0 = np.round(c0 - origin + sign * offset * normal).astype(int)
-                q1 = np.round(c1 - origin + sign * offset * normal).astype(int)
-                band = np.zeros(crop.shape, np.uint8)
-                cv2.line(band, (int(q0[0]), int(q0[1])), (int(q1[0]), int(q1[1])), 1, thick)
-                cover.append(float(crop[band > 0].mean()) if band.any() else 0.0)
-            if min(cover) > LINE_MAX_SIDE_INK:
+            c0, c1 = c0 - (bx0, by0), c1 - (bx0, by0)
+            sides = [
+                _band_ink(crop, c0 + d * normal, c1 + d * normal, thick) for d in (-offset, offset)
+            ]
+            if min(sides) > LINE_MAX_SIDE_INK:
                 continue
-            p0, p1 = np.round(c0 - origin).astype(int), np.round(c1 - origin).astype(int)
             own = np.zeros(crop.shape, np.uint8)
-            cv2.line(own, (int(p0[0]), int(p0[1])), (int(p1[0]), int(p1[1])), 1, reach)
+            cv2.line(own, _px(c0), _px(c1), 1, reach)
             lines[by0:by1, bx0:bx1] |= own
     lines &= ink
     # solid print (merged squares) survives a narrow disk opening, and lies near a
