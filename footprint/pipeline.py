@@ -252,6 +252,26 @@ def _measure_foot(
     return foot, arrays
 
 
+def _odd_one_of_a_pair(feet: list[FootResult]) -> int | None:
+    """Index of the foot to read as the other side of a pair, or None.
+
+    Two prints in one photo are a person's left and right foot. When both
+    read as the same side and exactly one of them is uncertain (side
+    confidence below :data:`footprint.anatomy.SIDE_SURE_CONFIDENCE`, the
+    level at which the user is asked to check), that one is the other foot:
+    on the development photos where two feet read alike, the uncertain one
+    was the wrong one every time (5 of 5).
+    """
+    if len(feet) != 2 or feet[0].side != feet[1].side:
+        return None
+    if any(f.side_source != "shape" for f in feet):
+        return None
+    unsure = [f.side_confidence < anatomy.SIDE_SURE_CONFIDENCE for f in feet]
+    if sum(unsure) != 1:
+        return None
+    return unsure.index(True)
+
+
 def _contours(mask: np.ndarray) -> tuple[tuple[tuple[float, float], ...], ...]:
     """Outer contours of every blob of ``mask`` as (x, y) point tuples."""
     if not mask.any():
@@ -342,6 +362,7 @@ def analyse_detailed(
         )
     feet: list[FootResult] = []
     arrays: list[FootArrays] = []
+    blobs: list[segment.PrintBlob] = []
     errors: list[str] = []
     unclear: list[UnclearPrintError] = []
     for blob in seg.feet:
@@ -358,6 +379,19 @@ def analyse_detailed(
             continue
         feet.append(foot)
         arrays.append(arr)
+        blobs.append(blob)
+    k = _odd_one_of_a_pair(feet) if not side_overrides else None
+    if k is not None:
+        other = "right" if feet[k].side == "left" else "left"
+        # the same print, measured again as the other side (quality does not depend on it)
+        foot, arr = _measure_foot(k, blobs[k], plane, loaded, params, other, seg)
+        note = (
+            f"Both prints read as {feet[k].side} feet, and this one's side was the less "
+            f"certain, so it is taken as the {other} foot of the pair. If the photo shows "
+            "two prints of the same foot, correct it."
+        )
+        feet[k] = replace(foot, side_source="pair", warnings=(*foot.warnings, note))
+        arrays[k] = arr
     if not feet:
         if errors:
             raise AnatomyError(errors[0])

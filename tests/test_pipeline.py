@@ -247,3 +247,41 @@ def test_a_print_no_foot_could_make_is_refused(stretch: float) -> None:
     # the same print with a foot's proportions is measured without that warning
     plain = footprint.analyse(encode(drawn_print_rgb(two_feet=False))).feet[0]
     assert not any("as wide as it is long" in w for w in plain.warnings)
+
+
+def test_two_prints_read_as_the_same_side_are_made_a_pair() -> None:
+    """A two-foot form (development seed 5087): both prints read as left feet,
+    one of them with the 'uncertain' warning. Two prints in one photo are a
+    person's pair, so the uncertain one is measured again as the right foot,
+    says so, and both sides are then right."""
+    photo = synth.render_photo(5087, scene="podograph", reference="card", size=(2016, 1512))
+    assert sorted(t.side for t in photo.feet) == ["left", "right"]
+    result = footprint.analyse(photo.jpeg)
+    assert len(result.feet) == 2
+    for truth in photo.feet:
+        assert _nearest(result, truth).side == truth.side
+    paired = [f for f in result.feet if f.side_source == "pair"]
+    assert len(paired) == 1
+    assert any("taken as the right foot of the pair" in w for w in paired[0].warnings)
+    assert not any("uncertain" in w for w in paired[0].warnings)
+
+
+def test_the_pair_rule_leaves_sure_or_equally_unsure_sides_alone() -> None:
+    """Only one uncertain print of two that read alike is changed: two sure
+    ones (two prints of the same foot) or two unsure ones are left as found,
+    and so is a side the user set."""
+    from dataclasses import replace
+
+    from footprint.anatomy import SIDE_SURE_CONFIDENCE
+    from footprint.pipeline import _odd_one_of_a_pair
+
+    foot = footprint.analyse(_photo(3110).jpeg).feet[0]
+    sure = replace(foot, side="left", side_source="shape", side_confidence=1.0)
+    unsure = replace(sure, side_confidence=SIDE_SURE_CONFIDENCE / 2)
+    assert _odd_one_of_a_pair([sure, unsure]) == 1
+    assert _odd_one_of_a_pair([unsure, sure]) == 0
+    assert _odd_one_of_a_pair([sure, sure]) is None
+    assert _odd_one_of_a_pair([unsure, unsure]) is None
+    assert _odd_one_of_a_pair([sure, replace(unsure, side="right")]) is None
+    assert _odd_one_of_a_pair([sure, replace(unsure, side_source="user")]) is None
+    assert _odd_one_of_a_pair([unsure]) is None
