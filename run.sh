@@ -24,11 +24,11 @@ setup_python() {
   fi
 }
 
-setup_chromium() {
+setup_test_tools() {
   # Debian's chromium for the browser tests, poppler-utils' pdftoppm to
   # render the PDF report in its test
   local missing=""
-  if [ ! -x /usr/bin/chromium ]; then missing="chromium"; fi
+  if [ ! -x /usr/bin/chromium ]; then missing=" chromium"; fi
   if ! command -v pdftoppm >/dev/null; then missing="$missing poppler-utils"; fi
   if [ -z "$missing" ]; then return; fi
   local sudo=""
@@ -47,7 +47,7 @@ case "${1:-}" in
     ;;
   test)
     setup_python test
-    setup_chromium
+    setup_test_tools
     shift
     # one worker per core; each test file runs whole in one worker, so its
     # module fixtures (rendered photos, servers) are built once
