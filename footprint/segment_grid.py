@@ -679,11 +679,10 @@ def _heel_and_ball(
     for ball, ball_axes, other, other_axes in pieces:
         if not _crosswise(ball_axes, axis):
             continue
-        if _ball_like(ball_axes) and _crosswise(other_axes, axis):
+        other_across = _crosswise(other_axes, axis)
+        if _ball_like(ball_axes) and other_across:
             return True
-        heel_like = _crosswise(other_axes, axis) or (
-            other_axes[0] <= HEEL_MAX_ELONGATION * max(other_axes[1], 1e-9)
-        )
+        heel_like = other_across or other_axes[0] <= HEEL_MAX_ELONGATION * max(other_axes[1], 1e-9)
         if heel_like and _extent(ball, lat) >= BALL_TO_HEEL_BREADTH * _extent(other, lat):
             return True
     return False
