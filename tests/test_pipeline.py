@@ -215,7 +215,7 @@ def test_a_sheet_notched_by_a_print_at_its_edge_is_still_the_paper(seed: int, sc
     to the sheet's edge and notches its outline; the sheet must still be found, so
     the paper's edge is not taken for the print's background. In 5118 the heel
     comes within the coarse blur of the edge and the whole print notches the
-    outline (solidity 0.85)."""
+    outline (solidity 0.846, under the 0.85 allowed before)."""
     photo = synth.render_photo(seed, scene=scene, reference="card", size=(2016, 1512))
     result = footprint.analyse(photo.jpeg)
     assert len(result.feet) == len(photo.feet) == 1
