@@ -212,7 +212,7 @@ def _measure_foot(
     centroid_full = _plane_to_full(plane, loaded, np.array([[cx, cy]]))[0]
 
     pressure_result, intensity_f = pressure.analyse_pressure(
-        intensity, anat, frame, sole_f, mm, params.pressure
+        intensity, anat, frame, sole_f, mm, params.pressure, grid=seg.scene == "podograph"
     )
 
     foot = FootResult(

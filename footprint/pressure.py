@@ -224,22 +224,40 @@ def intensity_in_frame(
     frame: FootFrame,
     params: PressureParams,
     mm_per_px: float | None,
+    *,
+    contact_level: bool = True,
 ) -> np.ndarray:
-    """Resample the plane intensity into the frame, smooth and normalise to 0..1."""
+    """Resample the plane intensity into the frame, smooth, remove the contact level, normalise.
+
+    With ``contact_level`` the level of the lightest contact, ``c`` = the
+    ``params.contact_level_percentile`` percentile of the smoothed intensity
+    ``s`` at least ``params.contact_level_inset_mm`` inside the print, is
+    subtracted: the map is ``max(s - c, 0) / P99(s - c)``. A print whose
+    darkness is ``a + b p`` for load ``p`` (a wet floor darkens wherever the
+    sole touched) then gives shares of ``p - p_min`` instead of being
+    flattened by ``a``. Without it (podograph grid density, which is near 0
+    under light contact) the map is ``s / P99(s)``.
+    """
     inten = frame.warp(intensity.astype(np.float32))
     inside = print_mask_f >= 0.5
-    if mm_per_px:
-        sigma = params.smooth_mm / mm_per_px
-    else:
-        sigma = 2.0
+    px_mm = mm_per_px if mm_per_px else 1.0  # unscaled: a 1 mm pixel is assumed
+    sigma = params.smooth_mm / px_mm if mm_per_px else 2.0
     # normalised convolution: smooth inside the print without bleeding background in
     num = cv2.GaussianBlur(inten * inside, (0, 0), sigma)
     den = cv2.GaussianBlur(inside.astype(np.float32), (0, 0), sigma)
     sm = np.where(inside, num / np.maximum(den, 1e-6), 0.0).astype(np.float32)
-    if inside.any():
-        top = float(np.percentile(sm[inside], 99))
-        if top > 0:
-            sm = np.clip(sm / top, 0.0, 1.0)
+    if not inside.any():
+        return sm
+    if contact_level and params.contact_level_percentile > 0:
+        inset = params.contact_level_inset_mm / px_mm
+        depth = cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 5)
+        inner = depth > inset
+        if inner.any():
+            level = float(np.percentile(sm[inner], params.contact_level_percentile))
+            sm = np.where(inside, np.maximum(sm - level, 0.0), 0.0).astype(np.float32)
+    top = float(np.percentile(sm[inside], 99))
+    if top > 0:
+        sm = np.clip(sm / top, 0.0, 1.0)
     return sm
 
 
@@ -250,6 +268,8 @@ def analyse_pressure(
     sole_f: np.ndarray,
     mm_per_px: float | None,
     params: PressureParams,
+    *,
+    grid: bool = False,
 ) -> tuple[PressureResult, np.ndarray]:
     """Contact-intensity summary of one foot.
 
@@ -264,6 +284,8 @@ def analyse_pressure(
         Sole coverage in the frame.
     mm_per_px : float or None
     params : PressureParams
+    grid : bool
+        The intensity is podograph grid density: no contact level is removed.
 
     Returns
     -------
@@ -272,7 +294,9 @@ def analyse_pressure(
     """
     toes_f = np.clip(frame.warp(anat.toes.astype(np.float32)), 0, 1)
     print_f = np.maximum(sole_f, toes_f)
-    inten_f = intensity_in_frame(intensity, print_f, frame, params, mm_per_px)
+    inten_f = intensity_in_frame(
+        intensity, print_f, frame, params, mm_per_px, contact_level=not grid
+    )
     regions = region_masks(sole_f, toes_f, frame.axis_col)
     stats, fig = summarise(inten_f, regions, sole_f, frame.axis_col, mm_per_px)
     cop_plane = None

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from footprint import indices, pipeline, plates, pressure, synth
+from footprint.frame import make_frame
+from footprint.params import PressureParams
 from footprint.result import REGIONS
 
 PLATE = Path(__file__).parent / "data" / "pressure-plates" / "emed_test.lst"
@@ -121,6 +123,41 @@ def test_plate_region_shares_within_5_points(plate_comparison: plates.PlateCompa
     for k in REGIONS:
         assert abs(c.share_diff[k]) <= 5.0, (k, c.share_diff)
     assert abs(c.pipeline_cop_along - c.plate_cop_along) <= 0.03
+
+
+def test_contact_level_option_unflattens_a_print_that_marks_any_contact(
+    plate: plates.PlateRecording,
+) -> None:
+    # darkness 0.15 at the lightest contact, rising in proportion to pressure:
+    # as found, the offset flattens the shares (3.2 points measured); with the
+    # contact level removed they follow the plate's pressure again (0.8)
+    photo = plates.render_plate_photo(plate, seed=0, contact_darkness=0.15)
+    as_found = plates.compare_plate(pipeline.analyse_detailed(photo.jpeg), photo)
+    levelled = plates.compare_plate(
+        pipeline.analyse_detailed(photo.jpeg, contact_level_percentile=0.5), photo
+    )
+    worst = [max(abs(v) for v in c.share_diff.values()) for c in (as_found, levelled)]
+    assert worst[0] > 2.5
+    assert worst[1] < 1.5
+    assert levelled.pearson_r >= 0.85
+
+
+def test_contact_level_is_not_removed_from_grid_density(shape: synth.FootShape) -> None:
+    # a podograph's density is near 0 under light contact: its map is kept as found
+    frame = make_frame(
+        np.array(shape.heel_centre_rc[::-1], float),
+        np.array([shape.heel_centre_rc[1], 0.0]),
+        "right",
+        np.argwhere(shape.print_mask >= 0.5)[:, ::-1].astype(float),
+    )
+    params = PressureParams(contact_level_percentile=5.0)
+    inten = (0.4 + 0.6 * shape.pressure) * (shape.print_mask >= 0.5)
+    print_f = frame.warp(shape.print_mask.astype(np.float32))
+    kept = pressure.intensity_in_frame(inten, print_f, frame, params, 0.5, contact_level=False)
+    removed = pressure.intensity_in_frame(inten, print_f, frame, params, 0.5)
+    inside = print_f >= 0.5
+    assert np.percentile(kept[inside], 5) > 0.3  # the 0.4 offset stays
+    assert np.percentile(removed[inside], 5) < 0.05  # the lightest contact is the zero
 
 
 # --------------------------------------------------------------------------- #
