@@ -374,10 +374,11 @@ class AnatomyParams:
 class PressureParams:
     """How the relative contact-intensity map is made.
 
+    The map is sampled like the rectified plane (``RectifyParams.plane_mm_per_px``
+    with a reference), in the foot frame.
+
     Attributes
     ----------
-    map_mm_per_px : float
-        [mm/px] Sampling of the per-foot intensity map in the foot frame.
     smooth_mm : float
         [mm] Gaussian smoothing of intensity inside the print.
     contact_level_percentile : float
@@ -396,7 +397,6 @@ class PressureParams:
         not read (the edge's pixels are only partly covered).
     """
 
-    map_mm_per_px: float = 1.0
     smooth_mm: float = 2.0
     contact_level_percentile: float = 0.0
     contact_level_inset_mm: float = 2.0
