@@ -190,3 +190,37 @@ def test_wide_blur_is_close_to_the_exact_gaussian(sigma: float) -> None:
     fast = segment._wide_blur(img, sigma)
     assert fast.shape == exact.shape
     assert float(np.abs(fast - exact).max()) < 0.015 * float(np.ptp(img))
+
+
+@pytest.mark.parametrize("h", [2.0, np.float64(3.7), 6.25])
+def test_reconstruction_by_dilation_equals_skimage_bit_for_bit(h: float) -> None:
+    """:func:`footprint.anatomy._reconstruct_by_dilation` against skimage, on
+    distance transforms of blobs (ties everywhere) and on noise."""
+    from skimage.morphology import reconstruction
+
+    from footprint import anatomy
+
+    rng = np.random.default_rng(11)
+    images = [
+        cv2.distanceTransform(np.pad(m, 1).astype(np.uint8), cv2.DIST_L2, 5) for m in _masks()
+    ]
+    images += [rng.random((50, 70)).astype(np.float32) * 10, np.zeros((5, 5), np.float32)]
+    for dt in images:
+        seed = np.maximum(dt - h, 0.0)
+        expected = reconstruction(seed, dt, method="dilation")
+        got = anatomy._reconstruct_by_dilation(seed, dt)
+        assert got.dtype == expected.dtype
+        assert np.array_equal(got, expected)
+
+
+def test_label_maxima_equal_ndimage_maximum() -> None:
+    from scipy import ndimage
+
+    from footprint import anatomy
+
+    rng = np.random.default_rng(12)
+    for mask in _masks():
+        n, lab = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+        values = rng.normal(size=mask.shape).astype(np.float32)
+        expected = np.asarray(ndimage.maximum(values, lab, np.arange(1, n)), dtype=np.float64)
+        assert np.array_equal(anatomy._label_maxima(values, lab, n), expected)
