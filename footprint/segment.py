@@ -245,10 +245,19 @@ def _odd(n: float) -> int:
     return k if k % 2 == 1 else k + 1
 
 
-def lightness(rgb: np.ndarray) -> np.ndarray:
-    """CIE L* of an RGB uint8 image, scaled to 0..1 (float32)."""
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
-    return lab[:, :, 0].astype(np.float32) / 255.0
+def lightness_u8(rgb: np.ndarray) -> np.ndarray:
+    """CIE L* of an RGB uint8 image as OpenCV scales it (uint8, 0..255)."""
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[:, :, 0]
+
+
+def lightness(rgb: np.ndarray, light_u8: np.ndarray | None = None) -> np.ndarray:
+    """CIE L* of an RGB uint8 image, scaled to 0..1 (float32).
+
+    ``light_u8`` is :func:`lightness_u8` of ``rgb`` when the caller has it already.
+    """
+    if light_u8 is None:
+        light_u8 = lightness_u8(rgb)
+    return light_u8.astype(np.float32) / 255.0
 
 
 def _otsu(values: np.ndarray, nbins: int = 256) -> float:
@@ -508,21 +517,28 @@ def segment(
     h, w = rgb.shape[:2]
     px_per_mm = segment_grid.nominal_px_per_mm((h, w), mm_per_px)
     base = np.ones((h, w), bool) if valid is None else valid.astype(bool)
+    light_u8 = lightness_u8(rgb)  # one colour conversion for every pass below
     if sheet is not None and sheet.any():
         # the print is usually on the sheet; a sheet laid beside a wet print on
         # the floor is only a scale reference, so look on the floor next
-        found = _segment_roi(rgb, params, px_per_mm, mm_per_px, base & sheet, on_paper=True)
+        found = _segment_roi(
+            rgb, params, px_per_mm, mm_per_px, base & sheet, on_paper=True, light_u8=light_u8
+        )
         if found.feet:
             return found
-        return _segment_floor(rgb, params, px_per_mm, mm_per_px, base & ~_grow(sheet, px_per_mm))
-    paper = _paper_region(rgb, base, px_per_mm)
+        floor = base & ~_grow(sheet, px_per_mm)
+        return _segment_floor(rgb, params, px_per_mm, mm_per_px, floor, light_u8)
+    paper = _paper_region(rgb, base, px_per_mm, light_u8)
     if paper is not None:
         # a sheet of unknown size (kraft paper, a form) under the print
-        found = _segment_roi(rgb, params, px_per_mm, mm_per_px, base & paper, on_paper=True)
+        found = _segment_roi(
+            rgb, params, px_per_mm, mm_per_px, base & paper, on_paper=True, light_u8=light_u8
+        )
         if found.feet:
             return found
-        return _segment_floor(rgb, params, px_per_mm, mm_per_px, base & ~_grow(paper, px_per_mm))
-    return _segment_floor(rgb, params, px_per_mm, mm_per_px, base)
+        floor = base & ~_grow(paper, px_per_mm)
+        return _segment_floor(rgb, params, px_per_mm, mm_per_px, floor, light_u8)
+    return _segment_floor(rgb, params, px_per_mm, mm_per_px, base, light_u8)
 
 
 def _segment_floor(
@@ -531,17 +547,23 @@ def _segment_floor(
     px_per_mm: float,
     mm_per_px: float | None,
     roi: np.ndarray,
+    light_u8: np.ndarray | None = None,
 ) -> Segmentation:
     """:func:`_segment_roi` on a floor: a darker print first, then one of either polarity.
 
     A wet print on a glossy floor catches the light's sheen: where the
     highlight falls it is lighter than the floor, elsewhere darker.
+    ``light_u8`` is :func:`lightness_u8` of ``rgb`` when the caller has it.
     """
+    if light_u8 is None:
+        light_u8 = lightness_u8(rgb)
     lines: list[np.ndarray | None] = []  # the floor lines, found once for both passes
-    found = _segment_roi(rgb, params, px_per_mm, mm_per_px, roi, lines=lines)
+    found = _segment_roi(rgb, params, px_per_mm, mm_per_px, roi, lines=lines, light_u8=light_u8)
     if found.feet:
         return found
-    return _segment_roi(rgb, params, px_per_mm, mm_per_px, roi, either_polarity=True, lines=lines)
+    return _segment_roi(
+        rgb, params, px_per_mm, mm_per_px, roi, either_polarity=True, lines=lines, light_u8=light_u8
+    )
 
 
 def _grow(region: np.ndarray, px_per_mm: float) -> np.ndarray:
@@ -560,16 +582,19 @@ def _notch_is_darker(light: np.ndarray, comp: np.ndarray, hull: np.ndarray) -> b
     return float(light[notch].mean()) < float(light[comp > 0].mean())
 
 
-def _paper_region(rgb: np.ndarray, valid: np.ndarray, px_per_mm: float) -> np.ndarray | None:
+def _paper_region(
+    rgb: np.ndarray, valid: np.ndarray, px_per_mm: float, light_u8: np.ndarray | None = None
+) -> np.ndarray | None:
     """A large, four-sided region of uniform colour (a sheet of any size), or None.
 
     The coarse lightness is split in two by Otsu; a component of either class
     covering at least ``PAPER_MIN_FRACTION`` of the photo whose outline is a
     convex quadrilateral (solidity >= ``PAPER_MIN_SOLIDITY``) is a sheet.
+    ``light_u8`` is :func:`lightness_u8` of ``rgb`` when the caller has it.
     """
     h, w = valid.shape
     small_size = (max(1, w // _BG_DOWNSCALE), max(1, h // _BG_DOWNSCALE))
-    light = cv2.resize(lightness(rgb), small_size, interpolation=cv2.INTER_AREA)
+    light = cv2.resize(lightness(rgb, light_u8), small_size, interpolation=cv2.INTER_AREA)
     v = cv2.resize(valid.astype(np.uint8), small_size, interpolation=cv2.INTER_NEAREST) > 0
     if v.sum() < 100:
         return None
@@ -770,6 +795,7 @@ def _segment_roi(
     on_paper: bool = False,
     either_polarity: bool = False,
     lines: list[np.ndarray | None] | None = None,
+    light_u8: np.ndarray | None = None,
 ) -> Segmentation:
     """Segment inside one region of interest (the sheet, or the floor).
 
@@ -777,7 +803,10 @@ def _segment_roi(
     are removed from the darkness first (:func:`floor_lines`; ``lines`` caches
     them between passes). A podograph grid is looked for only in the darker
     pass (``either_polarity`` False): a grid print is ink, darker than its form.
+    ``light_u8`` is :func:`lightness_u8` of ``rgb`` when the caller has it.
     """
+    if light_u8 is None:
+        light_u8 = lightness_u8(rgb)
     h, w = rgb.shape[:2]
     empty = Segmentation((), "unknown", np.zeros((h, w), np.float32), 0.0, ())
     # stay away from the ROI's border: paper edges and their shadows are dark
@@ -786,13 +815,13 @@ def _segment_roi(
     if roi.sum() < 100:
         return empty
 
-    scan = None if either_polarity else segment_grid.grid_scan(rgb, roi, mm_per_px)
+    scan = None if either_polarity else segment_grid.grid_scan(rgb, roi, mm_per_px, light=light_u8)
     if scan is not None:
         grid_feet = segment_grid.segment_grid(rgb, params, mm_per_px=mm_per_px, roi=roi, scan=scan)
         if grid_feet:
             return _grid_segmentation(grid_feet, h, w)
 
-    light = lightness(rgb)
+    light = lightness(rgb, light_u8)
     dark, bg_weight = darkness_map(
         rgb, px_per_mm, params, roi, light, either_polarity=either_polarity
     )

@@ -472,22 +472,35 @@ def nominal_px_per_mm(shape: tuple[int, ...], mm_per_px: float | None) -> float:
     return 1.0 / mm_per_px if mm_per_px else max(shape[:2]) / NOMINAL_SCENE_MM
 
 
-def _scan(rgb: np.ndarray, search: np.ndarray, px_per_mm: float) -> GridScan:
-    """Sheet, darkness and lattice tiles of ``rgb`` within ``search``."""
-    light = _lightness(rgb)
+def _scan(
+    rgb: np.ndarray, search: np.ndarray, px_per_mm: float, light: np.ndarray | None = None
+) -> GridScan:
+    """Sheet, darkness and lattice tiles of ``rgb`` within ``search``.
+
+    ``light`` is :func:`_lightness` of ``rgb`` when the caller has it already.
+    """
+    if light is None:
+        light = _lightness(rgb)
     roi = _paper(light, search)
     dark = _darkness(light, roi, px_per_mm)
     return GridScan(px_per_mm, roi, dark, _grid_tiles(dark, roi))
 
 
-def grid_scan(rgb: np.ndarray, roi: np.ndarray, mm_per_px: float | None) -> GridScan | None:
+def grid_scan(
+    rgb: np.ndarray,
+    roi: np.ndarray,
+    mm_per_px: float | None,
+    *,
+    light: np.ndarray | None = None,
+) -> GridScan | None:
     """The grid scan of the photo when it shows a podograph grid print, else None.
 
     See :func:`is_grid_print` for the test; the scan can be handed on to
-    :func:`segment_grid`.
+    :func:`segment_grid`. ``light`` is the CIE lightness of ``rgb`` as
+    OpenCV scales it (uint8, :func:`_lightness`) when the caller has it.
     """
     search = np.asarray(roi, bool)
-    scan = _scan(rgb, search, nominal_px_per_mm(search.shape, mm_per_px))
+    scan = _scan(rgb, search, nominal_px_per_mm(search.shape, mm_per_px), light)
     return scan if _grid_period(scan.tiles, mm_per_px) is not None else None
 
 
