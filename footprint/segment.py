@@ -1127,16 +1127,30 @@ def _hysteresis(signal: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.nda
 
 
 def _fill_small_holes(m8: np.ndarray, max_area_px: float) -> np.ndarray:
-    """Fill holes (background enclosed by the mask) smaller than ``max_area_px``."""
-    inv = (m8 == 0).astype(np.uint8)
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=4)
+    """Fill holes (background enclosed by the mask) smaller than ``max_area_px``.
+
+    A hole lies inside the mask's bounding box, so the background is labelled
+    there only, with one pixel more on each side (within the image): that ring
+    joins all background around the mask into components reaching the crop's
+    edge, and the components that do not are exactly the holes, pixel for
+    pixel (the mask is usually a small part of the plane image).
+    """
     out = m8.copy()
+    bx, by, bw, bh = cv2.boundingRect(m8)
+    if bw == 0 or bh == 0:
+        return out
     h, w = m8.shape
+    y0, x0 = max(0, by - 1), max(0, bx - 1)
+    y1, x1 = min(h, by + bh + 1), min(w, bx + bw + 1)
+    inv = (m8[y0:y1, x0:x1] == 0).astype(np.uint8)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=4)
+    ch, cw = inv.shape
+    sub = out[y0:y1, x0:x1]
     for i in range(1, n):
-        x, y, bw, bh, area = stats[i]
-        touches = x == 0 or y == 0 or x + bw >= w or y + bh >= h
+        x, y, sw, sh, area = stats[i]
+        touches = x == 0 or y == 0 or x + sw >= cw or y + sh >= ch
         if not touches and area <= max_area_px:
-            out[lab == i] = 1
+            sub[lab == i] = 1
     return out
 
 
@@ -1157,9 +1171,8 @@ def _cut_bridges(m8: np.ndarray, radius_px: float) -> np.ndarray:
         return out
     # which opened cores lie in which component
     core_of = np.zeros(n_o, np.int64)
-    if n_o > 1:
-        ys, xs = np.nonzero(lab_o)
-        core_of[lab_o[ys, xs]] = lab[ys, xs]
+    ys, xs = np.nonzero(lab_o)  # the cores' pixels (n_o > 2 here)
+    core_of[lab_o[ys, xs]] = lab[ys, xs]
     counts = np.bincount(core_of[1:], minlength=n)
     multi = np.flatnonzero(counts >= 2)
     if multi.size == 0:
@@ -1170,14 +1183,12 @@ def _cut_bridges(m8: np.ndarray, radius_px: float) -> np.ndarray:
     )
     # map distanceTransform's labels (one per zero-region of the input) to cores
     zl = np.zeros(int(nearest.max()) + 1, np.int64)
-    ys, xs = np.nonzero(lab_o)
     zl[nearest[ys, xs]] = lab_o[ys, xs]
-    core = zl[nearest]
     for c in multi:
         region = lab == c
         keep = region & (dist <= 2.0 * radius_px + 1.0)
         out[region] = 0
-        out[keep] = n + core[keep]
+        out[keep] = n + zl[nearest[keep]]
     return out
 
 

@@ -224,3 +224,31 @@ def test_label_maxima_equal_ndimage_maximum() -> None:
         values = rng.normal(size=mask.shape).astype(np.float32)
         expected = np.asarray(ndimage.maximum(values, lab, np.arange(1, n)), dtype=np.float64)
         assert np.array_equal(anatomy._label_maxima(values, lab, n), expected)
+
+
+def _reference_fill_small_holes(m8: np.ndarray, max_area_px: float) -> np.ndarray:
+    """Hole filling as first written: background labelled over the whole image."""
+    inv = (m8 == 0).astype(np.uint8)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=4)
+    out = m8.copy()
+    h, w = m8.shape
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        touches = x == 0 or y == 0 or x + bw >= w or y + bh >= h
+        if not touches and area <= max_area_px:
+            out[lab == i] = 1
+    return out
+
+
+@pytest.mark.parametrize("max_area", [0.0, 3.0, 40.0, 1e9])
+def test_fill_small_holes_in_the_bounding_box_equals_the_whole_image(max_area: float) -> None:
+    from footprint import segment
+
+    masks = [m.astype(np.uint8) for m in _masks()] + [np.zeros((20, 30), np.uint8)]
+    ring = np.zeros((40, 50), np.uint8)
+    cv2.rectangle(ring, (0, 0), (20, 15), 1, 2)  # a hole against the image's corner
+    cv2.circle(ring, (35, 30), 8, 1, 2)
+    masks.append(ring)
+    for m8 in masks + [np.ascontiguousarray(m[::-1, ::-1]) for m in masks]:
+        expected = _reference_fill_small_holes(m8, max_area)
+        assert np.array_equal(segment._fill_small_holes(m8, max_area), expected)
