@@ -252,3 +252,27 @@ def test_fill_small_holes_in_the_bounding_box_equals_the_whole_image(max_area: f
     for m8 in masks + [np.ascontiguousarray(m[::-1, ::-1]) for m in masks]:
         expected = _reference_fill_small_holes(m8, max_area)
         assert np.array_equal(segment._fill_small_holes(m8, max_area), expected)
+
+
+def test_shape_measures_on_a_mask_box_equal_the_whole_image() -> None:
+    """Elongation (crop + origin), moments (crop to the corner) and the
+    outline test on a mask's box give the whole image's numbers bit for bit."""
+    from footprint import segment
+
+    rng = np.random.default_rng(14)
+    for small in _masks():
+        if not small.any():
+            continue
+        h, w = small.shape
+        for oy, ox in ((0, 0), (int(rng.integers(1, 90)), int(rng.integers(1, 120)))):
+            full = np.zeros((h + oy + int(rng.integers(0, 50)), w + ox + 40), bool)
+            full[oy : oy + h, ox : ox + w] = small
+            border = rng.uniform(size=full.shape) < 0.3
+            sl = segment._mask_box(full)
+            crop = full[sl].astype(np.uint8)
+            whole = segment._elongation(full.astype(np.uint8))
+            assert segment._elongation(crop, (sl[1].start, sl[0].start)) == whole
+            top = segment._to_corner(sl)
+            expected = cv2.moments(full.astype(np.uint8), binaryImage=True)
+            assert cv2.moments(full[top].astype(np.uint8), binaryImage=True) == expected
+            assert segment._hugs(full[sl], border[sl]) == segment._hugs(full, border)
