@@ -271,6 +271,18 @@ def _dome_watershed(
     return watershed(-dt, relabel[top_lab], mask=mask), peaks
 
 
+def mask_pixels(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.nonzero`` of a 2-D bool mask: the same arrays, found inside its bounding box.
+
+    A print is a small part of the plane image; ``cv2.boundingRect`` finds
+    its box at a fraction of the cost of scanning the whole image for pixels.
+    """
+    m = np.ascontiguousarray(mask, dtype=bool)
+    x, y, w, h = cv2.boundingRect(m.view(np.uint8))
+    ys, xs = np.nonzero(m[y : y + h, x : x + w])
+    return ys + y, xs + x
+
+
 def _reconstruct_by_dilation(seed: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Grey reconstruction by dilation of ``seed`` under ``mask`` (8-connected), float32.
 
@@ -381,7 +393,7 @@ def _fused_toes(sole: np.ndarray, u: np.ndarray, back: float, length: float) -> 
         return out
     k = max(3, int(round(FUSED_TOE_WIDTH_FRACTION * length)) | 1)
     # work on the sole's bounding box (plus the disk): the plane is much larger
-    ys, xs = np.nonzero(sole)
+    ys, xs = mask_pixels(sole)
     oy, ox = max(0, int(ys.min()) - k), max(0, int(xs.min()) - k)
     box = (slice(oy, int(ys.max()) + k + 1), slice(ox, int(xs.max()) + k + 1))
     m8 = sole[box].astype(np.uint8)
@@ -441,7 +453,7 @@ def _necked_toes(sole: np.ndarray, u: np.ndarray, back: float, length: float) ->
     out = np.zeros_like(sole)
     if length <= 0 or not sole.any():
         return out
-    ys, xs = np.nonzero(sole)
+    ys, xs = mask_pixels(sole)
     # toes and the ball they are joined to lie in the front of the sole: the
     # domes are looked for there only (the reconstruction is the costly step)
     front = (xs * u[0] + ys * u[1] - back) >= NECK_SEARCH_FROM_FRACTION * length
@@ -516,7 +528,7 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
         if i not in core_ids and areas[i] >= max(SPECK_FRACTION * total, 4.0)
     ]
     core = np.isin(labels, [i + 1 for i in core_ids])
-    ys, xs = np.nonzero(core)
+    ys, xs = mask_pixels(core)
     if ys.size < 200:
         raise AnatomyError(
             "The print is too small to measure; move the phone closer so the foot fills "
@@ -576,7 +588,7 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
     if fused.any():
         sole &= ~fused
         toes |= fused
-    ys, xs = np.nonzero(sole)
+    ys, xs = mask_pixels(sole)
     sole_pts = np.column_stack([xs, ys]).astype(np.float64)
     if frag_ids:
         _, u_new = _principal_axis(sole_pts)
@@ -694,7 +706,7 @@ def _concavity_vote(sole: np.ndarray, heel: np.ndarray, u: np.ndarray) -> float:
     Compares, in the middle third, how far each border falls inside the line
     joining the forefoot and heel borders on that side.
     """
-    ys, xs = np.nonzero(sole)
+    ys, xs = mask_pixels(sole)
     pts = np.column_stack([xs, ys]).astype(np.float64) - heel
     lat = np.array([-u[1], u[0]])
     a = pts @ u

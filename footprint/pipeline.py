@@ -100,7 +100,7 @@ def _measure_foot(
     warnings_: list[str] = list(anat.warnings) + list(blob.warnings)
     # the foot is what anatomy accepted: sole and toes (stray blobs are dropped)
     foot_mask = anat.sole | anat.toes
-    ys, xs = np.nonzero(foot_mask)
+    ys, xs = anatomy.mask_pixels(foot_mask)
     extent = np.column_stack([xs, ys]).astype(np.float64)
     frame = make_frame(anat.heel_xy, anat.toe_xy, anat.side, extent)
     sole_f = np.clip(frame.warp(anat.sole.astype(np.float32)), 0.0, 1.0)

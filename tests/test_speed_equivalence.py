@@ -276,3 +276,16 @@ def test_shape_measures_on_a_mask_box_equal_the_whole_image() -> None:
             expected = cv2.moments(full.astype(np.uint8), binaryImage=True)
             assert cv2.moments(full[top].astype(np.uint8), binaryImage=True) == expected
             assert segment._hugs(full[sl], border[sl]) == segment._hugs(full, border)
+
+
+def test_mask_pixels_equal_numpy_nonzero() -> None:
+    from footprint.anatomy import mask_pixels
+
+    for mask in [*_masks(), np.zeros((7, 9), bool)]:
+        for m in (mask, mask.T, mask[::-1]):
+            expected = np.nonzero(m)
+            got = mask_pixels(m)
+            assert all(
+                np.array_equal(a, b) and a.dtype == b.dtype
+                for a, b in zip(got, expected, strict=True)
+            )
