@@ -54,6 +54,16 @@ MIN_FOOT_THICKNESS_MM = 12.0
 SECOND_FOOT_AREA_RATIO = 0.35
 #: [1] Smallest long/short ratio of anything called a foot.
 FOOT_MIN_ELONGATION = 1.55
+#: [mm] Radius of the disk whose opening of a squat print is judged instead
+#: (removes a stain or floor mark joined by a neck narrower than 2 x this).
+FOOT_CORE_RADIUS_MM = 8.0
+#: [1] The same radius as a fraction of the print's length, without a scale.
+FOOT_CORE_RADIUS_FRACTION = 0.02
+#: [1] The core must keep at least this share of the print to be judged.
+FOOT_CORE_MIN_SHARE = 0.8
+#: [1] ... and fill at least this share of its convex hull (a sole 0.6-0.9; a
+#: shadow band along two sides of a sheet, an L, about 0.2).
+FOOT_CORE_MIN_SOLIDITY = 0.5
 #: [1] Largest long/short ratio of a sole (plank gaps, grout and pen lines are longer).
 FOOT_MAX_ELONGATION = 4.5
 #: [mm] Shortest and longest plausible sole (toes excluded): toddler to ~EU 52.
@@ -1395,7 +1405,20 @@ def _foot_like(mask: np.ndarray, mm_per_px: float | None, roi_border: np.ndarray
     and, with a scale, between ``FOOT_MIN_LENGTH_MM`` and ``FOOT_MAX_LENGTH_MM`` long.
     """
     sl = _mask_box(mask)  # every test on the mask's box: the same answers, faster
-    elong, length = _elongation(mask[sl].astype(np.uint8), (sl[1].start, sl[0].start))
+    crop = mask[sl].astype(np.uint8)
+    origin = (sl[1].start, sl[0].start)
+    elong, length = _elongation(crop, origin)
+    if elong < FOOT_MIN_ELONGATION:
+        # a stain or a floor mark joined to the print by a neck widens it:
+        # judge the sole's core, what a disk FOOT_CORE_RADIUS_MM wide covers
+        r = FOOT_CORE_RADIUS_MM / mm_per_px if mm_per_px else FOOT_CORE_RADIUS_FRACTION * length
+        core = cv2.morphologyEx(
+            crop, cv2.MORPH_OPEN, _disk(2.0 * r), borderType=cv2.BORDER_CONSTANT, borderValue=0
+        )
+        if core.sum() >= FOOT_CORE_MIN_SHARE * crop.sum() and _solidity(core) >= (
+            FOOT_CORE_MIN_SOLIDITY
+        ):
+            elong, length = _elongation(core, origin)
     if not FOOT_MIN_ELONGATION <= elong <= FOOT_MAX_ELONGATION:
         return False
     if mm_per_px and not FOOT_MIN_LENGTH_MM <= length * mm_per_px <= FOOT_MAX_LENGTH_MM:
