@@ -908,7 +908,8 @@ def _segment_roi(
     )
     cand = (det > det_bg + max(DETECT_SIGMAS * det_noise, 0.5 * MIN_CONTRAST)).astype(np.uint8)
     cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, _disk(4.0 * px_per_mm))
-    nc, clab, cstats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
+    nc, clab, cstats, cand_box = _components_in_box(cand)
+    det_box = det[cand_box]
     boxes = []
     pad = int(round(LOCAL_WINDOW_MARGIN_MM * px_per_mm))
     for i in range(1, nc):
@@ -916,7 +917,7 @@ def _segment_roi(
         if area < min_piece_px:
             continue
         comp = clab == i
-        if float(np.median(det[comp])) - det_bg < max(
+        if float(np.median(det_box[comp])) - det_bg < max(
             MIN_CONTRAST, MIN_CONTRAST_SIGMAS * det_noise
         ):
             continue
@@ -939,17 +940,16 @@ def _segment_roi(
         t_out = float(np.std((fine - dens)[outside])) + 1e-4
         contrast_ratio = t_in / t_out
     # light contact on a podograph prints isolated grid dots: count dot-sized
-    # components of the fine signal per area of print
-    dots_level = bg_level + 0.5 * (t_otsu - bg_level)
-    nd, _, dstats, _ = cv2.connectedComponentsWithStats(
-        ((fine > dots_level) & roi).astype(np.uint8), connectivity=4
-    )
-    dot_area = dstats[1:, cv2.CC_STAT_AREA] / px_per_mm**2
-    n_dots = int(np.count_nonzero((dot_area >= 0.5) & (dot_area <= DOT_MAX_MM2)))
-    core_mm2 = max(float(core.sum()) / px_per_mm**2, 1.0)
-    dot_density = 1000.0 * n_dots / core_mm2
-    log.debug("grid texture in/out %.2f, dots/1000mm2 %.2f", contrast_ratio, dot_density)
-    podograph = dot_density > PODOGRAPH_DOT_DENSITY and contrast_ratio > PODOGRAPH_TEXTURE_RATIO
+    # components of the fine signal per area of print (only when the texture
+    # test passes: labelling the noise of a whole floor is costly)
+    podograph = False
+    if contrast_ratio > PODOGRAPH_TEXTURE_RATIO:
+        dots_level = bg_level + 0.5 * (t_otsu - bg_level)
+        dot_density = _dot_density((fine > dots_level) & roi, core, px_per_mm)
+        log.debug("grid texture in/out %.2f, dots/1000mm2 %.2f", contrast_ratio, dot_density)
+        podograph = dot_density > PODOGRAPH_DOT_DENSITY
+    else:
+        log.debug("grid texture in/out %.2f, dots not counted", contrast_ratio)
     signal = dens if podograph else fine
     if not podograph:
         # low-contrast prints (dark tile, wood): the fine signal is too noisy for
@@ -1133,6 +1133,68 @@ def _segment_roi(
             )
         blobs.append(PrintBlob(fm, intensity, quality, tuple(warnings)))
     return Segmentation(tuple(blobs), scene, signal, t, (), either_polarity)
+
+
+def _components_in_box(
+    mask_u8: np.ndarray,
+) -> tuple[int, np.ndarray, np.ndarray, tuple[slice, slice]]:
+    """8-connected components of ``mask_u8``, labelled inside its bounding box only.
+
+    Parameters
+    ----------
+    mask_u8 : (H, W) uint8 ndarray
+        Binary image (non-zero = foreground).
+
+    Returns
+    -------
+    n : int
+        Number of labels, background included.
+    labels : (h, w) int32 ndarray
+        Labels within ``box``.
+    stats : (n, 5) int32 ndarray
+        ``cv2.connectedComponentsWithStats``' statistics, the left and top in
+        image coordinates.
+    box : (slice, slice)
+        The bounding box of the foreground (one background pixel when there
+        is none, as OpenCV labels no empty image).
+
+    Notes
+    -----
+    The box holds every foreground pixel, so the components are those of the
+    whole image, with the same areas and boxes; on a plane image whose
+    candidates cover a small part it costs a fraction of labelling it all.
+    """
+    x, y, w, h = cv2.boundingRect(mask_u8)
+    box = (slice(y, y + max(h, 1)), slice(x, x + max(w, 1)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask_u8[box], connectivity=8)
+    stats[1:, cv2.CC_STAT_LEFT] += x
+    stats[1:, cv2.CC_STAT_TOP] += y
+    return n, labels, stats, box
+
+
+def _dot_density(above: np.ndarray, core: np.ndarray, px_per_mm: float) -> float:
+    """Dot-sized blobs of ``above`` per 1000 mm^2 of ``core`` [1/1000 mm^2].
+
+    Parameters
+    ----------
+    above : (H, W) bool ndarray
+        Pixels of the fine signal above the dot level (within the region).
+    core : (H, W) bool ndarray
+        The print's dense core, whose area the count is divided by.
+    px_per_mm : float
+        Plane sampling.
+
+    Returns
+    -------
+    float
+        4-connected blobs of 0.5 to ``DOT_MAX_MM2`` mm^2, per 1000 mm^2 of
+        core (at least 1 mm^2).
+    """
+    _, _, dstats, _ = cv2.connectedComponentsWithStats(above.astype(np.uint8), connectivity=4)
+    dot_area = dstats[1:, cv2.CC_STAT_AREA] / px_per_mm**2
+    n_dots = int(np.count_nonzero((dot_area >= 0.5) & (dot_area <= DOT_MAX_MM2)))
+    core_mm2 = max(float(core.sum()) / px_per_mm**2, 1.0)
+    return 1000.0 * n_dots / core_mm2
 
 
 def _local_thresholds(

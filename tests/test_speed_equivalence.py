@@ -289,3 +289,21 @@ def test_mask_pixels_equal_numpy_nonzero() -> None:
                 np.array_equal(a, b) and a.dtype == b.dtype
                 for a, b in zip(got, expected, strict=True)
             )
+
+
+def test_components_in_the_bounding_box_equal_the_whole_image() -> None:
+    """:func:`footprint.segment._components_in_box`: the same components, with
+    the same areas and boxes (in image coordinates), as labelling the whole image."""
+    from footprint import segment
+
+    masks = [m.astype(np.uint8) for m in _masks()] + [np.zeros((20, 30), np.uint8)]
+    for m8 in masks + [np.ascontiguousarray(m[::-1, ::-1]) for m in masks]:
+        n, lab, stats, _ = cv2.connectedComponentsWithStats(m8, connectivity=8)
+        nb, lab_b, stats_b, box = segment._components_in_box(m8)
+        assert nb == n
+        whole = {tuple(stats[i]): lab == i for i in range(1, n)}
+        assert len(whole) == n - 1
+        for i in range(1, nb):
+            comp = np.zeros(m8.shape, bool)
+            comp[box] = lab_b == i
+            assert np.array_equal(whole[tuple(stats_b[i])], comp)
