@@ -303,10 +303,13 @@ def _wide_blur(img: np.ndarray, sigma_px: float) -> np.ndarray:
 
 def _nconv(values: np.ndarray, weights: np.ndarray, sigma_px: float) -> np.ndarray:
     """Normalised convolution: Gaussian mean of ``values`` where ``weights`` > 0."""
-    num = _wide_blur(values * weights, sigma_px)
+    weighted = values * weights
+    num = _wide_blur(weighted, sigma_px)
     den = _wide_blur(weights, sigma_px)
-    fallback = float((values * weights).sum() / max(float(weights.sum()), 1e-9))
-    return np.where(den > 1e-4, num / np.maximum(den, 1e-12), fallback).astype(np.float32)
+    covered = den > 1e-4
+    # the fallback (the weighted mean) only where nothing is near: usually nowhere
+    fallback = float(weighted.sum() / max(float(weights.sum()), 1e-9)) if not covered.all() else 0.0
+    return np.where(covered, num / np.maximum(den, 1e-12), fallback).astype(np.float32)
 
 
 def darkness_map(
@@ -934,7 +937,7 @@ def _segment_roi(
     d_bg = float(np.median(dens[roi]))
     core = roi & (dens > d_bg + 0.3 * (float(np.percentile(dens[roi], 99.8)) - d_bg))
     contrast_ratio = 0.0
-    outside = roi & ~cv2.dilate(core.astype(np.uint8), _disk(10.0 * px_per_mm)).astype(bool)
+    outside = roi & ~_dilate_in_box(core.astype(np.uint8), _disk(10.0 * px_per_mm)).astype(bool)
     if core.sum() > 50 and outside.sum() > 50:
         t_in = float(np.std((fine - dens)[core]))
         t_out = float(np.std((fine - dens)[outside])) + 1e-4
@@ -977,7 +980,7 @@ def _segment_roi(
     m_f = (seed_mask & (signal > t_map)).astype(np.float32)
     local = _nconv(signal, m_f, EDGE_LEVEL_MM * px_per_mm)
     half = bg_level + 0.5 * (local - bg_level)
-    near = cv2.dilate(seed_mask.astype(np.uint8), _disk(2.0 * px_per_mm)).astype(bool)
+    near = _dilate_in_box(seed_mask.astype(np.uint8), _disk(2.0 * px_per_mm)).astype(bool)
     mask = near & (signal > np.maximum(half, bg_level + 2.0 * noise)) & roi
     del m_f, local, half, near
 
@@ -1135,6 +1138,37 @@ def _segment_roi(
     return Segmentation(tuple(blobs), scene, signal, t, (), either_polarity)
 
 
+def _dilate_in_box(mask_u8: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """``cv2.dilate(mask_u8, kernel)``, computed inside the mask's bounding box only.
+
+    Parameters
+    ----------
+    mask_u8 : (H, W) uint8 ndarray
+        Binary image.
+    kernel : (k, k) uint8 ndarray
+        Structuring element of odd size, anchored at its centre.
+
+    Returns
+    -------
+    (H, W) uint8 ndarray
+        The same image as dilating the whole of ``mask_u8``: the box is grown
+        by the kernel's reach (within the image), beyond which the dilation
+        is zero, and OpenCV's default border adds nothing at the crop's edges.
+    """
+    out = np.zeros_like(mask_u8)
+    x, y, w, h = cv2.boundingRect(mask_u8)
+    if w == 0 or h == 0:
+        return out
+    ry, rx = kernel.shape[0] // 2, kernel.shape[1] // 2
+    rows, cols = mask_u8.shape
+    box = (
+        slice(max(0, y - ry), min(rows, y + h + ry)),
+        slice(max(0, x - rx), min(cols, x + w + rx)),
+    )
+    out[box] = cv2.dilate(mask_u8[box], kernel)
+    return out
+
+
 def _components_in_box(
     mask_u8: np.ndarray,
 ) -> tuple[int, np.ndarray, np.ndarray, tuple[slice, slice]]:
@@ -1222,12 +1256,21 @@ def _local_thresholds(
 def _hysteresis(signal: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """Pixels above ``low`` connected to a pixel above ``high`` (per-pixel thresholds)."""
     weak = (signal > low).astype(np.uint8)
+    # labelled inside the bounding box of the weak pixels (the thresholds are
+    # +inf outside the candidates' windows): the same components
+    x, y, w, h = cv2.boundingRect(weak)
+    out = np.zeros(weak.shape, bool)
+    if w == 0 or h == 0:
+        return out
+    box = (slice(y, y + h), slice(x, x + w))
+    weak = weak[box]
     n, lab = cv2.connectedComponents(weak, connectivity=8)
-    strong_labels = np.unique(lab[(signal > high) & (weak > 0)])
+    strong_labels = np.unique(lab[(signal[box] > high[box]) & (weak > 0)])
     keep = np.zeros(n, bool)
     keep[strong_labels] = True
     keep[0] = False
-    return keep[lab]
+    out[box] = keep[lab]
+    return out
 
 
 def _fill_small_holes(m8: np.ndarray, max_area_px: float) -> np.ndarray:
@@ -1275,7 +1318,11 @@ def _cut_bridges(m8: np.ndarray, radius_px: float) -> np.ndarray:
         return out
     # which opened cores lie in which component
     core_of = np.zeros(n_o, np.int64)
-    ys, xs = np.nonzero(lab_o)  # the cores' pixels (n_o > 2 here)
+    # the cores' pixels (n_o > 2 here), in np.nonzero's order, from their box
+    cx, cy, cw, ch = cv2.boundingRect(opened)
+    ys, xs = np.nonzero(lab_o[cy : cy + ch, cx : cx + cw])
+    ys += cy
+    xs += cx
     core_of[lab_o[ys, xs]] = lab[ys, xs]
     counts = np.bincount(core_of[1:], minlength=n)
     multi = np.flatnonzero(counts >= 2)

@@ -307,3 +307,62 @@ def test_components_in_the_bounding_box_equal_the_whole_image() -> None:
             comp = np.zeros(m8.shape, bool)
             comp[box] = lab_b == i
             assert np.array_equal(whole[tuple(stats_b[i])], comp)
+
+
+def test_dilation_in_the_bounding_box_equals_the_whole_image() -> None:
+    from footprint import segment
+
+    masks = [m.astype(np.uint8) for m in _masks()] + [np.zeros((20, 30), np.uint8)]
+    for m8 in masks + [np.ascontiguousarray(m[::-1, ::-1]) for m in masks]:
+        for diameter in (1.0, 3.0, 7.4, 25.0, 90.0):
+            kernel = segment._disk(diameter)
+            assert np.array_equal(segment._dilate_in_box(m8, kernel), cv2.dilate(m8, kernel))
+
+
+def _reference_hysteresis(signal: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Hysteresis as first written: the weak pixels labelled over the whole image."""
+    weak = (signal > low).astype(np.uint8)
+    n, lab = cv2.connectedComponents(weak, connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[np.unique(lab[(signal > high) & (weak > 0)])] = True
+    keep[0] = False
+    return keep[lab]
+
+
+def test_hysteresis_in_the_bounding_box_equals_the_whole_image() -> None:
+    from footprint import segment
+
+    rng = np.random.default_rng(15)
+    for mask in _masks():
+        signal = cv2.GaussianBlur(rng.random(mask.shape).astype(np.float32), (0, 0), 2.0)
+        signal += mask.astype(np.float32)
+        windows = np.full(mask.shape, np.inf, np.float32)
+        y, x = int(rng.integers(0, 60)), int(rng.integers(0, 80))
+        windows[y : y + 60, x : x + 80] = 0.0
+        for low, high in ((0.4, 1.2), (0.5, 0.55), (2.0, 3.0)):
+            lo, hi = windows + low, windows + high
+            expected = _reference_hysteresis(signal, lo, hi)
+            assert np.array_equal(segment._hysteresis(signal, lo, hi), expected)
+            plain = np.full(mask.shape, low, np.float32), np.full(mask.shape, high, np.float32)
+            assert np.array_equal(
+                segment._hysteresis(signal, *plain), _reference_hysteresis(signal, *plain)
+            )
+
+
+def test_normalised_convolution_equals_the_direct_formula() -> None:
+    from footprint import segment
+
+    rng = np.random.default_rng(16)
+    values = rng.random((80, 120)).astype(np.float32)
+    for weights in (
+        (rng.random((80, 120)) < 0.3).astype(np.float32),
+        np.zeros((80, 120), np.float32),
+        np.pad(np.ones((4, 4), np.float32), ((0, 76), (0, 116))),  # far corners uncovered
+    ):
+        for sigma in (1.5, 3.0, 20.0):
+            num = segment._wide_blur(values * weights, sigma)
+            den = segment._wide_blur(weights, sigma)
+            fallback = float((values * weights).sum() / max(float(weights.sum()), 1e-9))
+            expected = np.where(den > 1e-4, num / np.maximum(den, 1e-12), fallback)
+            got = segment._nconv(values, weights, sigma)
+            assert np.array_equal(got, expected.astype(np.float32))
