@@ -366,3 +366,18 @@ def test_normalised_convolution_equals_the_direct_formula() -> None:
             expected = np.where(den > 1e-4, num / np.maximum(den, 1e-12), fallback)
             got = segment._nconv(values, weights, sigma)
             assert np.array_equal(got, expected.astype(np.float32))
+
+
+def test_cross3_equals_numpy_cross_bit_for_bit() -> None:
+    from footprint.rectify import _cross3
+
+    rng = np.random.default_rng(17)
+    for _ in range(2000):
+        scale = 10.0 ** rng.integers(-6, 7, size=2)
+        a = np.r_[rng.normal(size=2) * scale[0], 1.0]
+        b = np.r_[rng.normal(size=2) * scale[1], rng.choice([1.0, rng.normal()])]
+        expected = np.cross(a, b)
+        got = _cross3(a, b)
+        assert got.dtype == expected.dtype
+        assert np.array_equal(got, expected)
+        assert np.array_equal(np.signbit(got), np.signbit(expected))
