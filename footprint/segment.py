@@ -934,14 +934,18 @@ def _segment_roi(
     t_otsu = float(np.min(t_map))
 
     # a podograph grid: strong fine texture inside the print relative to its density
-    d_bg = float(np.median(dens[roi]))
-    core = roi & (dens > d_bg + 0.3 * (float(np.percentile(dens[roi], 99.8)) - d_bg))
+    dens_roi = dens[roi]
+    d_bg = float(np.median(dens_roi))
+    core = roi & (dens > d_bg + 0.3 * (float(np.percentile(dens_roi, 99.8)) - d_bg))
+    del dens_roi
     contrast_ratio = 0.0
     outside = roi & ~_dilate_in_box(core.astype(np.uint8), _disk(10.0 * px_per_mm)).astype(bool)
     if core.sum() > 50 and outside.sum() > 50:
-        t_in = float(np.std((fine - dens)[core]))
-        t_out = float(np.std((fine - dens)[outside])) + 1e-4
+        texture = fine - dens
+        t_in = float(np.std(texture[core]))
+        t_out = float(np.std(texture[outside])) + 1e-4
         contrast_ratio = t_in / t_out
+        del texture
     # light contact on a podograph prints isolated grid dots: count dot-sized
     # components of the fine signal per area of print (only when the texture
     # test passes: labelling the noise of a whole floor is costly)
