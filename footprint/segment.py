@@ -1510,6 +1510,11 @@ def _peel_border_rims(
     return out
 
 
+def _touches_edge(mask: np.ndarray) -> bool:
+    """Whether a mask reaches the first or last row or column of its image."""
+    return bool(mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any())
+
+
 def _foot_like(mask: np.ndarray, mm_per_px: float | None, roi_border: np.ndarray) -> bool:
     """Plausibility of a sole (or heel + forefoot group) as a foot's print.
 
@@ -1521,9 +1526,11 @@ def _foot_like(mask: np.ndarray, mm_per_px: float | None, roi_border: np.ndarray
     crop = mask[sl].astype(np.uint8)
     origin = (sl[1].start, sl[0].start)
     elong, length = _elongation(crop, origin)
-    if elong < FOOT_MIN_ELONGATION:
-        # a stain or a floor mark joined to the print by a neck widens it:
+    whole = not (_touches_edge(mask) or (mask[sl] & roi_border[sl]).any())
+    if elong < FOOT_MIN_ELONGATION and whole:
+        # a stain or a floor mark joined to a whole print by a neck widens it:
         # judge the sole's core, what a disk FOOT_CORE_RADIUS_MM wide covers
+        # (not for a mark cut by the edge: light or shadow the frame cuts off)
         r = FOOT_CORE_RADIUS_MM / mm_per_px if mm_per_px else FOOT_CORE_RADIUS_FRACTION * length
         core = cv2.morphologyEx(
             crop, cv2.MORPH_OPEN, _disk(2.0 * r), borderType=cv2.BORDER_CONSTANT, borderValue=0

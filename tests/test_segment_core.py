@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from footprint import pipeline, segment, synth
+from footprint.errors import FootprintError
 
 MM = 0.5  # mm per px of the drawn masks
 
@@ -65,3 +66,12 @@ def test_a_print_beside_a_sheet_with_a_concrete_blotch_on_it_is_measured() -> No
     result = pipeline.analyse(photo.jpeg)
     assert len(result.feet) == 1
     assert abs(result.feet[0].arch_index - truth["arch_index"]) <= 0.02
+
+
+def test_a_shadow_cut_by_the_frame_is_not_rescued_as_a_foot() -> None:
+    # development no-print photo 55026 (dark tile, card): a squat region of
+    # shadow along two edges of the frame, whose core is elongated. The core
+    # is judged only for a print clear of the photo's and the sheet's edges
+    photo = synth.no_print_photo(55026, scene="wet_tile_dark", reference="card", size=(2016, 1512))
+    with pytest.raises(FootprintError):
+        pipeline.analyse(photo.jpeg)
