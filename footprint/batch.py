@@ -177,8 +177,9 @@ def score_file(root: str, relpath: str, options: dict[str, Any]) -> list[dict[st
     relpath : str
         Path of the photo relative to ``root``, with ``/`` separators.
     options : dict
-        ``cutoffs`` (preset name), ``sensitivity`` and ``min_quality`` (float
-        or None) and ``overlays_dir`` (folder or None).
+        ``cutoffs`` (preset name), ``sensitivity``, ``min_quality`` and
+        ``contact_level_percentile`` (float or None) and ``overlays_dir``
+        (folder or None).
 
     Returns
     -------
@@ -221,6 +222,8 @@ def _analysis_options(options: dict[str, Any]) -> dict[str, Any]:
         out["sensitivity"] = float(options["sensitivity"])
     if options.get("min_quality") is not None:
         out["min_quality"] = float(options["min_quality"])
+    if options.get("contact_level_percentile") is not None:
+        out["contact_level_percentile"] = float(options["contact_level_percentile"])
     return out
 
 

@@ -129,6 +129,15 @@ MinQualityOpt = typer.Option(
     "or unclear (error code unclear_print); 0 measures everything found.",
 )
 
+ContactLevelOpt = typer.Option(
+    None,
+    "--contact-level",
+    min=0.0,
+    max=50.0,
+    help="Percentile (e.g. 0.5) of a wet or ink print's darkness taken as its contact level "
+    "and removed from the pressure map; default off (see docs/pressure.md).",
+)
+
 
 def _setup_logging(verbose: bool) -> None:
     from rich.logging import RichHandler
@@ -181,6 +190,7 @@ def analyse(
     cutoffs: str | None = CutoffsOpt,
     sensitivity: float | None = SensitivityOpt,
     min_quality: float | None = MinQualityOpt,
+    contact_level: float | None = ContactLevelOpt,
     overlay: Path | None = typer.Option(
         None, "--overlay", help="Write a PNG with outline, toes, axis, thirds and numbers."
     ),
@@ -198,6 +208,8 @@ def analyse(
         options["sensitivity"] = sensitivity
     if min_quality is not None:
         options["min_quality"] = min_quality
+    if contact_level is not None:
+        options["contact_level_percentile"] = contact_level
     if overlay is not None and overlay.suffix.lower() != ".png":
         raise typer.BadParameter(
             "the overlay is written as PNG; end its name with .png.", param_hint="--overlay"
@@ -332,6 +344,7 @@ def score(
     cutoffs: str | None = CutoffsOpt,
     sensitivity: float | None = SensitivityOpt,
     min_quality: float | None = MinQualityOpt,
+    contact_level: float | None = ContactLevelOpt,
     db: str | None = typer.Option(
         None, "--db", help="Also attach the results to this records database (URL or file)."
     ),
@@ -367,6 +380,7 @@ def score(
         "cutoffs": cutoffs,
         "sensitivity": sensitivity,
         "min_quality": min_quality,
+        "contact_level_percentile": contact_level,
         "overlays_dir": str(overlays) if overlays is not None else None,
     }
     progress = _progress(quiet)

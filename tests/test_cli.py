@@ -21,6 +21,7 @@ from footprint.cli import (
     app,
 )
 from footprint.outputs import read_rows
+from footprint.result import REGIONS
 
 runner = CliRunner()
 
@@ -192,6 +193,28 @@ def test_score_writes_one_overlay_per_photo(folder: Path, tmp_path: Path) -> Non
     )
     assert res.exit_code == EXIT_OK
     assert len(read_rows(out)) == 3
+
+
+def test_contact_level_reaches_the_result_and_the_rows(
+    photo: Path, folder: Path, tmp_path: Path
+) -> None:
+    res = runner.invoke(app, ["analyse", str(photo), "--json", "--contact-level", "0.5"])
+    assert res.exit_code == EXIT_OK, res.output
+    data = json.loads(res.stdout)
+    assert data["provenance"]["params"]["pressure"]["contact_level_percentile"] == 0.5
+    shares = {}
+    for flag in ([], ["--contact-level", "0.5"]):
+        out = tmp_path / f"r{len(flag)}.csv"
+        res = runner.invoke(app, ["score", str(folder), "-o", str(out), "-q", *flag])
+        assert res.exit_code == EXIT_OK, res.output
+        rows = read_rows(out)
+        for r in rows:
+            total = sum(float(r[f"share_{k}"]) for k in REGIONS)
+            assert total == pytest.approx(100.0, abs=0.05)
+        shares[len(flag)] = [float(r["share_heel"]) for r in rows]
+    assert shares[0] != shares[2]  # the map changed
+    res = runner.invoke(app, ["analyse", str(photo), "--contact-level", "60"])
+    assert res.exit_code != EXIT_OK  # outside 0..50: a usage error
 
 
 def test_cutoffs_and_sensitivity_reach_the_rows(folder: Path, tmp_path: Path) -> None:
