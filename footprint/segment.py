@@ -1287,16 +1287,13 @@ def _fill_small_holes(m8: np.ndarray, max_area_px: float) -> np.ndarray:
     pixel (the mask is usually a small part of the plane image).
     """
     out = m8.copy()
-    bx, by, bw, bh = cv2.boundingRect(m8)
-    if bw == 0 or bh == 0:
+    if not m8.any():
         return out
-    h, w = m8.shape
-    y0, x0 = max(0, by - 1), max(0, bx - 1)
-    y1, x1 = min(h, by + bh + 1), min(w, bx + bw + 1)
-    inv = (m8[y0:y1, x0:x1] == 0).astype(np.uint8)
+    box = _mask_box(m8)
+    inv = (m8[box] == 0).astype(np.uint8)
     n, lab, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=4)
     ch, cw = inv.shape
-    sub = out[y0:y1, x0:x1]
+    sub = out[box]
     for i in range(1, n):
         x, y, sw, sh, area = stats[i]
         touches = x == 0 or y == 0 or x + sw >= cw or y + sh >= ch
