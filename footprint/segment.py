@@ -28,7 +28,7 @@ method therefore works on one darkness signal:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -248,6 +248,9 @@ class Segmentation:
     warnings: tuple[str, ...]
     #: ``darkness`` is the contrast of either polarity (see :func:`darkness_map`)
     either_polarity: bool = False
+    #: found by a floor's darker-only pass: the either-polarity pass was not tried
+    #: (``segment(..., polarity="either")`` tries it)
+    either_untried: bool = False
 
 
 def _odd(n: float) -> int:
@@ -538,6 +541,7 @@ def segment(
     mm_per_px: float | None = None,
     valid: np.ndarray | None = None,
     sheet: np.ndarray | None = None,
+    polarity: str = "auto",
 ) -> Segmentation:
     """Find the footprint(s) in a (rectified) image.
 
@@ -552,6 +556,11 @@ def segment(
         Pixels that came from inside the photo.
     sheet : (H, W) bool ndarray, optional
         The sheet under the print, when the reference is a sheet.
+    polarity : {'auto', 'either'}
+        On a floor, ``'auto'`` looks for a print darker than the floor first
+        and for one of either polarity only when none is found; ``'either'``
+        looks for one of either polarity only (a print on paper is always
+        darker).
 
     Returns
     -------
@@ -559,6 +568,8 @@ def segment(
         ``feet`` is empty when no print is found; the caller raises
         :class:`~footprint.errors.NoFootprintError`.
     """
+    if polarity not in ("auto", "either"):
+        raise ValueError(f"polarity must be 'auto' or 'either', not {polarity!r}")
     h, w = rgb.shape[:2]
     px_per_mm = segment_grid.nominal_px_per_mm((h, w), mm_per_px)
     base = np.ones((h, w), bool) if valid is None else valid.astype(bool)
@@ -572,7 +583,7 @@ def segment(
         if found.feet:
             return found
         floor = base & ~_grow(sheet, px_per_mm)
-        return _segment_floor(rgb, params, px_per_mm, mm_per_px, floor, light_u8)
+        return _segment_floor(rgb, params, px_per_mm, mm_per_px, floor, light_u8, polarity)
     paper = _paper_region(rgb, base, px_per_mm, light_u8)
     if paper is not None:
         # a sheet of unknown size (kraft paper, a form) under the print
@@ -582,8 +593,8 @@ def segment(
         if found.feet:
             return found
         floor = base & ~_grow(paper, px_per_mm)
-        return _segment_floor(rgb, params, px_per_mm, mm_per_px, floor, light_u8)
-    return _segment_floor(rgb, params, px_per_mm, mm_per_px, base, light_u8)
+        return _segment_floor(rgb, params, px_per_mm, mm_per_px, floor, light_u8, polarity)
+    return _segment_floor(rgb, params, px_per_mm, mm_per_px, base, light_u8, polarity)
 
 
 def _segment_floor(
@@ -593,19 +604,22 @@ def _segment_floor(
     mm_per_px: float | None,
     roi: np.ndarray,
     light_u8: np.ndarray | None = None,
+    polarity: str = "auto",
 ) -> Segmentation:
     """:func:`_segment_roi` on a floor: a darker print first, then one of either polarity.
 
     A wet print on a glossy floor catches the light's sheen: where the
     highlight falls it is lighter than the floor, elsewhere darker.
-    ``light_u8`` is :func:`lightness_u8` of ``rgb`` when the caller has it.
+    ``light_u8`` is :func:`lightness_u8` of ``rgb`` when the caller has it;
+    ``polarity='either'`` skips the darker-only pass.
     """
     if light_u8 is None:
         light_u8 = lightness_u8(rgb)
     lines: list[np.ndarray | None] = []  # the floor lines, found once for both passes
-    found = _segment_roi(rgb, params, px_per_mm, mm_per_px, roi, lines=lines, light_u8=light_u8)
-    if found.feet:
-        return found
+    if polarity == "auto":
+        found = _segment_roi(rgb, params, px_per_mm, mm_per_px, roi, lines=lines, light_u8=light_u8)
+        if found.feet:
+            return replace(found, either_untried=found.scene != "podograph")
     return _segment_roi(
         rgb, params, px_per_mm, mm_per_px, roi, either_polarity=True, lines=lines, light_u8=light_u8
     )
