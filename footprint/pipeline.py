@@ -322,13 +322,9 @@ def analyse_detailed(
     plane = rectify.rectify(
         loaded.rgb, params.rectify, corners_xy=work_corners, kind=reference_kind
     )
-    seg = segment.segment(
-        plane.image,
-        params.segment,
-        mm_per_px=plane.mm_per_px,
-        valid=_without_card(plane),
-        sheet=plane.sheet,
-    )
+    # where the print was looked for, to look again for one of either polarity
+    search: dict[str, Any] | None = {"valid": _without_card(plane), "sheet": plane.sheet}
+    seg = segment.segment(plane.image, params.segment, mm_per_px=plane.mm_per_px, **search)
     if not seg.feet and plane.sheet is not None and corners_xy is None:
         # a sheet laid beside a print on the floor: widen the plane to the floor around it
         wide = replace(
@@ -338,18 +334,14 @@ def analyse_detailed(
         )
         plane = rectify.rectify(loaded.rgb, wide)
         if plane.sheet is not None:
-            seg = segment.segment(
-                plane.image,
-                params.segment,
-                mm_per_px=plane.mm_per_px,
-                valid=_without_card(plane) & ~plane.sheet,
-                sheet=None,
-            )
+            search = {"valid": _without_card(plane) & ~plane.sheet, "sheet": None}
+            seg = segment.segment(plane.image, params.segment, mm_per_px=plane.mm_per_px, **search)
     card_warnings: list[str] = []
     if not seg.feet and corners_xy is None:
         held = _print_on_card_shaped_sheet(loaded, params, plane)
         if held is not None:
             plane, seg = held
+            search = None  # only the prints on the "card" are taken
             card_warnings.append(
                 "The sheet holding the print has a bank card's shape but is far larger than "
                 "a card, so it was not used as the scale: lengths are in pixels. Lay a real "
@@ -360,26 +352,23 @@ def analyse_detailed(
             "No footprint was found in this photo. Make sure the whole print is in the frame, "
             "lit evenly, and contrasts with the floor or paper; or raise the sensitivity."
         )
-    feet: list[FootResult] = []
-    arrays: list[FootArrays] = []
-    blobs: list[segment.PrintBlob] = []
-    errors: list[str] = []
-    unclear: list[UnclearPrintError] = []
-    for blob in seg.feet:
-        i = len(feet)
-        try:
-            foot, arr = _measure_foot(
-                i, blob, plane, loaded, params, (side_overrides or {}).get(i), seg
-            )
-        except UnclearPrintError as exc:
-            unclear.append(exc)
-            continue
-        except AnatomyError as exc:
-            errors.append(str(exc))
-            continue
-        feet.append(foot)
-        arrays.append(arr)
-        blobs.append(blob)
+    measured = _measure_all(seg, plane, loaded, params, side_overrides)
+    if not measured.feet and measured.unclear and seg.either_untried and search is not None:
+        # every print the darker-only pass found is too unclear to measure: on a
+        # glossy floor the water's sheen can light part of a print up, so look
+        # once more for a print of either polarity. A second look finds more
+        # half prints (a forefoot alone, a heel joined to a sheen on the floor),
+        # so it is kept only when anatomy shows whole feet (_whole_foot)
+        again = segment.segment(
+            plane.image, params.segment, mm_per_px=plane.mm_per_px, polarity="either", **search
+        )
+        if again.feet:
+            remeasured = _measure_all(again, plane, loaded, params, side_overrides)
+            if remeasured.feet and all(_whole_foot(f) for f in remeasured.feet):
+                log.debug("either-polarity pass measured %d print(s)", len(remeasured.feet))
+                seg, measured = again, remeasured
+    feet, arrays, blobs = measured.feet, measured.arrays, measured.blobs
+    errors, unclear = measured.errors, measured.unclear
     k = _odd_one_of_a_pair(feet) if not side_overrides else None
     if k is not None:
         other = "right" if feet[k].side == "left" else "left"
@@ -433,6 +422,60 @@ def analyse_detailed(
         extra={"work_scale": loaded.scale},
     )
     return Analysis(result=result, image=loaded, plane=plane, feet=tuple(arrays))
+
+
+def _whole_foot(foot: FootResult) -> bool:
+    """Anatomy shows a whole foot: toes found and the side sure.
+
+    The test a print from the either-polarity second look must pass: its toes
+    give the heel-to-second-toe axis (a forefoot or a heel alone has none), and
+    the hallux and the arch's concavity agree on the side
+    (``side_confidence >= anatomy.SIDE_SURE_CONFIDENCE``), which they do not
+    when the outline took in a sheen or lost the arch. On development photos
+    (wet tile, wood, concrete; seeds 8200-8239) the second look found toes on
+    9 photos the first could not measure: the 7 with a sure side were
+    0.004-0.048 off but one (0.133); the 2 with an unsure side were 0.16 and
+    0.27 off. Without toes, a forefoot alone was taken for a foot (0.19 off).
+    """
+    return foot.axis_source == "second_toe" and foot.side_confidence >= anatomy.SIDE_SURE_CONFIDENCE
+
+
+@dataclass
+class _Measured:
+    """The prints of one segmentation that measured, and why the others did not."""
+
+    feet: list[FootResult]
+    arrays: list[FootArrays]
+    blobs: list[segment.PrintBlob]
+    errors: list[str]
+    unclear: list[UnclearPrintError]
+
+
+def _measure_all(
+    seg: segment.Segmentation,
+    plane: rectify.Plane,
+    loaded: LoadedImage,
+    params: Params,
+    side_overrides: dict[int, str] | None,
+) -> _Measured:
+    """:func:`_measure_foot` on every print of ``seg``; unclear and failed ones are kept apart."""
+    out = _Measured([], [], [], [], [])
+    for blob in seg.feet:
+        i = len(out.feet)
+        try:
+            foot, arr = _measure_foot(
+                i, blob, plane, loaded, params, (side_overrides or {}).get(i), seg
+            )
+        except UnclearPrintError as exc:
+            out.unclear.append(exc)
+            continue
+        except AnatomyError as exc:
+            out.errors.append(str(exc))
+            continue
+        out.feet.append(foot)
+        out.arrays.append(arr)
+        out.blobs.append(blob)
+    return out
 
 
 def _print_on_card_shaped_sheet(

@@ -1,0 +1,81 @@
+"""A floor print the darker-only pass finds only unclear gets a second, either-polarity look.
+
+On a glossy floor the water's sheen lights part of a wet print up. The first
+pass on a floor looks for a print darker than the floor and finds part of it
+(or it and a sheen); when nothing it found measures, ``pipeline`` segments the
+plane again with ``polarity="either"`` and keeps what measures as whole feet
+(``pipeline._whole_foot``: toes found, side sure).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from footprint import pipeline, rectify, segment, synth
+from footprint.io import load_image
+from footprint.params import Params
+
+SIZE = (2016, 1512)
+
+
+def _plane(photo: synth.SynthPhoto) -> rectify.Plane:
+    params = Params()
+    return rectify.rectify(load_image(photo.jpeg, params.load).rgb, params.rectify)
+
+
+def test_polarity_must_be_known() -> None:
+    rgb = np.full((64, 64, 3), 200, np.uint8)
+    with pytest.raises(ValueError, match="polarity"):
+        segment.segment(rgb, Params().segment, polarity="lighter")
+
+
+def test_a_print_lit_by_the_sheen_is_measured_on_a_second_look() -> None:
+    # development seed 8208 (wet print on wood, an A4 sheet beside it): the
+    # darker-only pass found a print too unclear to measure ("no footprint");
+    # the either-polarity look measures it 0.004 off
+    photo = synth.render_photo(8208, scene="wet_wood", reference="a4", size=SIZE)
+    truth = photo.feet[0]
+    result = pipeline.analyse(photo.jpeg)
+    assert len(result.feet) == 1
+    foot = result.feet[0]
+    assert abs(foot.arch_index - truth.arch_index) <= 0.02
+    assert foot.side == truth.side
+    assert abs(foot.foot_length_mm - truth.foot_length_mm) <= 0.01 * truth.foot_length_mm
+
+
+def test_the_second_look_runs_only_after_the_first_pass_failed() -> None:
+    # development seed 8223 (wet print on light tile, no reference): the
+    # floor's darker-only pass finds prints, none of which measures, and says
+    # the either-polarity pass was not tried; that pass finds a whole foot
+    photo = synth.render_photo(8223, scene="wet_tile_light", reference="none", size=SIZE)
+    params = Params()
+    loaded = load_image(photo.jpeg, params.load)
+    plane = rectify.rectify(loaded.rgb, params.rectify)
+    assert plane.mm_per_px is None
+    seg = segment.segment(plane.image, params.segment, valid=plane.valid)
+    assert seg.feet and seg.either_untried and not seg.either_polarity
+    first = pipeline._measure_all(seg, plane, loaded, params, None)
+    assert not first.feet and first.unclear
+    again = segment.segment(plane.image, params.segment, valid=plane.valid, polarity="either")
+    assert again.either_polarity and not again.either_untried
+    second = pipeline._measure_all(again, plane, loaded, params, None)
+    assert second.feet and all(pipeline._whole_foot(f) for f in second.feet)
+    result = pipeline.analyse(photo.jpeg)
+    assert len(result.feet) == 1
+    assert abs(result.feet[0].arch_index - photo.feet[0].arch_index) <= 0.02
+
+
+def test_a_clear_dark_print_is_found_by_the_first_pass() -> None:
+    # an ink print on paper: no floor pass, nothing left untried
+    photo = synth.render_photo(11, scene="ink_black", reference="a4", size=(1600, 1200))
+    plane = _plane(photo)
+    seg = segment.segment(
+        plane.image,
+        Params().segment,
+        mm_per_px=plane.mm_per_px,
+        valid=plane.valid,
+        sheet=plane.sheet,
+    )
+    assert seg.feet
+    assert not seg.either_untried and not seg.either_polarity
