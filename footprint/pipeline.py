@@ -336,13 +336,13 @@ def analyse_detailed(
         if plane.sheet is not None:
             search = {"valid": _without_card(plane) & ~plane.sheet, "sheet": None}
             seg = segment.segment(plane.image, params.segment, mm_per_px=plane.mm_per_px, **search)
-    card_warnings: list[str] = []
+    photo_warnings: list[str] = []
     if not seg.feet and corners_xy is None:
         held = _print_on_card_shaped_sheet(loaded, params, plane)
         if held is not None:
             plane, seg = held
             search = None  # only the prints on the "card" are taken
-            card_warnings.append(
+            photo_warnings.append(
                 "The sheet holding the print has a bank card's shape but is far larger than "
                 "a card, so it was not used as the scale: lengths are in pixels. Lay a real "
                 "card beside the print, or use an A4 or Letter sheet."
@@ -367,6 +367,7 @@ def analyse_detailed(
             if remeasured.feet and all(_whole_foot(f) for f in remeasured.feet):
                 log.debug("either-polarity pass measured %d print(s)", len(remeasured.feet))
                 seg, measured = again, remeasured
+                photo_warnings.append(SECOND_LOOK_WARNING)
     feet, arrays, blobs = measured.feet, measured.arrays, measured.blobs
     errors, unclear = measured.errors, measured.unclear
     k = _odd_one_of_a_pair(feet) if not side_overrides else None
@@ -387,7 +388,7 @@ def analyse_detailed(
         if unclear:
             raise unclear[0]
         raise AnatomyError("The print could not be measured.")
-    warnings_ = list(seg.warnings) + card_warnings + list(plane_warnings(plane))
+    warnings_ = list(seg.warnings) + photo_warnings + list(plane_warnings(plane))
     if unclear:
         warnings_.append(
             f"{len(unclear)} more print-like mark(s) were too faint or unclear to measure "
@@ -422,6 +423,15 @@ def analyse_detailed(
         extra={"work_scale": loaded.scale},
     )
     return Analysis(result=result, image=loaded, plane=plane, feet=tuple(arrays))
+
+
+#: Said of every print measured on the either-polarity second look: on the
+#: held-out photos such prints were measured less precisely than the rest.
+SECOND_LOOK_WARNING = (
+    "The print was found on a second look, for a print partly lighter than the floor "
+    "(where the light's sheen falls on the wet print); such prints are measured less "
+    "precisely: check its outline in the overlay."
+)
 
 
 def _whole_foot(foot: FootResult) -> bool:

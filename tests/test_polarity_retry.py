@@ -42,6 +42,8 @@ def test_a_print_lit_by_the_sheen_is_measured_on_a_second_look() -> None:
     assert abs(foot.arch_index - truth.arch_index) <= 0.02
     assert foot.side == truth.side
     assert abs(foot.foot_length_mm - truth.foot_length_mm) <= 0.01 * truth.foot_length_mm
+    # and the result says how it was found
+    assert pipeline.SECOND_LOOK_WARNING in result.warnings
 
 
 def test_the_second_look_runs_only_after_the_first_pass_failed() -> None:
@@ -67,7 +69,7 @@ def test_the_second_look_runs_only_after_the_first_pass_failed() -> None:
 
 
 def test_a_clear_dark_print_is_found_by_the_first_pass() -> None:
-    # an ink print on paper: no floor pass, nothing left untried
+    # an ink print on paper: no floor pass, nothing left untried, no second-look warning
     photo = synth.render_photo(11, scene="ink_black", reference="a4", size=(1600, 1200))
     plane = _plane(photo)
     seg = segment.segment(
@@ -79,3 +81,4 @@ def test_a_clear_dark_print_is_found_by_the_first_pass() -> None:
     )
     assert seg.feet
     assert not seg.either_untried and not seg.either_polarity
+    assert pipeline.SECOND_LOOK_WARNING not in pipeline.analyse(photo.jpeg).warnings
