@@ -178,8 +178,8 @@ def score_file(root: str, relpath: str, options: dict[str, Any]) -> list[dict[st
         Path of the photo relative to ``root``, with ``/`` separators.
     options : dict
         ``cutoffs`` (preset name), ``sensitivity``, ``min_quality`` and
-        ``contact_level_percentile`` (float or None) and ``overlays_dir``
-        (folder or None).
+        ``contact_level_percentile`` (float or None), ``second_look`` (bool)
+        and ``overlays_dir`` (folder or None).
 
     Returns
     -------
@@ -224,6 +224,8 @@ def _analysis_options(options: dict[str, Any]) -> dict[str, Any]:
         out["min_quality"] = float(options["min_quality"])
     if options.get("contact_level_percentile") is not None:
         out["contact_level_percentile"] = float(options["contact_level_percentile"])
+    if options.get("second_look"):
+        out["second_look"] = True
     return out
 
 

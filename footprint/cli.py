@@ -138,6 +138,15 @@ ContactLevelOpt = typer.Option(
     "and removed from the pressure map; default off (see docs/pressure.md).",
 )
 
+SecondLookOpt = typer.Option(
+    False,
+    "--second-look",
+    help="On a floor whose prints are all too unclear to measure, look once more for a print "
+    "partly lighter than the floor (the water's sheen) and measure it when its toes and side "
+    "are clear; off by default, as such prints are measured less precisely "
+    "(see docs/accuracy.md).",
+)
+
 
 def _setup_logging(verbose: bool) -> None:
     from rich.logging import RichHandler
@@ -191,6 +200,7 @@ def analyse(
     sensitivity: float | None = SensitivityOpt,
     min_quality: float | None = MinQualityOpt,
     contact_level: float | None = ContactLevelOpt,
+    second_look: bool = SecondLookOpt,
     overlay: Path | None = typer.Option(
         None, "--overlay", help="Write a PNG with outline, toes, axis, thirds and numbers."
     ),
@@ -210,6 +220,8 @@ def analyse(
         options["min_quality"] = min_quality
     if contact_level is not None:
         options["contact_level_percentile"] = contact_level
+    if second_look:
+        options["second_look"] = True
     if overlay is not None and overlay.suffix.lower() != ".png":
         raise typer.BadParameter(
             "the overlay is written as PNG; end its name with .png.", param_hint="--overlay"
@@ -345,6 +357,7 @@ def score(
     sensitivity: float | None = SensitivityOpt,
     min_quality: float | None = MinQualityOpt,
     contact_level: float | None = ContactLevelOpt,
+    second_look: bool = SecondLookOpt,
     db: str | None = typer.Option(
         None, "--db", help="Also attach the results to this records database (URL or file)."
     ),
@@ -381,6 +394,7 @@ def score(
         "sensitivity": sensitivity,
         "min_quality": min_quality,
         "contact_level_percentile": contact_level,
+        "second_look": second_look,
         "overlays_dir": str(overlays) if overlays is not None else None,
     }
     progress = _progress(quiet)

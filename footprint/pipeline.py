@@ -353,7 +353,13 @@ def analyse_detailed(
             "lit evenly, and contrasts with the floor or paper; or raise the sensitivity."
         )
     measured = _measure_all(seg, plane, loaded, params, side_overrides)
-    if not measured.feet and measured.unclear and seg.either_untried and search is not None:
+    if (
+        params.segment.second_look
+        and not measured.feet
+        and measured.unclear
+        and seg.either_untried
+        and search is not None
+    ):
         # every print the darker-only pass found is too unclear to measure: on a
         # glossy floor the water's sheen can light part of a print up, so look
         # once more for a print of either polarity. A second look finds more
@@ -425,8 +431,9 @@ def analyse_detailed(
     return Analysis(result=result, image=loaded, plane=plane, feet=tuple(arrays))
 
 
-#: Said of every print measured on the either-polarity second look: on the
-#: held-out photos such prints were measured less precisely than the rest.
+#: Said of every print measured on the either-polarity second look
+#: (``SegmentParams.second_look``): on the held-out photos such prints were
+#: measured less precisely than the rest.
 SECOND_LOOK_WARNING = (
     "The print was found on a second look, for a print partly lighter than the floor "
     "(where the light's sheen falls on the wet print); such prints are measured less "

@@ -1,19 +1,27 @@
-"""A floor print the darker-only pass finds only unclear gets a second, either-polarity look.
+"""With ``second_look``, a floor print the darker-only pass finds only unclear is looked at again.
 
 On a glossy floor the water's sheen lights part of a wet print up. The first
 pass on a floor looks for a print darker than the floor and finds part of it
-(or it and a sheen); when nothing it found measures, ``pipeline`` segments the
-plane again with ``polarity="either"`` and keeps what measures as whole feet
-(``pipeline._whole_foot``: toes found, side sure).
+(or it and a sheen); when nothing it found measures and ``second_look`` is
+set, ``pipeline`` segments the plane again with ``polarity="either"`` and
+keeps what measures as whole feet (``pipeline._whole_foot``: toes found,
+side sure). Off by default: such prints are measured less precisely.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from footprint import pipeline, rectify, segment, synth
+from footprint.cli import EXIT_OK, app
+from footprint.errors import FootprintError
 from footprint.io import load_image
+from footprint.outputs import read_rows
 from footprint.params import Params
 
 SIZE = (2016, 1512)
@@ -36,7 +44,10 @@ def test_a_print_lit_by_the_sheen_is_measured_on_a_second_look() -> None:
     # the either-polarity look measures it 0.004 off
     photo = synth.render_photo(8208, scene="wet_wood", reference="a4", size=SIZE)
     truth = photo.feet[0]
-    result = pipeline.analyse(photo.jpeg)
+    with pytest.raises(FootprintError):  # by default it is refused
+        pipeline.analyse(photo.jpeg)
+    result = pipeline.analyse(photo.jpeg, second_look=True)
+    assert result.provenance.params["segment"]["second_look"] is True
     assert len(result.feet) == 1
     foot = result.feet[0]
     assert abs(foot.arch_index - truth.arch_index) <= 0.02
@@ -63,7 +74,7 @@ def test_the_second_look_runs_only_after_the_first_pass_failed() -> None:
     assert again.either_polarity and not again.either_untried
     second = pipeline._measure_all(again, plane, loaded, params, None)
     assert second.feet and all(pipeline._whole_foot(f) for f in second.feet)
-    result = pipeline.analyse(photo.jpeg)
+    result = pipeline.analyse(photo.jpeg, second_look=True)
     assert len(result.feet) == 1
     assert abs(result.feet[0].arch_index - photo.feet[0].arch_index) <= 0.02
 
@@ -81,4 +92,24 @@ def test_a_clear_dark_print_is_found_by_the_first_pass() -> None:
     )
     assert seg.feet
     assert not seg.either_untried and not seg.either_polarity
-    assert pipeline.SECOND_LOOK_WARNING not in pipeline.analyse(photo.jpeg).warnings
+    warnings = pipeline.analyse(photo.jpeg, second_look=True).warnings
+    assert pipeline.SECOND_LOOK_WARNING not in warnings
+
+
+def test_the_cli_takes_a_second_look_when_asked(tmp_path: Path) -> None:
+    photo = synth.render_photo(8208, scene="wet_wood", reference="a4", size=SIZE)
+    path = tmp_path / "wood.jpg"
+    path.write_bytes(photo.jpeg)
+    refused = CliRunner().invoke(app, ["analyse", str(path), "--json"])
+    assert refused.exit_code != EXIT_OK
+    res = CliRunner().invoke(app, ["analyse", str(path), "--json", "--second-look"])
+    assert res.exit_code == EXIT_OK, res.output
+    data = json.loads(res.stdout)
+    assert len(data["feet"]) == 1
+    assert pipeline.SECOND_LOOK_WARNING in data["warnings"]
+    out = tmp_path / "rows.csv"
+    res = CliRunner().invoke(app, ["score", str(tmp_path), "-o", str(out), "-q", "--second-look"])
+    assert res.exit_code == EXIT_OK, res.output
+    rows = read_rows(out)
+    assert [r["status"] for r in rows] == ["ok"]
+    assert "second look" in rows[0]["warnings"]
