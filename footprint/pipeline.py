@@ -134,6 +134,13 @@ def _measure_foot(
             f"({100 * rec.gap_share:.0f} % of the sole's darkness), so the midfoot was traced "
             "from the darkness under it. Check its outline in the overlay."
         )
+    if segment.CUT_OFF_WARNING not in warnings_ and segment.touches_frame(
+        foot_mask, plane.valid, plane.mm_per_px
+    ):
+        # the photo's edge inside a rectified plane (the image's edge is tested
+        # in segment); on the foot anatomy accepted, without stray blobs
+        quality *= segment.CUT_OFF_QUALITY
+        warnings_.append(segment.CUT_OFF_WARNING)
     print_f = np.clip(frame.warp(foot_mask.astype(np.float32)), 0.0, 1.0)
     length_px = indices.print_length(print_f)
     width_px = indices.print_width(sole_f)

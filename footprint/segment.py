@@ -214,6 +214,18 @@ LINE_BAND_MM = 8.0
 #: [1] Largest share of the search region covered by line bands; more is floor
 #: texture (wood grain), not a few lines, and nothing is removed.
 LINE_MAX_SHARE = 0.15
+#: [1] Quality factor of a print that touches the edge of the photo or sheet:
+#: it may be cut off, and then its length and thirds are wrong whatever its
+#: contrast. Below the default gate (0.4) from any quality, like an implausible
+#: shape (``pipeline.IMPLAUSIBLE_SHAPE_QUALITY``); ``min_quality=0`` still
+#: measures it. It was 0.6: of the 7 such feet that passed the gate on the
+#: development photos (seeds 3000-3079, 5000-5119, 8200-8339, 8400-8519), 6
+#: were 0.065-0.228 off.
+CUT_OFF_QUALITY = 0.35
+CUT_OFF_WARNING = "The print touches the edge of the image or sheet; it may be cut off."
+#: [px] Extra reach, beyond the search region's inset from its border, within
+#: which a print counts as touching the photo's frame in a rectified plane.
+FRAME_TOUCH_PX = 2.0
 
 
 @dataclass(frozen=True)
@@ -570,6 +582,44 @@ def segment(
     """
     if polarity not in ("auto", "either"):
         raise ValueError(f"polarity must be 'auto' or 'either', not {polarity!r}")
+    return _segment(rgb, params, mm_per_px, valid, sheet, polarity)
+
+
+def touches_frame(mask: np.ndarray, frame: np.ndarray, mm_per_px: float | None) -> bool:
+    """Whether a print reaches the edge of the photo's ``frame`` in a rectified plane.
+
+    In a plane rectified from a sheet or card the photo's edge is the edge of
+    ``Plane.valid``, inside the plane image, so the image-edge test of
+    :func:`_segment_roi` does not see it. The search region is inset from its
+    border by half of 3 mm, so a print the photo's edge cuts ends that far
+    inside it: it touches the frame when it lies within that inset plus
+    :data:`FRAME_TOUCH_PX` of a pixel outside the frame.
+    """
+    if frame.all() or not mask.any():
+        return False
+    h, w = frame.shape
+    px_per_mm = segment_grid.nominal_px_per_mm((h, w), mm_per_px)
+    reach = (_odd(3.0 * px_per_mm) - 1) / 2.0 + FRAME_TOUCH_PX
+    box = _mask_box(mask)
+    r = int(np.ceil(reach)) + 1
+    grown = (
+        slice(max(0, box[0].start - r), min(h, box[0].stop + r)),
+        slice(max(0, box[1].start - r), min(w, box[1].stop + r)),
+    )
+    inside = np.pad(frame[grown], 1, constant_values=False).astype(np.uint8)
+    dist = cv2.distanceTransform(inside, cv2.DIST_L2, 3)[1:-1, 1:-1]
+    return bool((dist[mask[grown]] <= reach).any())
+
+
+def _segment(
+    rgb: np.ndarray,
+    params: SegmentParams,
+    mm_per_px: float | None,
+    valid: np.ndarray | None,
+    sheet: np.ndarray | None,
+    polarity: str,
+) -> Segmentation:
+    """:func:`segment` without the frame test."""
     h, w = rgb.shape[:2]
     px_per_mm = segment_grid.nominal_px_per_mm((h, w), mm_per_px)
     base = np.ones((h, w), bool) if valid is None else valid.astype(bool)
@@ -1146,8 +1196,8 @@ def _segment_roi(
         warnings: list[str] = []
         ys, xs = np.nonzero(fm)
         if ys.min() <= 1 or xs.min() <= 1 or ys.max() >= h - 2 or xs.max() >= w - 2:
-            warnings.append("The print touches the edge of the image or sheet; it may be cut off.")
-            quality *= 0.6
+            warnings.append(CUT_OFF_WARNING)
+            quality *= CUT_OFF_QUALITY
         if contrast < 2 * MIN_CONTRAST:
             warnings.append(
                 "The print is faint; photograph it sooner after stepping or in better light."
@@ -1434,8 +1484,8 @@ def _grid_segmentation(
         quality = 1.0
         ys, xs = np.nonzero(mask)
         if ys.min() <= 1 or xs.min() <= 1 or ys.max() >= h - 2 or xs.max() >= w - 2:
-            warnings.append("The print touches the edge of the image or sheet; it may be cut off.")
-            quality = 0.6
+            warnings.append(CUT_OFF_WARNING)
+            quality = CUT_OFF_QUALITY
         blobs.append(PrintBlob(mask, intensity.astype(np.float32), quality, tuple(warnings)))
     density = np.zeros((h, w), np.float32)
     for _, intensity in grid_feet:
