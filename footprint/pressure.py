@@ -240,8 +240,9 @@ def intensity_in_frame(
     """
     inten = frame.warp(intensity.astype(np.float32))
     inside = print_mask_f >= 0.5
-    px_mm = mm_per_px if mm_per_px else 1.0  # unscaled: a 1 mm pixel is assumed
-    sigma = params.smooth_mm / px_mm if mm_per_px else 2.0
+    # unscaled: a 1 mm pixel is assumed, for the smoothing and the inset alike
+    px_mm = mm_per_px if mm_per_px else 1.0
+    sigma = params.smooth_mm / px_mm
     # normalised convolution: smooth inside the print without bleeding background in
     num = cv2.GaussianBlur(inten * inside, (0, 0), sigma)
     den = cv2.GaussianBlur(inside.astype(np.float32), (0, 0), sigma)

@@ -160,6 +160,26 @@ def test_contact_level_is_not_removed_from_grid_density(shape: synth.FootShape) 
     assert np.percentile(removed[inside], 5) < 0.05  # the lightest contact is the zero
 
 
+@pytest.mark.parametrize("smooth_mm", [2.0, 5.0])
+def test_an_unscaled_map_is_smoothed_as_if_a_pixel_were_a_millimetre(
+    shape: synth.FootShape, smooth_mm: float
+) -> None:
+    # without a scale, the smoothing and the contact level's inset both take a
+    # 1 mm pixel (the smoothing was a fixed 2 px, deaf to smooth_mm)
+    frame = make_frame(
+        np.array(shape.heel_centre_rc[::-1], float),
+        np.array([shape.heel_centre_rc[1], 0.0]),
+        "right",
+        np.argwhere(shape.print_mask >= 0.5)[:, ::-1].astype(float),
+    )
+    params = PressureParams(smooth_mm=smooth_mm, contact_level_percentile=0.5)
+    inten = (0.4 + 0.6 * shape.pressure) * (shape.print_mask >= 0.5)
+    print_f = frame.warp(shape.print_mask.astype(np.float32))
+    unscaled = pressure.intensity_in_frame(inten, print_f, frame, params, None)
+    one_mm = pressure.intensity_in_frame(inten, print_f, frame, params, 1.0)
+    np.testing.assert_array_equal(unscaled, one_mm)
+
+
 # --------------------------------------------------------------------------- #
 # region masks and summary figures
 # --------------------------------------------------------------------------- #
