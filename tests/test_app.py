@@ -204,6 +204,28 @@ def test_bands_figure_has_one_row_per_index() -> None:
     assert len(fig.data) == 16  # 3 bands + 1 marker per index
 
 
+def test_a_print_lit_by_the_sheen_can_be_looked_at_again() -> None:
+    """A wet print on wood the light's sheen partly lightens (development seed
+    8208): refused by default; the correction 'look again' measures it and the
+    page says it was found on a second look."""
+    from footprint import synth
+
+    photo = synth.render_photo(8208, scene="wet_wood", reference="a4", size=(2016, 1512))
+    at = _page("analyse")
+    at.file_uploader[0].upload("wood.jpg", photo.jpeg, "image/jpeg")
+    at.run()
+    assert not at.exception
+    assert at.error
+    assert _metric(at, "Arch index") == []
+    at.checkbox(key="corr_second").check()
+    submit = [b for b in at.get("button") if "Apply corrections" in str(b.proto.label)]
+    submit[0].click()
+    at.run()
+    assert not at.exception
+    assert len(_metric(at, "Arch index")) == 1
+    assert "second look" in _texts(at)
+
+
 def test_a_too_faint_print_is_refused_and_can_be_measured_on_request() -> None:
     """A faint wet print on tile: the page says it is too faint (no numbers);
     the correction 'measure anyway' gives numbers under a clear warning."""

@@ -110,6 +110,7 @@ def _options(cutoffs: str) -> Options:
         corners_xy=a.get("corners"),
         reference_kind=a.get("kind"),
         min_quality=0.0 if a.get("measure_faint") else None,
+        second_look=bool(a.get("second_look", False)),
     )
 
 
@@ -121,6 +122,7 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
     ss.setdefault("corr_sens", float(_applied().get("sensitivity", 0.0)))
     ss.setdefault("corr_manual", _applied().get("corners") is not None)
     ss.setdefault("corr_faint", bool(_applied().get("measure_faint", False)))
+    ss.setdefault("corr_second", bool(_applied().get("second_look", False)))
     ss.setdefault("corr_kind", _applied().get("kind") or "a4")
     corners = None
     if result is not None and result.reference_corners is not None:
@@ -147,6 +149,14 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
             help="By default a print whose quality is below "
             f"{_MIN_QUALITY:.1f} is not measured, because on test photos "
             "such numbers were nearly always wrong. A better photo is the real fix.",
+        )
+        st.checkbox(
+            "Look again for a wet print partly lighter than the floor (its sheen)",
+            key="corr_second",
+            help="On glossy tile, wood or concrete the light's sheen can make part of a wet "
+            "print lighter than the floor, and the print is then refused. This looks once "
+            "more for such a print and measures it when its toes and side are clear. Such "
+            "prints were measured less precisely on test photos: check the outline.",
         )
         if feet:
             cols = st.columns(len(feet))
@@ -177,6 +187,8 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
         applied: dict[str, Any] = {"sensitivity": float(ss["corr_sens"]), "sides": sides}
         if ss["corr_faint"]:
             applied["measure_faint"] = True
+        if ss["corr_second"]:
+            applied["second_look"] = True
         if ss["corr_manual"]:
             applied["corners"] = tuple(
                 (float(ss[f"corr_c{k}x"]), float(ss[f"corr_c{k}y"])) for k in range(4)

@@ -46,6 +46,8 @@ class Options:
     reference_kind: str | None = None
     min_quality: float | None = None
     """None: the analysis default; 0 measures even a faint or unclear print."""
+    second_look: bool = False
+    """Look again for a print partly lighter than the floor (``SegmentParams.second_look``)."""
 
     def key(self) -> str:
         """A stable cache key."""
@@ -61,6 +63,8 @@ class Options:
             kw["reference_kind"] = self.reference_kind
         if self.min_quality is not None:
             kw["min_quality"] = float(self.min_quality)
+        if self.second_look:
+            kw["second_look"] = True
         return kw
 
 
