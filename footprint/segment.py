@@ -223,6 +223,11 @@ LINE_MAX_SHARE = 0.15
 #: were 0.065-0.228 off.
 CUT_OFF_QUALITY = 0.35
 CUT_OFF_WARNING = "The print touches the edge of the image or sheet; it may be cut off."
+#: [px] A print this close to the image's first or last row or column touches its edge.
+EDGE_TOUCH_PX = 1
+#: [mm] Width of the erosion that keeps the search away from its region's border
+#: (paper edges and their shadows are dark): the region shrinks by half of it.
+SEARCH_INSET_MM = 3.0
 #: [px] Extra reach, beyond the search region's inset from its border, within
 #: which a print counts as touching the photo's frame in a rectified plane.
 FRAME_TOUCH_PX = 2.0
@@ -479,17 +484,19 @@ def _grow_exclusion(excl: np.ndarray, grow: np.ndarray, roi: np.ndarray) -> np.n
     return excl | ok[lab]
 
 
-def _grown_box(box: tuple[slice, slice], shape: tuple[int, ...]) -> tuple[slice, slice]:
-    """``box`` (from ``ndimage.find_objects``) grown by one pixel on each side, within ``shape``.
+def _grown_box(
+    box: tuple[slice, slice], shape: tuple[int, ...], margin: int = 1
+) -> tuple[slice, slice]:
+    """``box`` (``ndimage.find_objects``) grown by ``margin`` px on each side, within ``shape``.
 
-    A 3 x 3 erosion or a distance transform of the mask inside it equals the
-    one on the whole image: the added ring is background, and where the box
-    meets the image's edge it stops there, as the whole image does.
+    By one pixel, a 3 x 3 erosion or a distance transform of the mask inside
+    it equals the one on the whole image: the added ring is background, and
+    where the box meets the image's edge it stops there, as the whole image does.
     """
     ys, xs = box
     return (
-        slice(max(0, ys.start - 1), min(shape[0], ys.stop + 1)),
-        slice(max(0, xs.start - 1), min(shape[1], xs.stop + 1)),
+        slice(max(0, ys.start - margin), min(shape[0], ys.stop + margin)),
+        slice(max(0, xs.start - margin), min(shape[1], xs.stop + margin)),
     )
 
 
@@ -582,44 +589,6 @@ def segment(
     """
     if polarity not in ("auto", "either"):
         raise ValueError(f"polarity must be 'auto' or 'either', not {polarity!r}")
-    return _segment(rgb, params, mm_per_px, valid, sheet, polarity)
-
-
-def touches_frame(mask: np.ndarray, frame: np.ndarray, mm_per_px: float | None) -> bool:
-    """Whether a print reaches the edge of the photo's ``frame`` in a rectified plane.
-
-    In a plane rectified from a sheet or card the photo's edge is the edge of
-    ``Plane.valid``, inside the plane image, so the image-edge test of
-    :func:`_segment_roi` does not see it. The search region is inset from its
-    border by half of 3 mm, so a print the photo's edge cuts ends that far
-    inside it: it touches the frame when it lies within that inset plus
-    :data:`FRAME_TOUCH_PX` of a pixel outside the frame.
-    """
-    if frame.all() or not mask.any():
-        return False
-    h, w = frame.shape
-    px_per_mm = segment_grid.nominal_px_per_mm((h, w), mm_per_px)
-    reach = (_odd(3.0 * px_per_mm) - 1) / 2.0 + FRAME_TOUCH_PX
-    box = _mask_box(mask)
-    r = int(np.ceil(reach)) + 1
-    grown = (
-        slice(max(0, box[0].start - r), min(h, box[0].stop + r)),
-        slice(max(0, box[1].start - r), min(w, box[1].stop + r)),
-    )
-    inside = np.pad(frame[grown], 1, constant_values=False).astype(np.uint8)
-    dist = cv2.distanceTransform(inside, cv2.DIST_L2, 3)[1:-1, 1:-1]
-    return bool((dist[mask[grown]] <= reach).any())
-
-
-def _segment(
-    rgb: np.ndarray,
-    params: SegmentParams,
-    mm_per_px: float | None,
-    valid: np.ndarray | None,
-    sheet: np.ndarray | None,
-    polarity: str,
-) -> Segmentation:
-    """:func:`segment` without the frame test."""
     h, w = rgb.shape[:2]
     px_per_mm = segment_grid.nominal_px_per_mm((h, w), mm_per_px)
     base = np.ones((h, w), bool) if valid is None else valid.astype(bool)
@@ -645,6 +614,27 @@ def _segment(
         floor = base & ~_grow(paper, px_per_mm)
         return _segment_floor(rgb, params, px_per_mm, mm_per_px, floor, light_u8, polarity)
     return _segment_floor(rgb, params, px_per_mm, mm_per_px, base, light_u8, polarity)
+
+
+def touches_frame(mask: np.ndarray, frame: np.ndarray, mm_per_px: float | None) -> bool:
+    """Whether a print reaches the edge of the photo's ``frame`` in a rectified plane.
+
+    In a plane rectified from a sheet or card the photo's edge is the edge of
+    ``Plane.valid``, inside the plane image, so the image-edge test of
+    :func:`_segment_roi` does not see it. The search region is inset from its
+    border by half of :data:`SEARCH_INSET_MM`, so a print the photo's edge
+    cuts ends that far inside it: it touches the frame when it lies within
+    that inset plus :data:`FRAME_TOUCH_PX` of a pixel outside the frame.
+    """
+    if frame.all() or not mask.any():
+        return False
+    h, w = frame.shape
+    px_per_mm = segment_grid.nominal_px_per_mm((h, w), mm_per_px)
+    reach = (_odd(SEARCH_INSET_MM * px_per_mm) - 1) / 2.0 + FRAME_TOUCH_PX
+    grown = _grown_box(_mask_box(mask), (h, w), int(np.ceil(reach)) + 1)
+    inside = np.pad(frame[grown], 1, constant_values=False).astype(np.uint8)
+    dist = cv2.distanceTransform(inside, cv2.DIST_L2, 3)[1:-1, 1:-1]
+    return bool((dist[mask[grown]] <= reach).any())
 
 
 def _segment_floor(
@@ -919,7 +909,7 @@ def _segment_roi(
     h, w = rgb.shape[:2]
     empty = Segmentation((), "unknown", np.zeros((h, w), np.float32), 0.0, ())
     # stay away from the ROI's border: paper edges and their shadows are dark
-    edge = _odd(3.0 * px_per_mm)
+    edge = _odd(SEARCH_INSET_MM * px_per_mm)
     roi = cv2.erode(roi.astype(np.uint8), np.ones((edge, edge), np.uint8)).astype(bool)
     if roi.sum() < 100:
         return empty
@@ -1194,8 +1184,7 @@ def _segment_roi(
         norm = float(np.percentile(inside, 99)) or 1.0
         intensity = np.where(fm, np.clip(dens / norm, 0.0, 1.0), 0.0).astype(np.float32)
         warnings: list[str] = []
-        ys, xs = np.nonzero(fm)
-        if ys.min() <= 1 or xs.min() <= 1 or ys.max() >= h - 2 or xs.max() >= w - 2:
+        if _touches_edge(fm, EDGE_TOUCH_PX):
             warnings.append(CUT_OFF_WARNING)
             quality *= CUT_OFF_QUALITY
         if contrast < 2 * MIN_CONTRAST:
@@ -1482,8 +1471,7 @@ def _grid_segmentation(
     for mask, intensity in grid_feet:
         warnings: list[str] = []
         quality = 1.0
-        ys, xs = np.nonzero(mask)
-        if ys.min() <= 1 or xs.min() <= 1 or ys.max() >= h - 2 or xs.max() >= w - 2:
+        if _touches_edge(mask, EDGE_TOUCH_PX):
             warnings.append(CUT_OFF_WARNING)
             quality = CUT_OFF_QUALITY
         blobs.append(PrintBlob(mask, intensity.astype(np.float32), quality, tuple(warnings)))
@@ -1571,9 +1559,10 @@ def _peel_border_rims(
     return out
 
 
-def _touches_edge(mask: np.ndarray) -> bool:
-    """Whether a mask reaches the first or last row or column of its image."""
-    return bool(mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any())
+def _touches_edge(mask: np.ndarray, within_px: int = 0) -> bool:
+    """Whether a mask reaches within ``within_px`` of the first or last row or column."""
+    k = within_px + 1
+    return bool(mask[:k].any() or mask[-k:].any() or mask[:, :k].any() or mask[:, -k:].any())
 
 
 def _foot_like(mask: np.ndarray, mm_per_px: float | None, roi_border: np.ndarray) -> bool:
