@@ -35,6 +35,21 @@ def _metric(at: AppTest, label: str) -> list[str]:
     return [m.value for m in at.metric if m.label == label]
 
 
+def _analysed(name: str, jpeg: bytes) -> AppTest:
+    """The analyse page after uploading ``jpeg``."""
+    at = _page("analyse")
+    at.file_uploader[0].upload(name, jpeg, "image/jpeg")
+    return at.run()
+
+
+def _apply_corrections(at: AppTest) -> None:
+    """Submit the corrections form and rerun the page."""
+    submit = [b for b in at.get("button") if "Apply corrections" in str(b.proto.label)]
+    assert submit, "the corrections form has a submit button"
+    submit[0].click()
+    at.run()
+
+
 def test_app_wires_pages_and_shows_disclaimer() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
@@ -105,18 +120,13 @@ def test_analyse_page_blank_photo_says_no_print_found() -> None:
 
 
 def test_analyse_page_corrections_update_results(print_jpeg: bytes) -> None:
-    at = _page("analyse")
-    at.file_uploader[0].upload("print.jpg", print_jpeg, "image/jpeg")
-    at.run()
+    at = _analysed("print.jpg", print_jpeg)
     sides = _metric(at, "Side")
     assert sides == ["left", "right"]
     # override foot 1's side and apply
     at.selectbox(key="corr_side0").set_value("right")
     at.slider(key="corr_sens").set_value(0.1)
-    submit = [b for b in at.get("button") if "Apply corrections" in str(b.proto.label)]
-    assert submit, "the corrections form has a submit button"
-    submit[0].click()
-    at.run()
+    _apply_corrections(at)
     assert not at.exception
     assert _metric(at, "Side")[0] == "right"
     assert "right foot: arch_index=" in _texts(at)
@@ -127,18 +137,14 @@ def test_analyse_page_corrections_update_results(print_jpeg: bytes) -> None:
 
 
 def test_analyse_page_manual_corners_are_accepted(print_jpeg: bytes) -> None:
-    at = _page("analyse")
-    at.file_uploader[0].upload("print.jpg", print_jpeg, "image/jpeg")
-    at.run()
+    at = _analysed("print.jpg", print_jpeg)
     at.checkbox(key="corr_manual").check()
     at.selectbox(key="corr_kind").set_value("a4")
     # the whole 560 x 640 image as an A4 sheet (aspect 0.875 vs 0.707: a rough mark)
     for k, (x, y) in enumerate([(20, 20), (540, 20), (540, 620), (20, 620)]):
         at.number_input(key=f"corr_c{k}x").set_value(float(x))
         at.number_input(key=f"corr_c{k}y").set_value(float(y))
-    submit = [b for b in at.get("button") if "Apply corrections" in str(b.proto.label)]
-    submit[0].click()
-    at.run()
+    _apply_corrections(at)
     assert not at.exception
     text = _texts(at)
     if at.error:  # a rejected hand-marked reference must still be a friendly message
@@ -211,16 +217,12 @@ def test_a_print_lit_by_the_sheen_can_be_looked_at_again() -> None:
     from footprint import synth
 
     photo = synth.render_photo(8208, scene="wet_wood", reference="a4", size=(2016, 1512))
-    at = _page("analyse")
-    at.file_uploader[0].upload("wood.jpg", photo.jpeg, "image/jpeg")
-    at.run()
+    at = _analysed("wood.jpg", photo.jpeg)
     assert not at.exception
     assert at.error
     assert _metric(at, "Arch index") == []
     at.checkbox(key="corr_second").check()
-    submit = [b for b in at.get("button") if "Apply corrections" in str(b.proto.label)]
-    submit[0].click()
-    at.run()
+    _apply_corrections(at)
     assert not at.exception
     assert len(_metric(at, "Arch index")) == 1
     assert "second look" in _texts(at)
@@ -233,16 +235,12 @@ def test_a_too_faint_print_is_refused_and_can_be_measured_on_request() -> None:
 
     photo = synth.render_photo(12, scene="wet_tile_light", reference="card", n_feet=1,
                                size=(1600, 1200))
-    at = _page("analyse")
-    at.file_uploader[0].upload("faint.jpg", photo.jpeg, "image/jpeg")
-    at.run()
+    at = _analysed("faint.jpg", photo.jpeg)
     assert not at.exception
     assert at.error and "too faint or unclear" in at.error[0].value
     assert _metric(at, "Arch index") == []
     at.checkbox(key="corr_faint").check()
-    submit = [b for b in at.get("button") if "Apply corrections" in str(b.proto.label)]
-    submit[0].click()
-    at.run()
+    _apply_corrections(at)
     assert not at.exception
     assert len(_metric(at, "Arch index")) == 1
     assert any("probably wrong" in w.value for w in at.warning)
