@@ -341,7 +341,9 @@ def analyse_detailed(
         )
         plane = rectify.rectify(loaded.rgb, wide)
         if plane.sheet is not None:
-            search = {"valid": _without_card(plane) & ~plane.sheet, "sheet": None}
+            # the sheet was searched: only the floor around it now (a lighter
+            # patch of that floor is not another sheet)
+            search = {"valid": _without_card(plane), "sheet": plane.sheet, "beside_sheet": True}
             seg = segment.segment(plane.image, params.segment, mm_per_px=plane.mm_per_px, **search)
     photo_warnings: list[str] = []
     if not seg.feet and corners_xy is None:

@@ -156,6 +156,12 @@ PAPER_MIN_SOLIDITY = 0.93
 PAPER_MIN_NOTCHED_SOLIDITY = 0.7
 #: [1] ... when its outline still runs along this share of its quad's sides.
 PAPER_MIN_EDGE_COVERAGE = 0.8
+#: [mm] Distance either side of a sheet's outline at which its colour step is read.
+PAPER_EDGE_SAMPLE_MM = 20.0
+#: [1] Smallest colour step across a sheet's outline (median CIE76 Delta E / 100):
+#: paper on a floor differs from it by 0.24-0.80 on development photos, the
+#: lighter half of an evenly tiled floor under a light gradient by 0.02-0.06.
+PAPER_MIN_EDGE_STEP = 0.12
 #: [mm] Gaussian sigma of the detection signal (averages floor texture).
 DETECT_SIGMA_MM = 2.5
 #: [noise sigmas] Detection level above the background of the detection signal.
@@ -561,6 +567,7 @@ def segment(
     valid: np.ndarray | None = None,
     sheet: np.ndarray | None = None,
     polarity: str = "auto",
+    beside_sheet: bool = False,
 ) -> Segmentation:
     """Find the footprint(s) in a (rectified) image.
 
@@ -580,6 +587,10 @@ def segment(
         and for one of either polarity only when none is found; ``'either'``
         looks for one of either polarity only (a print on paper is always
         darker).
+    beside_sheet : bool
+        The print is not on ``sheet`` (it was looked for there): search only
+        the floor around the sheet, without its shaded rim, and do not take a
+        lighter patch of that floor for another sheet.
 
     Returns
     -------
@@ -593,6 +604,9 @@ def segment(
     px_per_mm = segment_grid.nominal_px_per_mm((h, w), mm_per_px)
     base = np.ones((h, w), bool) if valid is None else valid.astype(bool)
     light_u8 = lightness_u8(rgb)  # one colour conversion for every pass below
+    if beside_sheet and sheet is not None:
+        floor = base & ~_grow(sheet, px_per_mm)
+        return _segment_floor(rgb, params, px_per_mm, mm_per_px, floor, light_u8, polarity)
     if sheet is not None and sheet.any():
         # the print is usually on the sheet; a sheet laid beside a wet print on
         # the floor is only a scale reference, so look on the floor next
@@ -694,6 +708,7 @@ def _paper_region(
     h, w = valid.shape
     small_size = (max(1, w // _BG_DOWNSCALE), max(1, h // _BG_DOWNSCALE))
     light = cv2.resize(lightness(rgb, light_u8), small_size, interpolation=cv2.INTER_AREA)
+    small_rgb = cv2.resize(rgb, small_size, interpolation=cv2.INTER_AREA)
     v = cv2.resize(valid.astype(np.uint8), small_size, interpolation=cv2.INTER_NEAREST) > 0
     if v.sum() < 100:
         return None
@@ -729,14 +744,64 @@ def _paper_region(
                 and _notch_is_darker(light, comp, hull)
             ):
                 continue
+            quad_xy = quad.reshape(-1, 2).astype(np.float64)
+            reach = PAPER_EDGE_SAMPLE_MM * px_per_mm / _BG_DOWNSCALE
+            step = _edge_colour_step(small_rgb, v, quad_xy, reach)
+            if step is not None and step < PAPER_MIN_EDGE_STEP:
+                continue  # a lighter or darker patch of one floor, not paper on it
             if best is None or area > best[0]:
-                best = (area, quad.reshape(-1, 2).astype(np.float64))
+                best = (area, quad_xy)
     if best is None:
         return None
     quad = (best[1] + 0.5) * np.array([w / small_size[0], h / small_size[1]]) - 0.5
     out = np.zeros((h, w), np.uint8)
     cv2.fillConvexPoly(out, np.round(quad).astype(np.int32), 1)
     return out.astype(bool) & valid
+
+
+def _edge_colour_step(
+    rgb: np.ndarray, valid: np.ndarray, polygon_xy: np.ndarray, offset_px: float
+) -> float | None:
+    """Median colour difference across a polygon's sides (CIE76 Delta E / 100).
+
+    Along each side, at 17 points, the CIE L*a*b* colour ``offset_px`` inside
+    the polygon is compared with the colour as far outside it:
+    :math:`\\Delta E = \\lVert Lab_{in} - Lab_{out} \\rVert`. Points whose outer
+    (or inner) sample falls outside ``valid`` (a side along the photo's edge)
+    are skipped. A sheet's edge is a step in colour (paper against floor); the
+    outline of the lighter half of a floor under a light gradient is not.
+
+    Returns
+    -------
+    float or None
+        The median over the points, or None when fewer than 8 could be read
+        (nothing to judge by).
+    """
+    h, w = valid.shape
+    lab = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    poly = np.asarray(polygon_xy, np.float64).reshape(-1, 2)
+    centre = poly.mean(axis=0)
+    t = np.linspace(0.1, 0.9, 17)
+    steps = []
+    for i in range(len(poly)):
+        p0, p1 = poly[i], poly[(i + 1) % len(poly)]
+        d = p1 - p0
+        length = float(np.hypot(*d))
+        if length < 1.0:
+            continue
+        n = np.array([-d[1], d[0]]) / length
+        if np.dot(centre - 0.5 * (p0 + p1), n) < 0:
+            n = -n  # inwards
+        for p in p0 + t[:, None] * d:
+            (xi, yi), (xo, yo) = np.round(p + offset_px * n), np.round(p - offset_px * n)
+            if not (0 <= xi < w and 0 <= yi < h and 0 <= xo < w and 0 <= yo < h):
+                continue
+            if not (valid[int(yi), int(xi)] and valid[int(yo), int(xo)]):
+                continue
+            steps.append(float(np.linalg.norm(lab[int(yi), int(xi)] - lab[int(yo), int(xo)])))
+    if len(steps) < 8:
+        return None
+    return float(np.median(steps)) / 100.0
 
 
 def _line_sampling(shape: tuple[int, ...], px_per_mm: float) -> tuple[float, tuple[int, int]]:

@@ -211,13 +211,13 @@ def test_bands_figure_has_one_row_per_index() -> None:
 
 
 def test_a_print_lit_by_the_sheen_can_be_looked_at_again() -> None:
-    """A wet print on wood the light's sheen partly lightens (development seed
-    8208): refused by default; the correction 'look again' measures it and the
-    page says it was found on a second look."""
+    """A wet print on concrete the light's sheen partly lightens (development
+    seed 8501): refused by default; the correction 'look again' measures it
+    and the page says it was found on a second look."""
     from footprint import synth
 
-    photo = synth.render_photo(8208, scene="wet_wood", reference="a4", size=(2016, 1512))
-    at = _analysed("wood.jpg", photo.jpeg)
+    photo = synth.render_photo(8501, scene="wet_concrete", reference="letter", size=(2016, 1512))
+    at = _analysed("concrete.jpg", photo.jpeg)
     assert not at.exception
     assert at.error
     assert _metric(at, "Arch index") == []

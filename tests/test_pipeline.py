@@ -84,8 +84,12 @@ def test_two_feet_on_one_sheet_give_both_sides() -> None:
 
 @pytest.mark.parametrize("scene", ["ink_black", "wet_concrete", "wet_tile_light"])
 def test_photos_without_a_print_are_rejected(scene: str) -> None:
+    # either nothing print-like is found, or a floor mark is (on concrete two
+    # blotches can pass for a heel and a forefoot) and is refused as unclear:
+    # both are NoFootprintError, and no number is given (about a quarter of
+    # the development no-print photos are refused the second way)
     photo = synth.no_print_photo(3200, scene=scene, reference="a4", size=SIZE)
-    with pytest.raises(NoFootprintError, match="No footprint"):
+    with pytest.raises(NoFootprintError, match="No footprint|too faint or unclear"):
         footprint.analyse(photo.jpeg)
 
 

@@ -1,0 +1,89 @@
+"""A lighter patch of a floor is not a sheet; the floor beside a known sheet is floor.
+
+Two ways the floor search lost prints on light tile (development seeds
+8600-8839):
+
+* ``segment._paper_region`` looks for a sheet of unknown size (kraft paper,
+  a podograph form) as the lighter or darker Otsu class of the photo. Under a
+  light gradient the lighter half of an evenly tiled floor can pass its shape
+  tests; the floor search then left that "sheet" (grown by its shaded rim)
+  out and cut the print where it crossed. A sheet's outline is a step in
+  colour, that patch's is not (``_edge_colour_step``, ``PAPER_MIN_EDGE_STEP``).
+* When the sheet reference lies beside a print on the floor, the pipeline
+  widens the plane to the floor. It searched that floor with the sheet cut
+  out but as if no sheet were known, so the same "sheet of unknown size"
+  search ran again on the floor (seed 8697: the print's forefoot cut away,
+  no footprint). It now searches only the floor around the known sheet
+  (``segment.segment(..., beside_sheet=True)``).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from footprint import pipeline, segment, synth
+
+SIZE = (2016, 1512)
+
+
+def _floor(rng: np.random.Generator, h: int = 600, w: int = 800) -> np.ndarray:
+    """A light grey floor with fine noise (uint8 RGB)."""
+    base = np.full((h, w, 3), 190.0)
+    base += rng.normal(0.0, 3.0, (h, w, 1))
+    return base
+
+
+def test_the_lighter_half_of_a_floor_under_a_light_gradient_is_not_a_sheet() -> None:
+    rng = np.random.default_rng(1)
+    img = _floor(rng)
+    # a soft-edged lighter patch (a lamp's pool of light): +10 grey levels
+    patch = np.zeros(img.shape[:2], np.float32)
+    cv2.rectangle(patch, (200, 120), (620, 470), 1.0, -1)
+    patch = cv2.GaussianBlur(patch, (0, 0), 25)
+    img = np.clip(img + 10.0 * patch[..., None], 0, 255).astype(np.uint8)
+    valid = np.ones(img.shape[:2], bool)
+    assert segment._paper_region(img, valid, px_per_mm=1.0) is None
+
+
+def test_a_kraft_sheet_as_light_as_the_floor_is_still_a_sheet() -> None:
+    rng = np.random.default_rng(2)
+    img = _floor(rng)
+    # brown kraft paper with a sharp edge: a colour step with little lightness step
+    sheet = np.zeros(img.shape[:2], np.uint8)
+    cv2.fillConvexPoly(sheet, np.array([[230, 110], [600, 150], [570, 480], [200, 450]]), 1)
+    img[sheet > 0] = (200, 170, 130)
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    valid = np.ones(img.shape[:2], bool)
+    found = segment._paper_region(img, valid, px_per_mm=1.0)
+    assert found is not None
+    overlap = (found & (sheet > 0)).sum() / max((found | (sheet > 0)).sum(), 1)
+    assert overlap > 0.9
+
+
+def test_the_colour_step_is_large_across_a_sheet_and_small_across_a_gradient() -> None:
+    rng = np.random.default_rng(3)
+    quad = np.array([[50.0, 40.0], [150.0, 40.0], [150.0, 110.0], [50.0, 110.0]])
+    valid = np.ones((150, 200), bool)
+    paper = np.clip(_floor(rng, 150, 200), 0, 255).astype(np.uint8)
+    cv2.fillConvexPoly(paper, quad.astype(np.int32), (250, 250, 245))
+    sheet_step = segment._edge_colour_step(paper, valid, quad, offset_px=5.0)
+    ramp = np.linspace(170.0, 200.0, 200)[None, :, None] * np.ones((150, 1, 3))
+    gradient_step = segment._edge_colour_step(ramp.astype(np.uint8), valid, quad, offset_px=5.0)
+    assert sheet_step is not None and sheet_step > segment.PAPER_MIN_EDGE_STEP
+    assert gradient_step is not None and gradient_step < segment.PAPER_MIN_EDGE_STEP
+
+
+def test_a_print_beside_a_sheet_on_tile_is_found_on_the_floor_around_the_sheet() -> None:
+    # development seed 8697: light tile, an A4 sheet beside the print
+    photo = synth.render_photo(8697, scene="wet_tile_light", reference="a4", size=SIZE)
+    result = pipeline.analyse(photo.jpeg)
+    assert len(result.feet) == 1
+    foot = result.feet[0]
+    assert result.scale_source == "a4"
+    assert abs(foot.arch_index - photo.feet[0].arch_index) < 0.02
+    assert (
+        abs(foot.foot_length_mm - photo.feet[0].foot_length_mm)
+        < 0.03 * photo.feet[0].foot_length_mm
+    )
+
