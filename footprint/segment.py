@@ -1158,7 +1158,11 @@ def _segment_roi(
     # pieces much smaller than the largest are toes (a hallux is thick), not sole
     largest = max(float(p.sum()) for p in pieces)
     pieces = [p for p in pieces if p.sum() >= SOLE_PIECE_MIN_SHARE * largest]
-    groups = _group_pieces(pieces, FOOT_MAX_LENGTH_MM / mm_per_px if mm_per_px else None)
+    # a piece the edge of the search cuts is not joined to another: any foot
+    # it were part of would be cut off, and refused, and the other piece (a
+    # whole print beside a vignetted corner) would go with it
+    cut = [_cut_by_edge(p, roi_border) for p in pieces]
+    groups = _group_pieces(pieces, FOOT_MAX_LENGTH_MM / mm_per_px if mm_per_px else None, cut)
     min_foot = (
         params.min_foot_area_mm2 / mm2 if mm_per_px else params.min_foot_area_fraction * total_area
     )
@@ -1630,6 +1634,32 @@ def _touches_edge(mask: np.ndarray, within_px: int = 0) -> bool:
     return bool(mask[:k].any() or mask[-k:].any() or mask[:, :k].any() or mask[:, -k:].any())
 
 
+def _cut_by_edge(mask: np.ndarray, roi_border: np.ndarray) -> bool:
+    """Whether the image's edge or the search region's border cuts a mask.
+
+    True when over :data:`MAX_BORDER_FRACTION` of the mask's outline lies on
+    ``roi_border`` or on the image's outermost rows and columns (where the
+    outline is what the edge cut). A print reaching the border at a point
+    (an ink print near its sheet's edge) is not cut; a vignetted corner is.
+    """
+    h, w = mask.shape
+    sl = _mask_box(mask)
+    crop = np.pad(mask[sl], 1).astype(np.uint8)
+    outline = (crop > 0) & ~cv2.erode(crop, np.ones((3, 3), np.uint8)).astype(bool)
+    outline = outline[1:-1, 1:-1]
+    on_border = outline & roi_border[sl]
+    rows, cols = sl
+    if rows.start == 0:
+        on_border[0] |= outline[0]
+    if rows.stop == h:
+        on_border[-1] |= outline[-1]
+    if cols.start == 0:
+        on_border[:, 0] |= outline[:, 0]
+    if cols.stop == w:
+        on_border[:, -1] |= outline[:, -1]
+    return bool(on_border.sum() > MAX_BORDER_FRACTION * outline.sum())
+
+
 def _foot_like(mask: np.ndarray, mm_per_px: float | None, roi_border: np.ndarray) -> bool:
     """Plausibility of a sole (or heel + forefoot group) as a foot's print.
 
@@ -1661,15 +1691,22 @@ def _foot_like(mask: np.ndarray, mm_per_px: float | None, roi_border: np.ndarray
     return not _hugs(mask[sl], roi_border[sl])
 
 
-def _group_pieces(pieces: list[np.ndarray], max_length_px: float | None = None) -> list[np.ndarray]:
+def _group_pieces(
+    pieces: list[np.ndarray],
+    max_length_px: float | None = None,
+    cut: list[bool] | None = None,
+) -> list[np.ndarray]:
     """Merge sole pieces (heel, forefoot of a high-arched foot) into feet.
 
     Two pieces belong to one foot when their union is elongated like a foot
     (long/short >= :data:`MERGE_MIN_ELONGATION`) and each piece alone is
-    shorter than the union; two feet side by side give a squat union.
+    shorter than the union; two feet side by side give a squat union. Pieces
+    flagged in ``cut`` (cut by the edge of the search, :func:`_cut_by_edge`)
+    stay alone.
     """
     groups = [p.copy() for p in pieces]
     counts = [1] * len(groups)
+    cut = list(cut) if cut is not None else [False] * len(groups)
     # the shape tests run on crops (bounding boxes, see _elongation and
     # _to_corner): the same numbers as on whole plane images, much faster
     boxes = [_mask_box(g) for g in groups]
@@ -1683,6 +1720,8 @@ def _group_pieces(pieces: list[np.ndarray], max_length_px: float | None = None) 
         ]
         for i in range(len(groups)):
             for j in range(i + 1, len(groups)):
+                if cut[i] or cut[j]:
+                    continue
                 if counts[i] + counts[j] > MAX_SOLE_PIECES:
                     continue  # a heel and a forefoot make a foot; a third is the other foot's
                 box = _union_box(boxes[i], boxes[j])
@@ -1721,7 +1760,7 @@ def _group_pieces(pieces: list[np.ndarray], max_length_px: float | None = None) 
             groups[i] = groups[i] | groups[j]
             counts[i] += counts[j]
             boxes[i] = _union_box(boxes[i], boxes[j])
-            del groups[j], counts[j], boxes[j]
+            del groups[j], counts[j], boxes[j], cut[j]
             merged = True
     return groups
 

@@ -1,4 +1,5 @@
-"""A lighter patch of a floor is not a sheet; the floor beside a known sheet is floor.
+"""A lighter patch of a floor is not a sheet; the floor beside a known sheet is floor;
+a piece the edge cuts is no part of another print.
 
 Two ways the floor search lost prints on light tile (development seeds
 8600-8839):
@@ -15,6 +16,11 @@ Two ways the floor search lost prints on light tile (development seeds
   search ran again on the floor (seed 8697: the print's forefoot cut away,
   no footprint). It now searches only the floor around the known sheet
   (``segment.segment(..., beside_sheet=True)``).
+
+And one way it joined floor to a print: sole pieces are grouped in pairs
+(heel and forefoot of a high arch), and a vignetted corner cut by the photo's
+edge was taken for a forefoot. A piece that the edge cuts (``_cut_by_edge``)
+now stays alone: any foot it were part of would be cut off and refused.
 """
 
 from __future__ import annotations
@@ -87,3 +93,34 @@ def test_a_print_beside_a_sheet_on_tile_is_found_on_the_floor_around_the_sheet()
         < 0.03 * photo.feet[0].foot_length_mm
     )
 
+
+def _ellipse(shape: tuple[int, int], centre: tuple[int, int], axes: tuple[int, int]) -> np.ndarray:
+    mask = np.zeros(shape, np.uint8)
+    cv2.ellipse(mask, centre, axes, 0, 0, 360, 1, -1)
+    return mask.astype(bool)
+
+
+def test_a_piece_cut_by_the_edge_of_the_search_is_not_joined_to_another() -> None:
+    shape = (420, 240)
+    heel = _ellipse(shape, (120, 330), (30, 40))
+    ball = _ellipse(shape, (120, 150), (45, 30))  # lies across the foot
+    assert len(segment._group_pieces([heel, ball])) == 1  # heel + ball of one foot
+    assert len(segment._group_pieces([heel, ball], cut=[False, True])) == 2
+    border = np.zeros(shape, bool)
+    border[:, :3] = True
+    assert not segment._cut_by_edge(heel, border)
+    # cut by the search region's border, by the image's edge
+    assert segment._cut_by_edge(_ellipse(shape, (20, 150), (30, 30)), border)
+    assert segment._cut_by_edge(_ellipse(shape, (120, 405), (30, 30)), np.zeros(shape, bool))
+    # reaching the border at a point is not being cut by it
+    assert not segment._cut_by_edge(_ellipse(shape, (33, 150), (30, 30)), border)
+
+
+def test_a_print_beside_a_vignetted_corner_is_measured_alone() -> None:
+    # development seed 9217: light tile, no reference. Searched as floor (not
+    # inside the lit patch once taken for a sheet), the vignetted corner below
+    # the print was joined to it as its "forefoot", and the photo refused
+    photo = synth.render_photo(9217, scene="wet_tile_light", reference="none", size=SIZE)
+    result = pipeline.analyse(photo.jpeg)
+    assert len(result.feet) == 1
+    assert abs(result.feet[0].arch_index - photo.feet[0].arch_index) < 0.02
