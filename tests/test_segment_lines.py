@@ -68,3 +68,26 @@ def test_no_lines_on_plain_paper_or_a_print_alone() -> None:
     rgb, _, _ = _scene(0.0)
     lines = segment.floor_lines(segment.lightness(rgb), np.ones((H, W), bool), PX_PER_MM)
     assert lines is None
+
+
+def test_a_narrow_part_of_a_print_crossed_by_grout_keeps_its_darkness() -> None:
+    # a 16 mm wide band out of the sole (a lateral midfoot) crossed by a grout
+    # line: the fill under the line comes from right beside it, not from the
+    # floor around the band (with an 8 mm fill it got 58 % of the band's level,
+    # below the half-level edge of the segmentation)
+    rng = np.random.default_rng(1)
+    light = np.full((H, W), 0.8, np.float32) + rng.normal(0, 0.005, (H, W)).astype(np.float32)
+    foot = np.zeros((H, W), np.uint8)
+    cv2.ellipse(foot, (500, 400), (230, 90), 15, 0, 360, 1, -1)
+    cv2.line(foot, (500, 400), (860, 700), 1, int(16 * PX_PER_MM))
+    light *= 1.0 - 0.12 * foot
+    grout = np.zeros((H, W), np.uint8)
+    cv2.line(grout, (0, 760), (W - 1, 520), 1, 8)  # crosses the band only
+    light = np.where(grout > 0, light - 0.3 * 0.8, light).astype(np.float32)
+    rgb = np.repeat((np.clip(light, 0, 1) * 255).astype(np.uint8)[..., None], 3, axis=2)
+    roi = np.ones((H, W), bool)
+    dark, _ = segment.darkness_map(rgb, PX_PER_MM, SegmentParams(), roi)
+    mended = segment._without_lines(dark, segment.lightness(rgb), roi, PX_PER_MM)
+    level = float(np.median(dark[(foot > 0) & (grout == 0)]))
+    inside = (foot > 0) & (grout > 0)
+    assert float(np.median(mended[inside])) > 0.7 * level
