@@ -217,10 +217,12 @@ LINE_MIN_VOTES = 0.8
 LINE_MAX_FILL = 0.35
 #: [mm] Width of the band around a found line whose darkness is interpolated.
 LINE_BAND_MM = 8.0
-#: [mm] Gaussian sigma of the fill under a line's band: half the band, so the
-#: fill comes from right beside it (at 8 mm a 16 mm wide midfoot band crossed
-#: by grout was filled at 58 % of its level, below the half-level edge; 77 % now).
-LINE_FILL_SIGMA_MM = 4.0
+#: [mm] Gaussian sigma of the fill under a line's band. It reaches over the
+#: floor beside a narrow part of a print: a 16 mm wide midfoot band crossed by
+#: grout is filled at 58 % of its darkness, below the half-level edge. Half
+#: the band (4 mm, 77 %) scored more photos but more of them wrong (tenth
+#: session, docs/accuracy.md), so the fill stays as wide as the band.
+LINE_FILL_SIGMA_MM = 8.0
 #: [1] Largest share of the search region covered by line bands; more is floor
 #: texture (wood grain), not a few lines, and nothing is removed.
 LINE_MAX_SHARE = 0.15
