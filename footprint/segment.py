@@ -1643,27 +1643,21 @@ def _touches_edge(mask: np.ndarray, within_px: int = 0) -> bool:
 def _cut_by_edge(mask: np.ndarray, roi_border: np.ndarray) -> bool:
     """Whether the image's edge or the search region's border cuts a mask.
 
-    True when over :data:`MAX_BORDER_FRACTION` of the mask's outline lies on
-    ``roi_border`` or on the image's outermost rows and columns (where the
-    outline is what the edge cut). A print reaching the border at a point
-    (an ink print near its sheet's edge) is not cut; a vignetted corner is.
+    :func:`_hugs` on the mask's box with the image's outermost rows and
+    columns counted as border: over :data:`MAX_BORDER_FRACTION` of the outline
+    lies on either. A print reaching the border at a point (an ink print near
+    its sheet's edge) is not cut; a vignetted corner is.
     """
     h, w = mask.shape
     sl = _mask_box(mask)
-    crop = np.pad(mask[sl], 1).astype(np.uint8)
-    outline = (crop > 0) & ~cv2.erode(crop, np.ones((3, 3), np.uint8)).astype(bool)
-    outline = outline[1:-1, 1:-1]
-    on_border = outline & roi_border[sl]
+    border = roi_border[sl].copy()
     rows, cols = sl
-    if rows.start == 0:
-        on_border[0] |= outline[0]
-    if rows.stop == h:
-        on_border[-1] |= outline[-1]
-    if cols.start == 0:
-        on_border[:, 0] |= outline[:, 0]
-    if cols.stop == w:
-        on_border[:, -1] |= outline[:, -1]
-    return bool(on_border.sum() > MAX_BORDER_FRACTION * outline.sum())
+    border[0] |= rows.start == 0
+    border[-1] |= rows.stop == h
+    border[:, 0] |= cols.start == 0
+    border[:, -1] |= cols.stop == w
+    # padded, the mask's pixels on the image's edge are outline too
+    return _hugs(np.pad(mask[sl], 1), np.pad(border, 1))
 
 
 def _foot_like(mask: np.ndarray, mm_per_px: float | None, roi_border: np.ndarray) -> bool:
