@@ -61,6 +61,15 @@ RING_FRACTION = 0.04
 #: [1] Smallest gap darkness ``g`` of a missed faint midfoot (development
 #: photos: feet measured right <= 0.040, missed midfeet >= 0.065).
 MIN_GAP_DARKNESS = 0.055
+#: [1] Soles reading from ``MAX_ARCH_INDEX`` up to this arch index are not
+#: traced (a thin lateral band printed; tracing more added a midfoot to a
+#: print measured right) but are checked for a faint midfoot left out ...
+SUSPECT_MAX_ARCH_INDEX = 0.2
+#: [1] ... which their arch gap this dark suggests (``g``; development seeds
+#: 8600-8839 and 9000-9239, 83 feet reading 0.08-0.2 at quality >= 0.4: of
+#: the 7 with ``g`` >= 0.08, 6 read 0.080-0.178 too low and 1 was right; of
+#: the 76 below, 3 read more than 0.05 too low and 60 were within 0.02).
+SUSPECT_MIN_GAP_DARKNESS = 0.08
 #: [mm] The foot's convex hull grown by this much is kept out of the second
 #: background estimate (the midfoot's own faint edge lies inside it).
 HULL_MARGIN_MM = 5.0
@@ -188,6 +197,26 @@ def midfoot_pixels(darkness_f: np.ndarray, sole_f: np.ndarray, gap: GapDarkness)
     # holes the floor's noise left in the midfoot (a print has none this small)
     grown = segment._fill_small_holes(grown, (HOLE_FRACTION * length) ** 2)
     return grown.astype(bool) & region
+
+
+def suspect_gap(
+    darkness: np.ndarray, frame: FootFrame, sole_f: np.ndarray, arch_index: float | None
+) -> float | None:
+    """The arch gap's darkness ``g`` when it suggests a faint midfoot left out, else None.
+
+    For soles reading ``MAX_ARCH_INDEX`` <= AI < ``SUSPECT_MAX_ARCH_INDEX``,
+    which :func:`recover` does not trace: ``g`` (:func:`gap_darkness`, on the
+    segmentation's darkness) at least ``SUSPECT_MIN_GAP_DARKNESS`` means the
+    gap between heel and ball is darker than the floor around the foot, as
+    under a midfoot that printed too faintly to be outlined; the arch index
+    then reads too low.
+    """
+    if arch_index is None or not MAX_ARCH_INDEX <= arch_index < SUSPECT_MAX_ARCH_INDEX:
+        return None
+    gap = gap_darkness(frame.warp(darkness.astype(np.float32)), sole_f)
+    if gap is None or gap.share < SUSPECT_MIN_GAP_DARKNESS:
+        return None
+    return gap.share
 
 
 def recover(

@@ -47,6 +47,9 @@ FOOT_WIDTH_TO_LENGTH = (0.25, 0.52)
 #: [1] Quality factor of a print outside those proportions: below the default
 #: gate (0.4) whatever its contrast; ``min_quality=0`` still measures it.
 IMPLAUSIBLE_SHAPE_QUALITY = 0.35
+#: [1] Quality factor of a print whose arch gap suggests a faint midfoot left
+#: out (``midfoot.suspect_gap``): below the gate, like an implausible shape.
+SUSPECT_MIDFOOT_QUALITY = 0.35
 #: [mm/px] Coarsest plane sampling of the whole-floor plane used when the print lies
 #: beside the sheet (keeps it near 1 MP).
 FLOOR_PLANE_MM_PER_PX = 0.6
@@ -134,6 +137,15 @@ def _measure_foot(
             f"({100 * rec.gap_share:.0f} % of the sole's darkness), so the midfoot was traced "
             "from the darkness under it. Check its outline in the overlay."
         )
+    else:
+        suspect = midfoot.suspect_gap(seg.darkness, frame, sole_f, ai_first)
+        if suspect is not None:
+            quality *= SUSPECT_MIDFOOT_QUALITY
+            warnings_.append(
+                "The arch between heel and ball is darker than the floor around the foot "
+                f"({100 * suspect:.0f} % of the sole's darkness): the midfoot may have printed "
+                "too faintly to be outlined, and the arch index may read too low."
+            )
     if segment.CUT_OFF_WARNING not in warnings_ and segment.touches_frame(
         foot_mask, plane.valid, plane.mm_per_px
     ):
