@@ -610,17 +610,16 @@ def segment(
     px_per_mm = segment_grid.nominal_px_per_mm((h, w), mm_per_px)
     base = np.ones((h, w), bool) if valid is None else valid.astype(bool)
     light_u8 = lightness_u8(rgb)  # one colour conversion for every pass below
-    if beside_sheet and sheet is not None:
-        floor = base & ~_grow(sheet, px_per_mm)
-        return _segment_floor(rgb, params, px_per_mm, mm_per_px, floor, light_u8, polarity)
-    if sheet is not None and sheet.any():
-        # the print is usually on the sheet; a sheet laid beside a wet print on
-        # the floor is only a scale reference, so look on the floor next
-        found = _segment_roi(
-            rgb, params, px_per_mm, mm_per_px, base & sheet, on_paper=True, light_u8=light_u8
-        )
-        if found.feet:
-            return found
+    if sheet is not None and (sheet.any() or beside_sheet):
+        # the print is usually on the sheet (unless it was looked for there
+        # already); a sheet laid beside a wet print on the floor is only a
+        # scale reference, so look on the floor next
+        if not beside_sheet:
+            found = _segment_roi(
+                rgb, params, px_per_mm, mm_per_px, base & sheet, on_paper=True, light_u8=light_u8
+            )
+            if found.feet:
+                return found
         floor = base & ~_grow(sheet, px_per_mm)
         return _segment_floor(rgb, params, px_per_mm, mm_per_px, floor, light_u8, polarity)
     paper = _paper_region(rgb, base, px_per_mm, light_u8)
