@@ -38,13 +38,20 @@ def test_polarity_must_be_known() -> None:
         segment.segment(rgb, Params().segment, polarity="lighter")
 
 
-def test_a_print_lit_by_the_sheen_is_measured_on_a_second_look() -> None:
-    # development seed 8501 (wet print on concrete with a sheen, a Letter
-    # sheet beside it): the darker-only pass finds a print too unclear to
-    # measure; the either-polarity look measures it 0.011 off. (Seed 8208 on
-    # wood, used before, is measured by the first pass since the tenth
-    # session's floor search beside a sheet.)
-    photo = synth.render_photo(8501, scene="wet_concrete", reference="letter", size=SIZE)
+@pytest.fixture(scope="module")
+def sheen_photo() -> synth.SynthPhoto:
+    """Development seed 8501 (wet print on concrete with a sheen, a Letter
+    sheet beside it): the darker-only pass finds a print too unclear to
+    measure; the either-polarity look measures it 0.011 off. (Seed 8208 on
+    wood, used before, is measured by the first pass since the tenth
+    session's floor search beside a sheet.)"""
+    return synth.render_photo(8501, scene="wet_concrete", reference="letter", size=SIZE)
+
+
+def test_a_print_lit_by_the_sheen_is_measured_on_a_second_look(
+    sheen_photo: synth.SynthPhoto,
+) -> None:
+    photo = sheen_photo
     truth = photo.feet[0]
     with pytest.raises(FootprintError):  # by default it is refused
         pipeline.analyse(photo.jpeg)
@@ -100,10 +107,11 @@ def test_a_clear_dark_print_is_found_by_the_first_pass() -> None:
     assert pipeline.SECOND_LOOK_WARNING not in warnings
 
 
-def test_the_cli_takes_a_second_look_when_asked(tmp_path: Path) -> None:
-    photo = synth.render_photo(8501, scene="wet_concrete", reference="letter", size=SIZE)
+def test_the_cli_takes_a_second_look_when_asked(
+    tmp_path: Path, sheen_photo: synth.SynthPhoto
+) -> None:
     path = tmp_path / "concrete.jpg"
-    path.write_bytes(photo.jpeg)
+    path.write_bytes(sheen_photo.jpeg)
     refused = CliRunner().invoke(app, ["analyse", str(path), "--json"])
     assert refused.exit_code != EXIT_OK
     res = CliRunner().invoke(app, ["analyse", str(path), "--json", "--second-look"])
