@@ -912,6 +912,55 @@ def _oriented_size(kind: str, tl_tr_is_long: bool) -> tuple[float, float]:
     return (long_mm, short_mm) if tl_tr_is_long else (short_mm, long_mm)
 
 
+def _sheet_point_error(
+    corners_xy: np.ndarray,
+    image_shape: tuple[int, ...],
+    kind: str,
+    ratio_est: float,
+    params: RectifyParams,
+) -> float:
+    """Relative aspect error of a sheet at the focal lengths a phone most likely had.
+
+    Parameters
+    ----------
+    corners_xy : (4, 2) ndarray
+        Refined corners, TL TR BR BL.
+    image_shape : tuple of int
+        Shape of the work image.
+    kind : {"a4", "letter"}
+        The sheet the quad was matched to.
+    ratio_est : float
+        The quad's aspect ratio at the focal length estimated from it.
+    params : RectifyParams
+        Supplies ``focal_prior_fraction``.
+
+    Returns
+    -------
+    float
+        :math:`\\min(|r_e - r_k|, |r_p - r_k|) / r_k` with :math:`r_e` and
+        :math:`r_p` the quad's long/short ratio at the estimated focal length
+        and at the prior (principal point at the centre), :math:`r_k` the
+        sheet's.
+
+    Notes
+    -----
+    The range test of :func:`_classify_quad` admits a kind whose ratio lies
+    within ``aspect_tolerance`` of any ratio the camera's uncertainty allows;
+    under a strong tilt that range is wide, and a sheet of another size
+    (kraft paper, a form) reached a Letter's ratio. On generated photos of
+    true A4 and Letter sheets this point error was at most 0.037 (192
+    development photos, tilt up to 30 deg); on the sheets of other sizes
+    taken for Letter, 0.094 and 0.105.
+    """
+    w, h = REFERENCE_SIZES_MM[kind]
+    true = max(w, h) / min(w, h)
+    ratio_prior, _ = rectangle_aspect_ratio(
+        corners_xy, image_shape, params, focal_fraction=params.focal_prior_fraction
+    )
+    errs = [abs(max(r, 1.0 / r) - true) / true for r in (ratio_est, ratio_prior)]
+    return float(min(errs))
+
+
 def _evaluate(
     img: np.ndarray,
     quad_xy: np.ndarray,
@@ -970,6 +1019,13 @@ def _evaluate(
         reasons.append(f"aspect {ratio:.3f} fits a {kind} better")
     elif err > params.aspect_tolerance:
         reasons.append(f"aspect {ratio:.3f} off {kind} by {100 * err:.1f} %")
+    elif not is_card:
+        point_err = _sheet_point_error(corners, img.shape, kind, ratio, params)
+        if point_err > params.aspect_tolerance:
+            reasons.append(
+                f"aspect {ratio:.3f} off {kind} by {100 * point_err:.1f} % at the "
+                "estimated and the prior focal length"
+            )
     if support < params.min_edge_support:
         reasons.append(f"edge support {support:.2f}")
     if contrast < params.min_edge_contrast:

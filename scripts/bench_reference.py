@@ -10,7 +10,8 @@ and compares with the generator's exact reference corners:
 
 * **found**: a reference of the right kind whose corners all lie within
   ``--match-px`` work pixels of the true ones (otherwise *missed*, or *wrong*
-  when another kind or another object was taken);
+  when another kind or another object was taken; on photos without a
+  reference every reference found is *wrong*: a made-up scale);
 * **corner error**: the largest distance between a found corner and the true
   one [work px];
 * **length error from the reference**: the distance between each foot's true
@@ -74,8 +75,11 @@ def measure(seed: int, scene: str, reference: str, size: tuple[int, int]) -> dic
     params = Params()
     photo = synth.render_photo(seed, scene=scene, reference=reference, size=size)
     loaded = load_image(photo.jpeg, params.load)
-    truth = (np.asarray(photo.reference_corners_xy) + 0.5) / loaded.scale - 0.5
     ref = rectify.find_reference(loaded.rgb, params.rectify)
+    if reference == "none":  # any reference found is a made-up scale
+        status = "missed" if ref is None else "wrong"
+        return {"seed": seed, "scene": scene, "reference": reference, "status": status}
+    truth = (np.asarray(photo.reference_corners_xy) + 0.5) / loaded.scale - 0.5
     row: dict[str, Any] = {"seed": seed, "scene": scene, "reference": reference}
     if ref is None:
         return {**row, "status": "missed"}
@@ -121,12 +125,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed-start", type=int, default=100000)
     ap.add_argument("--size", default="2016x1512", help="photo size WxH [px]")
     ap.add_argument(
-        "--reference", action="append", choices=["a4", "letter", "card"], help="repeatable"
+        "--reference",
+        action="append",
+        choices=["a4", "letter", "card", "none"],
+        help="repeatable; 'none' counts photos without a reference where one is found",
     )
     ap.add_argument("--verbose", action="store_true", help="one line per photo")
     args = ap.parse_args(argv)
     w, h = (int(v) for v in args.size.lower().split("x"))
-    kinds = args.reference or ["a4", "letter", "card"]
+    kinds = args.reference or ["a4", "letter", "card", "none"]
     scenes = synth.SCENES
     rows = []
     for kind in kinds:
