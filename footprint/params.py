@@ -97,7 +97,11 @@ class RectifyParams:
     card_max_area_fraction : float
         [1] Largest ID-1 card quadrilateral as a fraction of the image area; a
         card filling more of a foot photo is implausible (and a larger
-        1.59-aspect region is a mat or a tile, not a card).
+        1.59-aspect region is a mat, a tile or a sheet, not a card). A card
+        covering a tenth of a 4:3 photo leaves a frame of about 250 x 185 mm,
+        just an adult foot's length. On 256 development photos true cards
+        covered at most 0.063, sheets of a card's aspect taken for one
+        0.13-0.15 (eleventh session; the limit was 0.15).
     max_area_fraction : float
         [1] Largest candidate region (fraction of the image); bigger regions
         are the floor itself.
@@ -225,7 +229,7 @@ class RectifyParams:
     max_plane_side_px: int = 1400
     enabled: bool = True
     cover_photo: bool = False
-    card_max_area_fraction: float = 0.15
+    card_max_area_fraction: float = 0.10
     max_area_fraction: float = 0.9
     detect_long_side_px: int = 500
     detect_median_px: int = 2
