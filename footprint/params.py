@@ -195,6 +195,12 @@ class RectifyParams:
         [1] Smallest plausible focal length / long side (ultra-wide ~0.45).
     focal_max_fraction : float
         [1] Largest plausible focal length / long side (3x tele ~2.5).
+    card_focal_range : tuple of float
+        [1] Focal lengths / long side a phone most likely had (main camera
+        0.67-0.78, up to a 1.5x crop), over which a card's aspect ratio is
+        also evaluated. A card is small: a third of a pixel at its corners
+        moves the focal length estimated from it by a factor of two (and the
+        ratio with it, 1.53 -> 1.16 on one development photo).
     aspect_tie_tolerance : float
         [1] Reference kinds whose true aspect ratios lie within this relative
         distance of a quad's range of ratios fit it equally well; the one
@@ -260,6 +266,7 @@ class RectifyParams:
     focal_prior_fraction: float = 0.8
     focal_min_fraction: float = 0.4
     focal_max_fraction: float = 3.0
+    card_focal_range: tuple[float, float] = (0.6, 1.2)
     principal_point_tolerance: float = 0.02
     aspect_tie_tolerance: float = 0.01
     manual_refine: bool = True

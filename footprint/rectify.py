@@ -912,6 +912,23 @@ def _oriented_size(kind: str, tl_tr_is_long: bool) -> tuple[float, float]:
     return (long_mm, short_mm) if tl_tr_is_long else (short_mm, long_mm)
 
 
+def _card_focal_ratios(
+    corners_xy: np.ndarray, image_shape: tuple[int, ...], params: RectifyParams
+) -> list[float]:
+    """A quad's aspect ratio at the ends of ``card_focal_range`` (principal point centred).
+
+    Returns
+    -------
+    list of float
+        |TL-TR| / |TL-BL| at the shortest and the longest plausible focal
+        length; the ratio changes monotonically in between.
+    """
+    return [
+        rectangle_aspect_ratio(corners_xy, image_shape, params, focal_fraction=f)[0]
+        for f in params.card_focal_range
+    ]
+
+
 def _sheet_point_error(
     corners_xy: np.ndarray,
     image_shape: tuple[int, ...],
@@ -1012,6 +1029,12 @@ def _evaluate(
     # range of aspect ratios can reach a sheet's
     rivals = kinds if is_card else (*kinds, *_CARD_KINDS)
     kind, err, long_first, ratio_range = _classify_quad(corners, img.shape, rivals, params)
+    if is_card and err > 0:
+        # a card's own focal estimate is unreliable: also the focal lengths a phone had
+        seen = [*ratio_range, *_card_focal_ratios(corners, img.shape, params)]
+        wide = _match_kind_range((min(seen), max(seen)), ratio, kinds)
+        if wide[1] < err:  # a range across 1 (square-ish) is judged at one ratio: no help
+            kind, err, long_first = wide
     support = float(fit.support.min())
     contrast = float(fit.contrast.min())
     reasons = []
