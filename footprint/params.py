@@ -303,6 +303,14 @@ class RectifyParams:
         _check_range(self, "principal_point_tolerance", 0.0, 0.5)
         _check_range(self, "aspect_tie_tolerance", 0.0, 1.0)
         _check_range(self, "manual_search_px", 0.0, 200.0)
+        # stored parameters come back from JSON as a list
+        object.__setattr__(self, "card_focal_range", tuple(map(float, self.card_focal_range)))
+        span = self.card_focal_range
+        if len(span) != 2 or not 0.05 <= span[0] <= span[1] <= 20.0:
+            raise ParameterError(
+                f"RectifyParams.card_focal_range={self.card_focal_range!r} must be "
+                "(shortest, longest) within [0.05, 20.0]; use e.g. (0.6, 1.2)."
+            )
 
 
 @dataclass(frozen=True)

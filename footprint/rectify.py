@@ -965,7 +965,7 @@ def _sheet_point_error(
     within ``aspect_tolerance`` of any ratio the camera's uncertainty allows;
     under a strong tilt that range is wide, and a sheet of another size
     (kraft paper, a form) reached a Letter's ratio. On generated photos of
-    true A4 and Letter sheets this point error was at most 0.037 (192
+    true A4 and Letter sheets this point error was at most 0.037 (128
     development photos, tilt up to 30 deg); on the sheets of other sizes
     taken for Letter, 0.094 and 0.105.
     """

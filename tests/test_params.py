@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from footprint.errors import ParameterError
-from footprint.params import CUTOFF_PRESETS, Params, SegmentParams
+from footprint.params import CUTOFF_PRESETS, Params, RectifyParams, SegmentParams
 
 
 def test_round_trip_and_unknown_stored_names_are_ignored() -> None:
@@ -23,6 +23,12 @@ def test_out_of_range_values_raise_parameter_error() -> None:
         Params(cutoffs="martian")
     with pytest.raises(ParameterError, match="Unknown option"):
         Params().with_options(no_such_option=1)
+    with pytest.raises(ParameterError, match="card_focal_range"):
+        RectifyParams(card_focal_range=(1.2, 0.6))
+    # stored parameters come back from JSON with lists for tuples
+    stored = Params.from_dict({"rectify": {"card_focal_range": [0.7, 1.1]}})
+    assert stored.rectify.card_focal_range == (0.7, 1.1)
+    hash(stored)  # frozen parameters stay hashable (a list would raise TypeError)
 
 
 def test_every_preset_names_its_source_and_orders_its_cutoffs() -> None:
