@@ -705,7 +705,8 @@ def _paper_region(
 ) -> np.ndarray | None:
     """A large, four-sided region of uniform colour (a sheet of any size), or None.
 
-    The coarse lightness is split in two by Otsu; a component of either class
+    The coarse lightness (and, when that finds no sheet, the chroma: CIE
+    ``sqrt(a*^2 + b*^2)``) is split in two by Otsu; a component of either class
     covering at least ``PAPER_MIN_FRACTION`` of the photo whose outline is a
     convex quadrilateral (solidity >= ``PAPER_MIN_SOLIDITY``) is a sheet.
     ``light_u8`` is :func:`lightness_u8` of ``rgb`` when the caller has it.
@@ -717,10 +718,35 @@ def _paper_region(
     v = cv2.resize(valid.astype(np.uint8), small_size, interpolation=cv2.INTER_NEAREST) > 0
     if v.sum() < 100:
         return None
-    light = cv2.GaussianBlur(light, (0, 0), max(1.0, 3.0 * px_per_mm / _BG_DOWNSCALE))
-    t = float(_otsu(light[v]))
+    sigma = max(1.0, 3.0 * px_per_mm / _BG_DOWNSCALE)
+    light = cv2.GaussianBlur(light, (0, 0), sigma)
+    best = _paper_quad(light, light, small_rgb, v, px_per_mm)
+    if best is None:
+        # kraft paper on a grey floor differs most in colour: a light gradient
+        # or a shadow across it can split it by lightness alone
+        lab = cv2.cvtColor(small_rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+        chroma = cv2.GaussianBlur(np.hypot(lab[..., 1], lab[..., 2]), (0, 0), sigma)
+        best = _paper_quad(chroma, light, small_rgb, v, px_per_mm)
+    if best is None:
+        return None
+    quad = (best + 0.5) * np.array([w / small_size[0], h / small_size[1]]) - 0.5
+    out = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(out, np.round(quad).astype(np.int32), 1)
+    return out.astype(bool) & valid
+
+
+def _paper_quad(
+    chan: np.ndarray, light: np.ndarray, small_rgb: np.ndarray, v: np.ndarray, px_per_mm: float
+) -> np.ndarray | None:
+    """The largest sheet-like component of either Otsu class of a coarse channel.
+
+    ``light`` is the coarse lightness (for the notch test), ``v`` the valid
+    coarse pixels. Returns the outline (4-6 corners, coarse pixels) or None;
+    the tests are those of :func:`_paper_region`.
+    """
+    t = float(_otsu(chan[v]))
     best = None
-    for cls in (light > t, light <= t):
+    for cls in (chan > t, chan <= t):
         m = (cls & v).astype(np.uint8)
         m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
         n, lab, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=4)
@@ -756,12 +782,7 @@ def _paper_region(
                 continue  # a lighter or darker patch of one floor, not paper on it
             if best is None or area > best[0]:
                 best = (area, quad_xy)
-    if best is None:
-        return None
-    quad = (best[1] + 0.5) * np.array([w / small_size[0], h / small_size[1]]) - 0.5
-    out = np.zeros((h, w), np.uint8)
-    cv2.fillConvexPoly(out, np.round(quad).astype(np.int32), 1)
-    return out.astype(bool) & valid
+    return None if best is None else best[1]
 
 
 def _edge_colour_step(
