@@ -51,6 +51,29 @@ def drawn_print_rgb(*, two_feet: bool = True, seed: int = 0) -> np.ndarray:
     return (paper * (1 - 0.75 * dark[..., None])).astype(np.uint8)
 
 
+def reference_in_photo(seed: int, scene: str, reference: str, size=(2016, 1512)):  # noqa: ANN201
+    """A generated photo, loaded as the pipeline loads it, and the reference found in it.
+
+    Returns ``(photo, loaded, ref, corner_error_px)``: the worst distance from
+    a found corner to the nearest true one, in work pixels (None without a
+    reference found).
+    """
+    from footprint import synth
+    from footprint.io import load_image
+    from footprint.params import Params
+    from footprint.rectify import find_reference
+
+    params = Params()
+    photo = synth.render_photo(seed, scene=scene, reference=reference, size=size)
+    loaded = load_image(photo.jpeg, params.load)
+    ref = find_reference(loaded.rgb, params.rectify)
+    error = None
+    if ref is not None and photo.reference_corners_xy is not None:
+        truth = (np.asarray(photo.reference_corners_xy) + 0.5) / loaded.scale - 0.5
+        error = float(np.linalg.norm(ref.corners_xy[:, None] - truth[None], axis=2).min(1).max())
+    return photo, loaded, ref, error
+
+
 def encode(rgb: np.ndarray, fmt: str = "JPEG") -> bytes:
     out = io.BytesIO()
     Image.fromarray(rgb).save(out, format=fmt, quality=92)

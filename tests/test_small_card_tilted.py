@@ -12,26 +12,20 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from conftest import reference_in_photo
 
-from footprint import synth
-from footprint.io import load_image
-from footprint.params import Params
-from footprint.rectify import find_reference, rectify
-
-PARAMS = Params()
+from footprint.params import RectifyParams
+from footprint.rectify import rectify
 
 
 def test_a_small_tilted_card_is_found_at_its_true_corners() -> None:
-    photo = synth.render_photo(7760, scene="wet_concrete", reference="card", size=(2016, 1512))
+    photo, loaded, ref, corner_error = reference_in_photo(7760, "wet_concrete", "card")
     assert photo.params["camera"]["tilt_deg"] > 25
-    loaded = load_image(photo.jpeg, PARAMS.load)
-    ref = find_reference(loaded.rgb, PARAMS.rectify)
     assert ref is not None and ref.kind == "card"
-    truth = (np.asarray(photo.reference_corners_xy) + 0.5) / loaded.scale - 0.5
-    nearest = np.linalg.norm(ref.corners_xy[:, None] - truth[None], axis=2).min(axis=1)
-    assert nearest.max() < 1.0
+    assert corner_error < 1.0
     # and it scales the plane right: the true card measures 85.60 x 53.98 mm on it
-    plane = rectify(loaded.rgb, PARAMS.rectify)
+    truth = (np.asarray(photo.reference_corners_xy) + 0.5) / loaded.scale - 0.5
+    plane = rectify(loaded.rgb, RectifyParams())
     on_plane = cv2.perspectiveTransform(truth.reshape(-1, 1, 2), plane.image_to_plane)[:, 0]
     sides = np.linalg.norm(on_plane - np.roll(on_plane, -1, axis=0), axis=1) * plane.mm_per_px
     np.testing.assert_allclose(sorted(sides), [53.98, 53.98, 85.60, 85.60], rtol=0.015)
