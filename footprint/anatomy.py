@@ -38,8 +38,11 @@ Method
    ball through a neck (a watershed); they count as toes like separate ones
    when fewer than two separate toes were found.
 5. Slivers (more than :data:`TOE_MAX_ELONGATION` times longer than wide) are
-   no toes. Toes are ordered across the axis; the hallux is the largest and
-   lies at an end of the row; the second toe is its neighbour.
+   no toes. In a row of two or more pieces, a piece wider than
+   :data:`MERGED_TOE_WIDTHS` lesser toes is split at the notches of its front
+   edge (toes printed together at their bases keep a tip each). Toes are
+   ordered across the axis; the hallux is the largest and lies at an end of
+   the row; the second toe is its neighbour.
 6. Heel centre, second-toe tip and axis are iterated.
 Without two toes, the principal axis is used and a warning says so; a single
 toe (most often the hallux, the toe that prints best) still votes for the side.
@@ -59,6 +62,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from scipy.signal import find_peaks
 
 from footprint import segment_grid
 from footprint.errors import AnatomyError
@@ -124,6 +128,16 @@ TOE_SPLIT_PROMINENCE = 0.2
 #: [1] Toe pieces smaller than this share of the largest are left out of the row
 #: whose ends place the hallux (the fifth toe is ~0.1-0.3 of the hallux's area).
 TOE_ROW_MIN_AREA_SHARE = 0.08
+#: [sole lengths] The widest a lesser toe prints: ~0.07 of the foot's length
+#: (second toe about 15-18 mm on a 250 mm foot), the sole (heel to ball) being
+#: ~0.8 of it. A toe piece wider than :data:`MERGED_TOE_WIDTHS` times this
+#: holds several toes, of which the second is the one at the hallux's end.
+LESSER_TOE_WIDTH_FRACTION = 0.085
+#: [toe widths] See :data:`LESSER_TOE_WIDTH_FRACTION`.
+MERGED_TOE_WIDTHS = 1.5
+#: [sole lengths] A toe tip in the front edge of a merged toe piece stands at
+#: least this far ahead of the notch that parts it from the next toe.
+TOE_NOTCH_DEPTH_FRACTION = 0.01
 #: Iterations of the heel-centre / second-toe axis refinement.
 AXIS_ITERATIONS = 6
 #: [1] Weight of the hallux-position vote against the concavity vote for side.
@@ -225,6 +239,94 @@ def _toe_tip(pts: np.ndarray, u: np.ndarray) -> np.ndarray:
     near = s >= smax - depth
     across = float((pts[near] @ _perp(u)).mean())
     return (smax + 0.5) * u + across * _perp(u)
+
+
+def _split_by_front(pts: np.ndarray, u: np.ndarray, width: float, depth: float) -> list[np.ndarray]:
+    """Split a toe piece into toes at the notches of its front edge.
+
+    Parameters
+    ----------
+    pts : (K, 2) ndarray
+        Pixel (x, y) of one toe piece.
+    u : (2,) ndarray
+        Unit vector from heel to toes.
+    width : float
+        The widest a lesser toe prints [px] (:data:`LESSER_TOE_WIDTH_FRACTION`).
+    depth : float
+        Least depth of a notch between two toe tips [px]
+        (:data:`TOE_NOTCH_DEPTH_FRACTION`).
+
+    Returns
+    -------
+    list of (K_i, 2) ndarray
+        The piece's parts, ordered across the foot; ``[pts]`` when it is at
+        most :data:`MERGED_TOE_WIDTHS` toes wide or its front has no notch.
+
+    Notes
+    -----
+    Toes printed together at their bases (a podograph's light-contact dots,
+    a wet print's film between touching toes) keep a tip each: the front
+    edge ``f(c) = max s`` over the piece's pixels at ``c`` across the foot
+    (``s`` along ``u``) has one peak per toe. Peaks of prominence >=
+    ``depth`` at least half a toe width apart (`scipy.signal.find_peaks`)
+    are the tips; the piece is cut along ``u`` at the lowest point of the
+    front between neighbouring tips. :func:`_split_toes` splits pieces at
+    necks of their distance transform, which a broad join does not have.
+    """
+    lat = _perp(u)
+    across = pts @ lat
+    lo = float(across.min())
+    if float(across.max()) - lo <= MERGED_TOE_WIDTHS * width:
+        return [pts]
+    bins = np.floor(across - lo).astype(np.int64)
+    front = np.full(int(bins.max()) + 1, -np.inf)
+    np.maximum.at(front, bins, pts @ u)
+    ok = np.isfinite(front)
+    front = np.interp(np.arange(front.size), np.flatnonzero(ok), front[ok])
+    # ends fall away, so a tip at either end of the piece is a peak too
+    floor = float(front.min()) - 2.0 * depth
+    padded = np.concatenate([[floor], front, [floor]])
+    peaks, _ = find_peaks(padded, prominence=depth, distance=max(1.0, 0.5 * width))
+    peaks = peaks - 1
+    if peaks.size < 2:
+        return [pts]
+    pairs = zip(peaks[:-1], peaks[1:], strict=True)
+    cuts = [int(a + np.argmin(front[a : b + 1])) for a, b in pairs]
+    part = np.searchsorted(np.array(cuts), bins, side="right")
+    return [pts[part == k] for k in range(len(cuts) + 1) if np.any(part == k)]
+
+
+def _second_toe(pts: np.ndarray, lat: np.ndarray, hallux_side: float, width: float) -> np.ndarray:
+    """The second toe's pixels in the toe piece next to the hallux.
+
+    Parameters
+    ----------
+    pts : (K, 2) ndarray
+        Pixel (x, y) of the piece next to the hallux in the toe row.
+    lat : (2,) ndarray
+        Unit vector across the foot.
+    hallux_side : float
+        -1 when the hallux lies on the ``-lat`` side of the row, +1 otherwise.
+    width : float
+        The widest a lesser toe prints [px] (:data:`LESSER_TOE_WIDTH_FRACTION`).
+
+    Returns
+    -------
+    (K', 2) ndarray
+        ``pts`` itself when the piece is one toe; when it is more than
+        :data:`MERGED_TOE_WIDTHS` toes wide across the foot (toes printed
+        together, e.g. a podograph's light-contact dots, which a grid
+        period cannot resolve), its part within one toe width of the end
+        nearer the hallux: the tip of the whole piece would be another
+        toe's, and the axis (Cavanagh & Rodgers 1987: heel centre to the
+        second toe's tip) would turn towards it.
+    """
+    across = pts @ lat
+    lo, hi = float(across.min()), float(across.max())
+    if hi - lo <= MERGED_TOE_WIDTHS * width:
+        return pts
+    keep = across <= lo + width if hallux_side < 0 else across >= hi - width
+    return pts[keep]
 
 
 def _dome_watershed(
@@ -612,6 +714,15 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
             x0, y0, w, h = f_stats[j, :4]
             crop = f_lab[y0 : y0 + h, x0 : x0 + w] == j
             toe_pts += [p + (x0, y0) for p in _split_toes(crop)]
+    # toes printed together at their bases keep a tip each in the front edge;
+    # split only in a row of two or more pieces, whose ends tell the hallux
+    # (one piece alone is as often a stain or the ball's rim as a toe row)
+    toe_width = LESSER_TOE_WIDTH_FRACTION * length
+    notch = TOE_NOTCH_DEPTH_FRACTION * length
+    # the anatomy's quality counts toes printed apart, not tips inferred
+    n_apart = sum(_elongation(p) <= TOE_MAX_ELONGATION for p in toe_pts)
+    if len(toe_pts) >= 2:
+        toe_pts = [q for p in toe_pts for q in _split_by_front(p, u, toe_width, notch)]
     # a sliver (the edge left where a toe was cut off, a line) is no toe
     toe_pts = [p for p in toe_pts if _elongation(p) <= TOE_MAX_ELONGATION]
     toe_areas = np.array([len(p) for p in toe_pts], dtype=np.float64)
@@ -634,14 +745,15 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
                 h_idx = 0 if ta[0] >= ta[-1] else len(ordered) - 1
             second = ordered[1] if h_idx == 0 else ordered[-2]
             hallux_side = -1.0 if h_idx == 0 else 1.0  # -1: hallux on the -lat side
-            tip = _toe_tip(toe_pts[second], u)
+            second_pts = _second_toe(toe_pts[second], lat, hallux_side, toe_width)
+            tip = _toe_tip(second_pts, u)
             u_new = (tip - heel) / np.linalg.norm(tip - heel)
             heel_new, _ = heel_centre(sole_pts, u_new)
             converged = np.linalg.norm(heel_new - heel) < 0.05 and float(u_new @ u) > 1 - 1e-8
             u, heel = u_new, heel_new
             if converged:
                 break
-        tip = _toe_tip(toe_pts[second], u)
+        tip = _toe_tip(_second_toe(toe_pts[second], _perp(u), hallux_side, toe_width), u)
         # hallux on the -lat side (image-left with toes up): medial on the left, right foot
         side_votes += HALLUX_VOTE_WEIGHT * (-hallux_side)
     else:
@@ -674,8 +786,8 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
 
     n_toes = len(toe_pts)
     quality = 1.0
-    if n_toes < 5:
-        quality -= 0.08 * (5 - n_toes)
+    if min(n_toes, n_apart) < 5:
+        quality -= 0.08 * (5 - min(n_toes, n_apart))
     if axis_source != "second_toe":
         quality -= 0.25
     log.debug(
