@@ -24,7 +24,7 @@ SIZE = (2016, 1512)
 
 def test_a_wet_print_whose_faint_midfoot_was_left_out_is_refused() -> None:
     # development seed 8728 (wet print on kraft paper): the faint midfoot is
-    # left out and the arch index read 0.118 against a true 0.280 at quality 0.76
+    # left out and the arch index reads 0.103 against a true 0.280 at quality 0.76
     photo = synth.render_photo(8728, scene="wet_kraft", reference="a4", size=SIZE)
     with pytest.raises(UnclearPrintError, match="midfoot may have printed too faintly"):
         pipeline.analyse(photo.jpeg)
