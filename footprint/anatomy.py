@@ -135,6 +135,17 @@ TOE_ROW_MIN_AREA_SHARE = 0.08
 LESSER_TOE_WIDTH_FRACTION = 0.085
 #: [toe widths] See :data:`LESSER_TOE_WIDTH_FRACTION`.
 MERGED_TOE_WIDTHS = 1.5
+#: [sole lengths] A hallux piece wider across the foot than this holds the
+#: second toe too (toes printed together without a notch between them): a
+#: hallux alone prints at most ~0.12 of the foot's length wide, ~0.15 of the
+#: sole's, and the second toe adds half a lesser toe before it could be cut.
+MERGED_HALLUX_FRACTION = 0.2
+#: [sole lengths] The second toe's centre lies this far across the foot from
+#: the hallux's medial edge: a hallux ~0.1 of the foot's length wide, a gap of
+#: 1-2 mm and half a second toe (~0.03), over a sole ~0.8 of the foot (on
+#: generated podograph prints whose toes printed together, the second toe's
+#: tip lay 0.16-0.19 sole lengths from the merged piece's medial edge).
+SECOND_TOE_OFFSET_FRACTION = 0.17
 #: [sole lengths] A toe tip in the front edge of a merged toe piece stands at
 #: least this far ahead of the notch that parts it from the next toe.
 TOE_NOTCH_DEPTH_FRACTION = 0.01
@@ -327,6 +338,35 @@ def _second_toe(pts: np.ndarray, lat: np.ndarray, hallux_side: float, width: flo
         return pts
     keep = across <= lo + width if hallux_side < 0 else across >= hi - width
     return pts[keep]
+
+
+def _second_toe_of_row(
+    toe_pts: list[np.ndarray],
+    second: int,
+    hallux: int,
+    lat: np.ndarray,
+    hallux_side: float,
+    toe_width: float,
+    length: float,
+) -> np.ndarray:
+    """Pixels of the second toe, given the row's hallux and its neighbour.
+
+    When the hallux piece is wider than :data:`MERGED_HALLUX_FRACTION` of the
+    sole's ``length``, the second toe printed together with it: its pixels
+    are the hallux piece's band one toe wide centred
+    :data:`SECOND_TOE_OFFSET_FRACTION` from the piece's medial edge (the
+    neighbouring piece is then a lesser toe further out, and the axis to it
+    turned by 10-15 degrees). Otherwise the neighbour's (:func:`_second_toe`).
+    """
+    pts = toe_pts[hallux]
+    across = pts @ lat
+    if float(np.ptp(across)) > MERGED_HALLUX_FRACTION * length:
+        outer = float(across.min()) if hallux_side < 0 else float(across.max())
+        centre = outer - hallux_side * SECOND_TOE_OFFSET_FRACTION * length
+        band = np.abs(across - centre) <= 0.5 * toe_width
+        if band.any():
+            return pts[band]
+    return _second_toe(toe_pts[second], lat, hallux_side, toe_width)
 
 
 def _dome_watershed(
@@ -745,7 +785,10 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
                 h_idx = 0 if ta[0] >= ta[-1] else len(ordered) - 1
             second = ordered[1] if h_idx == 0 else ordered[-2]
             hallux_side = -1.0 if h_idx == 0 else 1.0  # -1: hallux on the -lat side
-            second_pts = _second_toe(toe_pts[second], lat, hallux_side, toe_width)
+            hallux = ordered[h_idx]
+            second_pts = _second_toe_of_row(
+                toe_pts, second, hallux, lat, hallux_side, toe_width, length
+            )
             tip = _toe_tip(second_pts, u)
             u_new = (tip - heel) / np.linalg.norm(tip - heel)
             heel_new, _ = heel_centre(sole_pts, u_new)
@@ -753,7 +796,10 @@ def locate(mask: np.ndarray, params: AnatomyParams, *, side_override: str | None
             u, heel = u_new, heel_new
             if converged:
                 break
-        tip = _toe_tip(_second_toe(toe_pts[second], _perp(u), hallux_side, toe_width), u)
+        second_pts = _second_toe_of_row(
+            toe_pts, second, hallux, _perp(u), hallux_side, toe_width, length
+        )
+        tip = _toe_tip(second_pts, u)
         # hallux on the -lat side (image-left with toes up): medial on the left, right foot
         side_votes += HALLUX_VOTE_WEIGHT * (-hallux_side)
     else:
