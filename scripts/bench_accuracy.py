@@ -6,7 +6,8 @@ analyses each one with :func:`footprint.analyse`, matches detected feet to
 true feet by image position, and prints:
 
 * photos scored, arch-index mean absolute error, share within 0.02,
-  arch-class accuracy, side accuracy, foot-length error on photos with a
+  arch-class accuracy, side accuracy, the foot axis's angle to the true one
+  (heel centre to second-toe tip, on the floor), foot-length error on photos with a
   sheet or card, pressure (cop_along, region shares) agreement;
 * photos without a print rejected with NoFootprintError;
 * bad inputs (empty, truncated, not an image, unsupported, over the pixel
@@ -53,12 +54,40 @@ def _match(truths: list[dict], feet: list[dict]) -> list[tuple[dict, dict | None
     return [(t, feet[match[i]] if i in match else None) for i, t in enumerate(truths)]
 
 
+def axis_error_deg(
+    world_to_image: np.ndarray,
+    truth_heel_toe_xy: np.ndarray,
+    found_heel_toe_plane: np.ndarray,
+    plane_to_image: np.ndarray,
+    image_scale: float,
+) -> float:
+    """Angle [deg] between the measured and the true foot axis, on the floor.
+
+    The measured heel centre and second-toe tip (plane pixels) go through the
+    plane's homography to the analysed image, to the photo's pixels
+    (``image_scale``: photo pixels per analysed pixel) and, with the true
+    points (photo pixels), through the generator's inverse homography to the
+    floor (mm), where the angle between the two heel-to-toe directions is
+    taken: in the photo a tilt would distort it.
+    """
+    import cv2
+
+    work = cv2.perspectiveTransform(
+        np.asarray(found_heel_toe_plane, np.float64).reshape(-1, 1, 2), plane_to_image
+    ).reshape(-1, 2)
+    found_xy = (work + 0.5) * image_scale - 0.5
+    pts = np.vstack([np.asarray(truth_heel_toe_xy, np.float64), found_xy]).reshape(-1, 1, 2)
+    floor = cv2.perspectiveTransform(pts, np.linalg.inv(world_to_image)).reshape(-1, 2)
+    a, b = floor[1] - floor[0], floor[3] - floor[2]
+    cos = float(a @ b) / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-12)
+    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+
+
 def run_one(args: tuple[int, str, str, tuple[int, int], bool]) -> dict[str, Any]:
     import cv2
 
     cv2.setNumThreads(1)
-    import footprint
-    from footprint import synth
+    from footprint import pipeline, synth
     from footprint.errors import FootprintError, NoFootprintError
 
     seed, scene, reference, size, with_print = args
@@ -90,12 +119,14 @@ def run_one(args: tuple[int, str, str, tuple[int, int], bool]) -> dict[str, Any]
             "clarke": t.clarke_angle_deg,
             "length": t.foot_length_mm,
             "pressure": getattr(t, "pressure", None),
+            "heel_toe_xy": (t.heel_centre_xy, t.toe_tip_xy),
         }
         for t in photo.feet
     ]
     t1 = time.perf_counter()
     try:
-        result = footprint.analyse(photo.jpeg, name=f"seed{seed}")
+        analysis = pipeline.analyse_detailed(photo.jpeg, name=f"seed{seed}")
+        result = analysis.result
     except NoFootprintError as exc:
         out.update(status="no_footprint", error=str(exc), feet=[])
         return out
@@ -108,10 +139,21 @@ def run_one(args: tuple[int, str, str, tuple[int, int], bool]) -> dict[str, Any]
     detected = [{**r, "n_feet": len(result.feet)} for r in result.to_records(file=f"seed{seed}")]
     matched = []
     for t, f in _match(truths, detected):
+        axis_err = None
+        if f is not None:
+            g = result.feet[int(f["foot"])].geometry
+            axis_err = axis_error_deg(
+                np.asarray(photo.world_to_image, np.float64),
+                np.asarray(t["heel_toe_xy"]),
+                np.array([g.heel_centre_plane, g.toe_tip_plane]),
+                np.asarray(result.plane_to_image, np.float64),
+                float(analysis.image.scale),
+            )
         matched.append(
             {
-                "truth": {k: v for k, v in t.items() if k != "pressure"},
+                "truth": {k: v for k, v in t.items() if k not in ("pressure", "heel_toe_xy")},
                 "found": f,
+                "axis_error_deg": axis_err,
                 "truth_pressure": t["pressure"],
             }
         )
@@ -176,6 +218,9 @@ def summarise(rows: list[dict], bad: list[tuple[str, str]]) -> dict[str, Any]:
             if f["found"]["foot_length_mm"] is not None
         ]
     )
+    axis_err = np.array(
+        [f["axis_error_deg"] for f in found if f.get("axis_error_deg") is not None]
+    )
     scale_expected = [r for r in with_print if r["reference"] != "none"]
     scale_found = [r for r in scale_expected if r.get("scale_source") not in (None, "none")]
     photos_scored = [r for r in with_print if r["status"] == "ok"]
@@ -214,6 +259,8 @@ def summarise(rows: list[dict], bad: list[tuple[str, str]]) -> dict[str, Any]:
         "ai_p95_error": float(np.percentile(ai_err, 95)) if ai_err.size else None,
         "arch_class_accuracy": float(cls_ok.mean()) if cls_ok.size else None,
         "side_accuracy": float(side_ok.mean()) if side_ok.size else None,
+        "axis_error_median_deg": float(np.median(axis_err)) if axis_err.size else None,
+        "axis_within_2deg": float((axis_err <= 2.0).mean()) if axis_err.size else None,
         "csi_mae_points": float(csi_err.mean()) if csi_err.size else None,
         "staheli_mae": float(si_err.mean()) if si_err.size else None,
         "clarke_mae_deg": float(clarke_err.mean()) if clarke_err.size else None,
@@ -325,6 +372,9 @@ def to_markdown(s: dict[str, Any], bad: list[tuple[str, str]], argv: list[str]) 
         f"| arch index 95th-percentile error | {num(s['ai_p95_error'])} |",
         f"| arch class correct | {pct(s['arch_class_accuracy'])} |",
         f"| side correct | {pct(s['side_accuracy'])} |",
+        f"| foot axis (heel centre to second toe) median error (deg) | "
+        f"{num(s.get('axis_error_median_deg'), '.2f')} |",
+        f"| foot axis within 2 degrees | {pct(s.get('axis_within_2deg'))} |",
         f"| Chippaux-Smirak MAE (points) | {num(s['csi_mae_points'], '.2f')} |",
         f"| Staheli MAE | {num(s['staheli_mae'], '.3f')} |",
         f"| Clarke's angle MAE (deg) | {num(s['clarke_mae_deg'], '.2f')} |",
