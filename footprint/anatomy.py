@@ -62,7 +62,6 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy.signal import find_peaks
 
 from footprint import segment_grid
 from footprint.errors import AnatomyError
@@ -252,6 +251,56 @@ def _toe_tip(pts: np.ndarray, u: np.ndarray) -> np.ndarray:
     return (smax + 0.5) * u + across * _perp(u)
 
 
+def _find_peaks(x: np.ndarray, prominence: float, distance: float) -> np.ndarray:
+    """Indices of the peaks of ``x`` as ``scipy.signal.find_peaks(x,
+    prominence=prominence, distance=distance)`` gives them.
+
+    Local maxima (the middle of a flat top) closer than ``distance`` to a
+    higher one are dropped, then those whose topographic prominence (height
+    above the higher of the lowest points between it and a higher sample on
+    either side, or the signal's end) is below ``prominence``. Written out
+    because importing ``scipy.signal`` costs ~50 MB of memory per process
+    (`tests/test_merged_toes.py` compares the two).
+    """
+    x = np.asarray(x, np.float64)
+    n = x.size
+    peaks = []
+    i = 1
+    while i < n - 1:
+        if x[i - 1] < x[i]:
+            j = i
+            while j + 1 < n - 1 and x[j + 1] == x[i]:
+                j += 1
+            if x[j + 1] < x[i]:
+                peaks.append((i + j) // 2)
+            i = j + 1
+        else:
+            i += 1
+    idx = np.array(peaks, np.int64)
+    distance = float(np.ceil(distance))
+    if idx.size and distance > 1:
+        keep = np.ones(idx.size, bool)
+        for k in np.argsort(x[idx])[::-1]:  # scipy's order, ties included
+            if not keep[k]:
+                continue
+            near = np.abs(idx - idx[k]) < distance
+            near[k] = False
+            keep &= ~near
+        idx = idx[keep]
+    out = []
+    for p in idx:
+        left = p
+        while left > 0 and x[left - 1] <= x[p]:
+            left -= 1
+        right = p
+        while right < n - 1 and x[right + 1] <= x[p]:
+            right += 1
+        base = max(float(x[left : p + 1].min()), float(x[p : right + 1].min()))
+        if x[p] - base >= prominence:
+            out.append(p)
+    return np.array(out, np.int64)
+
+
 def _split_by_front(pts: np.ndarray, u: np.ndarray, width: float, depth: float) -> list[np.ndarray]:
     """Split a toe piece into toes at the notches of its front edge.
 
@@ -279,7 +328,7 @@ def _split_by_front(pts: np.ndarray, u: np.ndarray, width: float, depth: float) 
     a wet print's film between touching toes) keep a tip each: the front
     edge ``f(c) = max s`` over the piece's pixels at ``c`` across the foot
     (``s`` along ``u``) has one peak per toe. Peaks of prominence >=
-    ``depth`` at least half a toe width apart (`scipy.signal.find_peaks`)
+    ``depth`` at least half a toe width apart (:func:`_find_peaks`)
     are the tips; the piece is cut along ``u`` at the lowest point of the
     front between neighbouring tips. :func:`_split_toes` splits pieces at
     necks of their distance transform, which a broad join does not have.
@@ -297,7 +346,7 @@ def _split_by_front(pts: np.ndarray, u: np.ndarray, width: float, depth: float) 
     # ends fall away, so a tip at either end of the piece is a peak too
     floor = float(front.min()) - 2.0 * depth
     padded = np.concatenate([[floor], front, [floor]])
-    peaks, _ = find_peaks(padded, prominence=depth, distance=max(1.0, 0.5 * width))
+    peaks = _find_peaks(padded, prominence=depth, distance=max(1.0, 0.5 * width))
     peaks = peaks - 1
     if peaks.size < 2:
         return [pts]
