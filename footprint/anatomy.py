@@ -42,7 +42,10 @@ Method
    :data:`MERGED_TOE_WIDTHS` lesser toes is split at the notches of its front
    edge (toes printed together at their bases keep a tip each). Toes are
    ordered across the axis; the hallux is the largest and lies at an end of
-   the row; the second toe is its neighbour.
+   the row; the second toe is its neighbour (its hallux-side toe width when
+   the neighbour is wider than a toe), or, when the hallux piece is wider
+   than a hallux (:data:`MERGED_HALLUX_FRACTION`), the band of it where a
+   second toe lies (:data:`SECOND_TOE_OFFSET_FRACTION`).
 6. Heel centre, second-toe tip and axis are iterated.
 Without two toes, the principal axis is used and a warning says so; a single
 toe (most often the hallux, the toe that prints best) still votes for the side.
