@@ -12,7 +12,9 @@ needs no scale and is the same with or without a reference:
    ink).
 2. Grid period and lattice test from the power spectrum of tiles of ``D``:
    a grid gives two sharp, roughly perpendicular peaks at the same radius
-   (:func:`is_grid_print`).
+   (:func:`is_grid_print`). Where the dots are resolved, ``D`` is then taken
+   above the shade around them (an opening two periods wide keeps a smooth
+   shadow across the form but not the dots), except solid print.
 3. Long thin straight ink (panel borders) is found by openings with line
    kernels in many directions and removed from ``D``.
 4. Ink density ``rho``: Gaussian mean of ``D`` over about one grid period, so
@@ -127,6 +129,18 @@ SOLID_WIDTH_PERIODS = 0.8
 #: double panel border (two rules 2 mm apart) has no such core.
 SOLID_CORE_PERIODS = 2.5
 SOLID_REACH_PERIODS = 1.0
+#: [periods] Width of the opening that keeps a smooth shade (the phone's
+#: shadow across the form) and removes the dots: the darkness of a dot is
+#: taken above the shade around it, so shaded paper is not ink.
+SHADE_OPEN_PERIODS = 2.0
+#: [1] Darkness at or above which a pixel is ink whatever its surroundings
+#: (solid print where dense dots merge; a phone's shadow darkens paper by at
+#: most ~0.35).
+SOLID_INK_DARKNESS = 0.5
+#: [px] The shade is told from dots only where the dots are resolved (a dot
+#: and its gap >= 2 px each); a coarser grid's light contact is as smooth as
+#: a shade (development seed 4031, period 2.8 px: the print broke up).
+SHADE_MIN_PERIOD_PX = 4.0
 #: [1] Darkness above which a pixel is a grid dot, at least ...
 INK_MIN_DARKNESS = 0.06
 #: [paper sigmas] ... and this far above the paper's noise.
@@ -810,6 +824,12 @@ def segment_grid(
     vals = dark[roi]
     paper = float(np.median(vals))
     noise = 1.4826 * float(np.median(np.abs(vals - paper))) + 1e-6
+    if period >= SHADE_MIN_PERIOD_PX:
+        # a shadow across the form is smooth; dots stand out from the paper
+        # between them: the opening keeps the shade (and the solid print)
+        shade = cv2.morphologyEx(dark, cv2.MORPH_OPEN, _disk(SHADE_OPEN_PERIODS * period))
+        above = paper + np.maximum(dark - np.maximum(shade, paper), 0.0)
+        dark = np.where(dark >= SOLID_INK_DARKNESS, dark, above).astype(np.float32)
     ink_level = max(INK_MIN_DARKNESS, paper + INK_SIGMAS * noise)
     clean = _remove_lines(dark, (roi & (dark > ink_level)).astype(np.uint8), period, px_per_mm)
     ink = (roi & (clean > ink_level)).astype(np.uint8)
