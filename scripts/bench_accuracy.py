@@ -55,28 +55,21 @@ def _match(truths: list[dict], feet: list[dict]) -> list[tuple[dict, dict | None
 
 
 def axis_error_deg(
-    world_to_image: np.ndarray,
-    truth_heel_toe_xy: np.ndarray,
-    found_heel_toe_plane: np.ndarray,
-    plane_to_image: np.ndarray,
-    image_scale: float,
+    world_to_image: np.ndarray, truth_heel_toe_xy: np.ndarray, found_heel_toe_xy: np.ndarray
 ) -> float:
     """Angle [deg] between the measured and the true foot axis, on the floor.
 
-    The measured heel centre and second-toe tip (plane pixels) go through the
-    plane's homography to the analysed image, to the photo's pixels
-    (``image_scale``: photo pixels per analysed pixel) and, with the true
-    points (photo pixels), through the generator's inverse homography to the
-    floor (mm), where the angle between the two heel-to-toe directions is
-    taken: in the photo a tilt would distort it.
+    Both heel centres and second-toe tips (photo pixels; the measured ones
+    mapped from the plane by :func:`footprint.pipeline._plane_to_full`) go
+    through the generator's inverse homography to the floor (mm), where the
+    angle between the two heel-to-toe directions is taken: in the photo a
+    tilt would distort it.
     """
     import cv2
 
-    work = cv2.perspectiveTransform(
-        np.asarray(found_heel_toe_plane, np.float64).reshape(-1, 1, 2), plane_to_image
-    ).reshape(-1, 2)
-    found_xy = (work + 0.5) * image_scale - 0.5
-    pts = np.vstack([np.asarray(truth_heel_toe_xy, np.float64), found_xy]).reshape(-1, 1, 2)
+    pts = np.vstack(
+        [np.asarray(truth_heel_toe_xy, np.float64), np.asarray(found_heel_toe_xy, np.float64)]
+    ).reshape(-1, 1, 2)
     floor = cv2.perspectiveTransform(pts, np.linalg.inv(world_to_image)).reshape(-1, 2)
     a, b = floor[1] - floor[0], floor[3] - floor[2]
     cos = float(a @ b) / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-12)
@@ -142,12 +135,11 @@ def run_one(args: tuple[int, str, str, tuple[int, int], bool]) -> dict[str, Any]
         axis_err = None
         if f is not None:
             g = result.feet[int(f["foot"])].geometry
+            found_xy = pipeline._plane_to_full(
+                analysis.plane, analysis.image, np.array([g.heel_centre_plane, g.toe_tip_plane])
+            )
             axis_err = axis_error_deg(
-                np.asarray(photo.world_to_image, np.float64),
-                np.asarray(t["heel_toe_xy"]),
-                np.array([g.heel_centre_plane, g.toe_tip_plane]),
-                np.asarray(result.plane_to_image, np.float64),
-                float(analysis.image.scale),
+                np.asarray(photo.world_to_image, np.float64), np.asarray(t["heel_toe_xy"]), found_xy
             )
         matched.append(
             {
