@@ -35,7 +35,7 @@ import numpy as np
 from scipy import ndimage
 from skimage.filters import threshold_otsu
 
-from footprint import segment_grid
+from footprint import pairing, segment_grid
 from footprint.params import SegmentParams
 from footprint.rectify import perimeter_coverage
 
@@ -1720,7 +1720,9 @@ def _group_pieces(
 
     Two pieces belong to one foot when their union is elongated like a foot
     (long/short >= :data:`MERGE_MIN_ELONGATION`) and each piece alone is
-    shorter than the union; two feet side by side give a squat union. Pieces
+    shorter than the union; two feet side by side give a squat union. The
+    most foot-like union joins first, unless a possible join of two other
+    pieces crosses it (:func:`footprint.pairing.best_uncrossed`). Pieces
     flagged in ``cut`` (cut by the edge of the search, :func:`_cut_by_edge`)
     stay alone.
     """
@@ -1733,7 +1735,7 @@ def _group_pieces(
     merged = True
     while merged and len(groups) > 1:
         merged = False
-        best = None
+        candidates: list[pairing.Candidate] = []
         shapes = [
             _elongation(g[b].astype(np.uint8), (b[1].start, b[0].start))
             for g, b in zip(groups, boxes, strict=True)
@@ -1773,8 +1775,11 @@ def _group_pieces(
                     if gap > MERGE_MAX_GAP_FRACTION * length:
                         continue
                     score = elong - MERGE_GAP_WEIGHT * gap / max(length, 1.0)
-                    if best is None or score > best[0]:
-                        best = (score, i, j)
+                    candidates.append((score, i, j))
+        # the most foot-like union wins unless it crosses a possible join of
+        # two other pieces (one foot's heel with the other's ball)
+        centres = [pairing.centroid(g, b) for g, b in zip(groups, boxes, strict=True)]
+        best = pairing.best_uncrossed(candidates, centres)
         if best is not None:
             _, i, j = best
             groups[i] = groups[i] | groups[j]

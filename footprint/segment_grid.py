@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from footprint import pairing
 from footprint.params import SegmentParams
 
 log = logging.getLogger(__name__)
@@ -568,8 +569,11 @@ def _band_ink(ink: np.ndarray, p0: np.ndarray, p1: np.ndarray, thickness: int) -
 
 def _remove_lines(
     dark: np.ndarray, ink: np.ndarray, period_px: float, px_per_mm: float
-) -> np.ndarray:
-    """``dark`` with long straight thin ink (panel borders, rules) set to 0.
+) -> tuple[np.ndarray, np.ndarray]:
+    """``dark`` with long straight thin ink (panel borders, rules) set to 0, and where.
+
+    Returns the cleaned darkness and the bool mask of the lines removed (with
+    their halo).
 
     Straight runs of ``ink`` (uint8 0/1) at least :data:`LINE_LENGTH_PERIODS`
     periods and :data:`LINE_LENGTH_MM` long, broken by no more than
@@ -638,7 +642,7 @@ def _remove_lines(
     solid = cv2.dilate(solid, _disk(3))
     halo = max(3.0, 2.0 * LINE_HALO_PERIODS * period_px + 1.0)
     lines = cv2.dilate(lines & (1 - solid), _disk(halo)).astype(bool)
-    return np.where(lines, 0.0, dark).astype(np.float32)
+    return np.where(lines, 0.0, dark).astype(np.float32), lines
 
 
 def _thickness(mask: np.ndarray) -> float:
@@ -734,18 +738,42 @@ def _fill_holes(mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def _group_soles(pieces: list[np.ndarray], px_per_mm: float) -> list[np.ndarray]:
+def _across_rule(a: np.ndarray, b: np.ndarray, rules: np.ndarray | None) -> bool:
+    """True when the line between the centroids of pieces ``a`` and ``b`` crosses a rule.
+
+    A form's panels hold one foot each: a heel and a ball on either side of
+    a printed rule (:func:`_remove_lines`, where it runs over paper) are two
+    feet's. Sampled every pixel along the centroid line.
+    """
+    if rules is None or not rules.any():
+        return False
+    p, q = pairing.centroid(a), pairing.centroid(b)
+    n = int(np.ceil(np.hypot(*(q - p)))) + 1
+    t = np.linspace(0.0, 1.0, n)[:, None]
+    pts = np.rint(p + t * (q - p)).astype(int)
+    h, w = rules.shape
+    pts = pts[(pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)]
+    return bool(rules[pts[:, 1], pts[:, 0]].any())
+
+
+def _group_soles(
+    pieces: list[np.ndarray], px_per_mm: float, rules: np.ndarray | None = None
+) -> list[np.ndarray]:
     """Merge heel and forefoot pieces of high-arched soles into whole soles.
 
     Two pieces join when the gap between them is below :data:`MAX_ARCH_GAP_MM`,
     they can be a heel and a ball (:func:`_heel_and_ball`), their union is
     elongated (>= :data:`MIN_SOLE_ELONGATION`) and not longer than a foot, and
     it is not much wider than its widest piece; two feet side by side give a
-    squat or too wide union instead.
+    squat or too wide union instead. Pieces on either side of a printed
+    ``rules`` line (a form's panel border) do not join. The closest pair
+    joins first, unless a
+    possible join of two other pieces crosses it
+    (:func:`footprint.pairing.best_uncrossed`).
     """
     groups = [p.copy() for p in pieces]
     while len(groups) > 1:
-        best = None
+        candidates: list[pairing.Candidate] = []
         for i in range(len(groups)):
             dist_i = cv2.distanceTransform((~groups[i]).astype(np.uint8), cv2.DIST_L2, 3)
             for j in range(i + 1, len(groups)):
@@ -755,6 +783,8 @@ def _group_soles(pieces: list[np.ndarray], px_per_mm: float) -> list[np.ndarray]
                 long_u, short_u, axis_u = _axes(groups[i] | groups[j])
                 ai, aj = _axes(groups[i]), _axes(groups[j])
                 if not _heel_and_ball(groups[i], groups[j], ai, aj, axis_u):
+                    continue
+                if _across_rule(groups[i], groups[j], rules):
                     continue
                 if long_u > MAX_SOLE_LENGTH_MM * px_per_mm:
                     continue
@@ -766,8 +796,10 @@ def _group_soles(pieces: list[np.ndarray], px_per_mm: float) -> list[np.ndarray]
                 widest = max(_extent(groups[i], lat), _extent(groups[j], lat))
                 if short_u > SOLE_WIDTH_SLACK * widest:
                     continue
-                if best is None or gap < best[0]:
-                    best = (gap, i, j)
+                candidates.append((-gap, i, j))
+        # the closest pieces join first, unless their join crosses a possible
+        # join of two other pieces (one foot's heel with the other's ball)
+        best = pairing.best_uncrossed(candidates, [pairing.centroid(g) for g in groups])
         if best is None:
             break
         _, i, j = best
@@ -831,7 +863,9 @@ def segment_grid(
         above = paper + np.maximum(dark - np.maximum(shade, paper), 0.0)
         dark = np.where(dark >= SOLID_INK_DARKNESS, dark, above).astype(np.float32)
     ink_level = max(INK_MIN_DARKNESS, paper + INK_SIGMAS * noise)
-    clean = _remove_lines(dark, (roi & (dark > ink_level)).astype(np.uint8), period, px_per_mm)
+    clean, rules = _remove_lines(
+        dark, (roi & (dark > ink_level)).astype(np.uint8), period, px_per_mm
+    )
     ink = (roi & (clean > ink_level)).astype(np.uint8)
     # every printed cell, whatever its dot size, becomes a full cell: occupancy
     # does not depend on pressure, so sparse dots and solid print look alike
@@ -846,7 +880,9 @@ def segment_grid(
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _disk(OPEN_WIDTH_MM * px_per_mm))
     mask = roi & mask.astype(bool)
     rho = _nconv(clean, weight, DENSITY_SIGMA_PERIODS * period)
-    return _assemble(mask, np.maximum(rho - paper, 0.0), params, px_per_mm, mm_per_px, roi)
+    return _assemble(
+        mask, np.maximum(rho - paper, 0.0), params, px_per_mm, mm_per_px, roi, rules=rules
+    )
 
 
 def _assemble(
@@ -856,6 +892,7 @@ def _assemble(
     px_per_mm: float,
     mm_per_px: float | None,
     roi: np.ndarray,
+    rules: np.ndarray | None = None,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Soles (grouped), their toes, intensity; largest first."""
     # the sheet's shaded rim: pieces lying mostly along the search border
@@ -882,7 +919,7 @@ def _assemble(
             continue
         pieces.append(comp)
         used.add(int(i))
-    groups = _group_soles(pieces, px_per_mm)
+    groups = _group_soles(pieces, px_per_mm, rules)
     soles = [g for g in groups if g.sum() >= min_area]
     # a piece left alone and too small for a foot (a hallux) may still be a toe
     for g in groups:
