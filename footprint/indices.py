@@ -269,12 +269,35 @@ def clarke_angle(sole: np.ndarray) -> float:
 
 
 def print_length(print_mask: np.ndarray) -> float:
-    """Foot length along the axis: heel back to the most anterior toe (pixels)."""
-    w = row_widths(print_mask)
-    rows = np.flatnonzero(w > _ROW_EPS)
+    r"""Foot length along the axis: heel back to the most anterior toe (pixels).
+
+    Each end is where the print's coverage crosses one half, found to a
+    fraction of a pixel: with :math:`c_r` the largest coverage in frame row
+    :math:`r` (rows beyond the mask count as 0), :math:`a` the first and
+    :math:`b` the last row with :math:`c_r \ge 1/2`,
+
+    .. math::
+
+        L = \Big(b + \frac{c_b - 1/2}{c_b - c_{b+1}}\Big)
+          - \Big(a - \frac{c_a - 1/2}{c_a - c_{a-1}}\Big),
+
+    the crossings interpolated linearly between row centres. A binary mask of
+    ``n`` whole rows has length ``n``. Counting every row the mask touches
+    instead (any coverage) took in the fringe that resampling a binary mask
+    into the rotated frame spreads one pixel beyond its edge: +0.2 % of the
+    length at 0.5 mm per pixel, +0.5 % at 1 mm, on generated feet.
+    """
+    cover = _as_float(print_mask)
+    if cover.ndim != 2 or cover.size == 0:
+        raise ValueError("empty print")
+    peak = np.concatenate([[0.0], cover.max(axis=1), [0.0]])
+    rows = np.flatnonzero(peak >= 0.5)
     if rows.size == 0:
         raise ValueError("empty print")
-    return float(rows[-1] + 1 - rows[0])
+    a, b = int(rows[0]), int(rows[-1])
+    top = a - (peak[a] - 0.5) / max(peak[a] - peak[a - 1], 1e-9)
+    bottom = b + (peak[b] - 0.5) / max(peak[b] - peak[b + 1], 1e-9)
+    return float(bottom - top)
 
 
 def print_width(sole: np.ndarray, threshold: float = 0.5) -> float:
