@@ -288,7 +288,7 @@ def print_length(print_mask: np.ndarray) -> float:
     length at 0.5 mm per pixel, +0.5 % at 1 mm, on generated feet.
     """
     cover = _as_float(print_mask)
-    if cover.ndim != 2 or cover.size == 0:
+    if cover.size == 0:
         raise ValueError("empty print")
     peak = np.concatenate([[0.0], cover.max(axis=1), [0.0]])
     rows = np.flatnonzero(peak >= 0.5)

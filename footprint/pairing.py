@@ -82,7 +82,7 @@ def max_disjoint(candidates: Sequence[Candidate]) -> int:
 def best_uncrossed(
     candidates: Sequence[Candidate], centres: Sequence[np.ndarray]
 ) -> Candidate | None:
-    """The best-scoring join whose centre line no join of two other pieces crosses.
+    """The best-scoring join that leaves the most pieces paired and crosses no other join.
 
     Parameters
     ----------

@@ -1721,8 +1721,9 @@ def _group_pieces(
     Two pieces belong to one foot when their union is elongated like a foot
     (long/short >= :data:`MERGE_MIN_ELONGATION`) and each piece alone is
     shorter than the union; two feet side by side give a squat union. The
-    most foot-like union joins first, unless a possible join of two other
-    pieces crosses it (:func:`footprint.pairing.best_uncrossed`). Pieces
+    most foot-like union joins first among those that leave the most pieces
+    paired and that no possible join of two other pieces crosses
+    (:func:`footprint.pairing.best_uncrossed`). Pieces
     flagged in ``cut`` (cut by the edge of the search, :func:`_cut_by_edge`)
     stay alone.
     """
@@ -1776,8 +1777,9 @@ def _group_pieces(
                         continue
                     score = elong - MERGE_GAP_WEIGHT * gap / max(length, 1.0)
                     candidates.append((score, i, j))
-        # the most foot-like union wins unless it crosses a possible join of
-        # two other pieces (one foot's heel with the other's ball)
+        # the most foot-like union wins unless taking it leaves fewer pieces
+        # paired, or a possible join of two other pieces crosses it (one
+        # foot's heel with the other's ball)
         centres = [pairing.centroid(g, b) for g, b in zip(groups, boxes, strict=True)]
         best = pairing.best_uncrossed(candidates, centres)
         if best is not None:

@@ -767,8 +767,8 @@ def _group_soles(
     it is not much wider than its widest piece; two feet side by side give a
     squat or too wide union instead. Pieces on either side of a printed
     ``rules`` line (a form's panel border) do not join. The closest pair
-    joins first, unless a
-    possible join of two other pieces crosses it
+    joins first among those that leave the most pieces paired and that no
+    possible join of two other pieces crosses
     (:func:`footprint.pairing.best_uncrossed`).
     """
     groups = [p.copy() for p in pieces]
@@ -797,8 +797,9 @@ def _group_soles(
                 if short_u > SOLE_WIDTH_SLACK * widest:
                     continue
                 candidates.append((-gap, i, j))
-        # the closest pieces join first, unless their join crosses a possible
-        # join of two other pieces (one foot's heel with the other's ball)
+        # the closest pieces join first, unless taking their join leaves fewer
+        # pieces paired, or a possible join of two other pieces crosses it
+        # (two heels side by side; one foot's heel with the other's ball)
         best = pairing.best_uncrossed(candidates, [pairing.centroid(g) for g in groups])
         if best is None:
             break
