@@ -12,6 +12,7 @@ over (:func:`footprint.pairing.best_uncrossed`).
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from footprint import pairing, pipeline, synth
 
@@ -78,8 +79,20 @@ def test_centroid_on_a_box_equals_the_whole_mask() -> None:
     np.testing.assert_allclose(boxed, whole)
 
 
-def test_two_high_arched_feet_side_by_side_are_not_crossed() -> None:
-    photo = synth.render_photo(6060, scene="ink_blue", reference="a4", size=(2016, 1512))
+@pytest.mark.parametrize(
+    ("seed", "scene", "reference"),
+    [
+        (6060, "ink_blue", "a4"),  # crossed: each heel with the other's ball
+        # a podograph form: a foot already joined took the other panel's heel
+        # too (one "foot" of 216.5 mm, arch index 0.0, for two of 191-194 mm);
+        # the form's rule now parts them (tests/test_panel_rule.py)
+        (8839, "podograph", "letter"),
+    ],
+)
+def test_two_high_arched_feet_side_by_side_are_both_measured(
+    seed: int, scene: str, reference: str
+) -> None:
+    photo = synth.render_photo(seed, scene=scene, reference=reference, size=(2016, 1512))
     truths = {t.side: t for t in photo.feet}
     # the premise: two feet whose heels and balls printed apart
     assert sorted(truths) == ["left", "right"]
