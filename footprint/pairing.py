@@ -26,15 +26,10 @@ Candidate = tuple[float, int, int]
 def centroid(mask: np.ndarray, box: tuple[slice, slice] | None = None) -> np.ndarray:
     """(x, y) centroid of a boolean mask, optionally computed on its bounding box."""
     if box is None:
-        m = cv2.moments(mask.astype(np.uint8), binaryImage=True)
-        return np.array([m["m10"] / max(m["m00"], 1e-9), m["m01"] / max(m["m00"], 1e-9)])
+        box = (slice(0, mask.shape[0]), slice(0, mask.shape[1]))
     m = cv2.moments(mask[box].astype(np.uint8), binaryImage=True)
-    return np.array(
-        [
-            m["m10"] / max(m["m00"], 1e-9) + box[1].start,
-            m["m01"] / max(m["m00"], 1e-9) + box[0].start,
-        ]
-    )
+    area = max(m["m00"], 1e-9)
+    return np.array([m["m10"] / area + box[1].start, m["m01"] / area + box[0].start])
 
 
 def _side(o: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:

@@ -738,8 +738,8 @@ def _fill_holes(mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def _across_rule(a: np.ndarray, b: np.ndarray, rules: np.ndarray | None) -> bool:
-    """True when the line between the centroids of pieces ``a`` and ``b`` crosses a rule.
+def _across_rule(p: np.ndarray, q: np.ndarray, rules: np.ndarray | None) -> bool:
+    """True when the line between two pieces' centroids ``p`` and ``q`` (x, y) crosses a rule.
 
     A form's panels hold one foot each: a heel and a ball on either side of
     a printed rule (:func:`_remove_lines`, where it runs over paper) are two
@@ -747,7 +747,6 @@ def _across_rule(a: np.ndarray, b: np.ndarray, rules: np.ndarray | None) -> bool
     """
     if rules is None or not rules.any():
         return False
-    p, q = pairing.centroid(a), pairing.centroid(b)
     n = int(np.ceil(np.hypot(*(q - p)))) + 1
     t = np.linspace(0.0, 1.0, n)[:, None]
     pts = np.rint(p + t * (q - p)).astype(int)
@@ -774,6 +773,7 @@ def _group_soles(
     groups = [p.copy() for p in pieces]
     while len(groups) > 1:
         candidates: list[pairing.Candidate] = []
+        centres = [pairing.centroid(g) for g in groups]
         for i in range(len(groups)):
             dist_i = cv2.distanceTransform((~groups[i]).astype(np.uint8), cv2.DIST_L2, 3)
             for j in range(i + 1, len(groups)):
@@ -784,7 +784,7 @@ def _group_soles(
                 ai, aj = _axes(groups[i]), _axes(groups[j])
                 if not _heel_and_ball(groups[i], groups[j], ai, aj, axis_u):
                     continue
-                if _across_rule(groups[i], groups[j], rules):
+                if _across_rule(centres[i], centres[j], rules):
                     continue
                 if long_u > MAX_SOLE_LENGTH_MM * px_per_mm:
                     continue
@@ -800,7 +800,7 @@ def _group_soles(
         # the closest pieces join first, unless taking their join leaves fewer
         # pieces paired, or a possible join of two other pieces crosses it
         # (two heels side by side; one foot's heel with the other's ball)
-        best = pairing.best_uncrossed(candidates, [pairing.centroid(g) for g in groups])
+        best = pairing.best_uncrossed(candidates, centres)
         if best is None:
             break
         _, i, j = best

@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from footprint.pairing import centroid
 from footprint.segment_grid import _across_rule, _group_soles
 
 
@@ -30,10 +31,10 @@ def test_a_heel_and_ball_pair_across_a_rule_stays_apart() -> None:
     # ...unless a panel's rule runs over the paper between them
     rules = np.zeros((900, 900), bool)
     rules[445:449, :] = True
-    assert _across_rule(ball, heel, rules)
+    assert _across_rule(centroid(ball), centroid(heel), rules)
     assert len(_group_soles([ball, heel], 2.0, rules)) == 2
     # a rule beside the pair, not between, changes nothing
     beside = np.zeros((900, 900), bool)
     beside[:, 700:704] = True
-    assert not _across_rule(ball, heel, beside)
+    assert not _across_rule(centroid(ball), centroid(heel), beside)
     assert len(_group_soles([ball, heel], 2.0, beside)) == 1
