@@ -110,6 +110,9 @@ ISTHMUS_MAX_WIDTH_SHARE = 0.45
 MERGE_MAX_GAP_FRACTION = 0.45
 #: [1] Penalty per unit of (gap between pieces / union length) when choosing merges.
 MERGE_GAP_WEIGHT = 6.0
+#: [px] Pieces this close touch: one blob that the bridge cut split (a heel
+#: from its midfoot band at a faint spot), not a heel and a ball apart.
+TOUCHING_GAP_PX = 1.5
 #: [1] Smallest long/short ratio of a merged heel + forefoot group.
 MERGE_MIN_ELONGATION = 1.6
 #: Most sole pieces grouped into one foot: heel and forefoot (pieces smaller
@@ -1727,7 +1730,10 @@ def _group_pieces(
     shorter than the union; two feet side by side give a squat union. The
     most foot-like union joins first among those that leave the most pieces
     paired and that no possible join of two other pieces crosses
-    (:func:`footprint.pairing.best_uncrossed`). Pieces
+    (:func:`footprint.pairing.best_uncrossed`). Pieces apart must also lie
+    as a heel and a forefoot do (:func:`_crosswise_piece`,
+    :func:`_broken_isthmus`); touching pieces (``TOUCHING_GAP_PX``) were one
+    blob that :func:`_cut_bridges` split, and their union alone decides. Pieces
     flagged in ``cut`` (cut by the edge of the search, :func:`_cut_by_edge`)
     stay alone.
     """
@@ -1764,21 +1770,24 @@ def _group_pieces(
                     # a whole foot alone is already elongated; do not glue two feet end to end
                     if min(ei, ej) >= WHOLE_FOOT_ELONGATION:
                         continue
-                    top = _to_corner(box)
-                    gi, gj = groups[i][top], groups[j][top]
-                    if not (
-                        _crosswise_piece(gi, gj, (gi | gj).astype(np.uint8))
-                        or _broken_isthmus(gi, gj, length)
-                    ):
-                        continue
-                    # the most foot-like union of the closest pieces wins; the
-                    # chamfer distance between two pixels runs inside their box
+                    # the chamfer distance between two pixels runs inside their box
                     dist_i = cv2.distanceTransform(
                         (~groups[i][box]).astype(np.uint8), cv2.DIST_L2, 3
                     )
                     gap = float(dist_i[groups[j][box]].min())
                     if gap > MERGE_MAX_GAP_FRACTION * length:
                         continue
+                    # apart, a heel and a forefoot show how they lie; touching
+                    # pieces were one blob, split at its narrowest (the bridge
+                    # cut) where a heel meets a faint band: their union decides
+                    top = _to_corner(box)
+                    gi, gj = groups[i][top], groups[j][top]
+                    if gap > TOUCHING_GAP_PX and not (
+                        _crosswise_piece(gi, gj, (gi | gj).astype(np.uint8))
+                        or _broken_isthmus(gi, gj, length)
+                    ):
+                        continue
+                    # the most foot-like union of the closest pieces wins
                     score = elong - MERGE_GAP_WEIGHT * gap / max(length, 1.0)
                     candidates.append((score, i, j))
         # the most foot-like union wins unless taking it leaves fewer pieces
