@@ -165,6 +165,10 @@ PAPER_EDGE_SAMPLE_MM = 20.0
 #: paper on a floor differs from it by 0.24-0.80 on development photos, the
 #: lighter half of an evenly tiled floor under a light gradient by 0.02-0.06.
 PAPER_MIN_EDGE_STEP = 0.12
+#: [coarse px] A sheet's corner this close to a hole in the search (a card
+#: lying over the corner) may be hidden: its sides are fitted again without
+#: the outline along the hole, and meet where the corner is.
+PAPER_HIDDEN_CORNER_PX = 2.0
 #: [mm] Gaussian sigma of the detection signal (averages floor texture).
 DETECT_SIGMA_MM = 2.5
 #: [noise sigmas] Detection level above the background of the detection signal.
@@ -779,6 +783,9 @@ def _paper_quad(
             ):
                 continue
             quad_xy = quad.reshape(-1, 2).astype(np.float64)
+            if len(quad_xy) == 4:
+                eps = 0.04 * cv2.arcLength(hull, True)
+                quad_xy = _hidden_corners(quad_xy, c.reshape(-1, 2), v, eps)
             reach = PAPER_EDGE_SAMPLE_MM * px_per_mm / _BG_DOWNSCALE
             step = _edge_colour_step(small_rgb, v, quad_xy, reach)
             if step is not None and step < PAPER_MIN_EDGE_STEP:
@@ -786,6 +793,94 @@ def _paper_quad(
             if best is None or area > best[0]:
                 best = (area, quad_xy)
     return None if best is None else best[1]
+
+
+def _hidden_corners(
+    quad_xy: np.ndarray, outline_xy: np.ndarray, v: np.ndarray, tol_px: float
+) -> np.ndarray:
+    """A sheet's quad with corners hidden under a hole of the search restored.
+
+    A card laid over a sheet's corner is cut out of the search (it is no
+    foot), and the outline of the sheet then runs round the card: the corner
+    the polygon fit puts there lies on the card's edge, and the sheet's sides
+    through it are tilted, cutting off a strip of the sheet (a print near its
+    edge loses its ball, development seed 9048). Where a corner lies within
+    ``PAPER_HIDDEN_CORNER_PX`` of a hole in ``v`` (one inside the photo,
+    not the photo's own edge), each side is fitted
+    again (least squares, :func:`cv2.fitLine`) to the outline points within
+    ``tol_px`` of it that are not next to such a pixel, and the corners are
+    where the fitted sides meet. The quad is returned unchanged when a side
+    keeps too few points, a corner would move further than ``tol_px``
+    beyond the sheet's outline box, a corner by the hole would not move
+    out, or a side would move in by more than ``PAPER_HIDDEN_CORNER_PX``
+    (pulled in by a print that notches the sheet's outline).
+
+    Parameters
+    ----------
+    quad_xy : (4, 2) ndarray
+        Polygon fit of the sheet's outline (coarse pixels).
+    outline_xy : (N, 2) ndarray
+        The sheet component's outline points.
+    v : (H, W) bool ndarray
+        Coarse pixels of the search.
+    tol_px : float
+        The polygon fit's tolerance [coarse px].
+    """
+    h, w = v.shape
+    # holes inside the photo (a card), not the photo's own edge
+    n, lab = cv2.connectedComponents((~v).astype(np.uint8), connectivity=8)
+    edge = np.unique(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]))
+    hole = (lab > 0) & ~np.isin(lab, edge)
+    if not hole.any():
+        return quad_xy
+    r = int(np.ceil(PAPER_HIDDEN_CORNER_PX))
+    near_hole = cv2.dilate(hole.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)) > 0
+    xi = np.clip(np.round(quad_xy[:, 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.round(quad_xy[:, 1]).astype(int), 0, h - 1)
+    if not near_hole[yi, xi].any():
+        return quad_xy
+    pts = outline_xy.astype(np.float64)
+    px = np.clip(pts[:, 0].astype(int), 0, w - 1)
+    py = np.clip(pts[:, 1].astype(int), 0, h - 1)
+    free = ~near_hole[py, px]
+    lines = []
+    for i in range(4):
+        p0, p1 = quad_xy[i], quad_xy[(i + 1) % 4]
+        d = p1 - p0
+        length = float(np.hypot(*d))
+        if length < 1.0:
+            return quad_xy
+        u = d / length
+        rel = pts - p0
+        along = rel @ u
+        across = rel @ np.array([-u[1], u[0]])
+        sel = free & (np.abs(across) <= tol_px) & (along >= 0.0) & (along <= length)
+        if sel.sum() < max(5, 0.25 * length):
+            return quad_xy
+        vx, vy, x0, y0 = cv2.fitLine(pts[sel].astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01)
+        lines.append((np.array([x0[0], y0[0]], np.float64), np.array([vx[0], vy[0]], np.float64)))
+    out = np.empty_like(quad_xy)
+    lo = pts.min(axis=0) - tol_px
+    hi = pts.max(axis=0) + tol_px
+    for i in range(4):
+        (a, da), (b, db) = lines[(i - 1) % 4], lines[i]
+        den = da[0] * db[1] - da[1] * db[0]
+        if abs(den) < 1e-6:
+            return quad_xy
+        t = ((b[0] - a[0]) * db[1] - (b[1] - a[1]) * db[0]) / den
+        out[i] = a + t * da
+        if np.any(out[i] < lo) or np.any(out[i] > hi):
+            return quad_xy
+    # a hidden corner gives back what the hole hid: it moves out. A side
+    # pulled in is a notch the print made in the sheet's outline, not a tilt
+    poly = quad_xy.astype(np.float32).reshape(-1, 1, 2)
+    t = np.linspace(0.0, 1.0, 11)[:, None]
+    along_sides = np.concatenate([out[i] + t * (out[(i + 1) % 4] - out[i]) for i in range(4)])
+    inside = np.array([cv2.pointPolygonTest(poly, (float(x), float(y)), True) for x, y in out])
+    pulled_in = max(cv2.pointPolygonTest(poly, (float(x), float(y)), True) for x, y in along_sides)
+    if pulled_in > PAPER_HIDDEN_CORNER_PX or not np.all(inside[near_hole[yi, xi]] < 0.0):
+        return quad_xy
+    return out
 
 
 def _edge_colour_step(
