@@ -828,7 +828,7 @@ def _hidden_corners(
     """
     h, w = v.shape
     # holes inside the photo (a card), not the photo's own edge
-    n, lab = cv2.connectedComponents((~v).astype(np.uint8), connectivity=8)
+    _, lab = cv2.connectedComponents((~v).astype(np.uint8), connectivity=8)
     edge = np.unique(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]))
     hole = (lab > 0) & ~np.isin(lab, edge)
     if not hole.any():
@@ -874,8 +874,8 @@ def _hidden_corners(
     # a hidden corner gives back what the hole hid: it moves out. A side
     # pulled in is a notch the print made in the sheet's outline, not a tilt
     poly = quad_xy.astype(np.float32).reshape(-1, 1, 2)
-    t = np.linspace(0.0, 1.0, 11)[:, None]
-    along_sides = np.concatenate([out[i] + t * (out[(i + 1) % 4] - out[i]) for i in range(4)])
+    frac = np.linspace(0.0, 1.0, 11)[:, None]
+    along_sides = np.concatenate([out[i] + frac * (out[(i + 1) % 4] - out[i]) for i in range(4)])
     inside = np.array([cv2.pointPolygonTest(poly, (float(x), float(y)), True) for x, y in out])
     pulled_in = max(cv2.pointPolygonTest(poly, (float(x), float(y)), True) for x, y in along_sides)
     if pulled_in > PAPER_HIDDEN_CORNER_PX or not np.all(inside[near_hole[yi, xi]] < 0.0):
