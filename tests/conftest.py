@@ -74,6 +74,22 @@ def reference_in_photo(seed: int, scene: str, reference: str, size=(2016, 1512))
     return photo, loaded, ref, error
 
 
+def both_feet_measured(seed: int, scene: str, reference: str, size=(2016, 1512)):  # noqa: ANN201
+    """A generated photo of two feet, analysed: both sides must be measured.
+
+    Returns ``(photo, pairs)``, ``pairs`` the measured feet with their truths
+    as ``(FootResult, FootTruth)``, matched by side.
+    """
+    from footprint import pipeline, synth
+
+    photo = synth.render_photo(seed, scene=scene, reference=reference, size=size)
+    truths = {t.side: t for t in photo.feet}
+    assert sorted(truths) == ["left", "right"]  # the premise: two feet
+    result = pipeline.analyse(photo.jpeg)
+    assert sorted(f.side for f in result.feet) == ["left", "right"]
+    return photo, [(foot, truths[foot.side]) for foot in result.feet]
+
+
 def encode(rgb: np.ndarray, fmt: str = "JPEG") -> bytes:
     out = io.BytesIO()
     Image.fromarray(rgb).save(out, format=fmt, quality=92)

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import both_feet_measured
 
-from footprint import pairing, pipeline, synth
+from footprint import pairing
 
 
 def _pt(x: float, y: float) -> np.ndarray:
@@ -92,15 +93,10 @@ def test_centroid_on_a_box_equals_the_whole_mask() -> None:
 def test_two_high_arched_feet_side_by_side_are_both_measured(
     seed: int, scene: str, reference: str
 ) -> None:
-    photo = synth.render_photo(seed, scene=scene, reference=reference, size=(2016, 1512))
-    truths = {t.side: t for t in photo.feet}
+    photo, pairs = both_feet_measured(seed, scene, reference)
     # the premise: two feet whose heels and balls printed apart
-    assert sorted(truths) == ["left", "right"]
     assert all(t.arch_index < 0.05 for t in photo.feet)
-    result = pipeline.analyse(photo.jpeg)
-    assert sorted(f.side for f in result.feet) == ["left", "right"]
-    for foot in result.feet:
-        truth = truths[foot.side]
+    for foot, truth in pairs:
         assert abs(foot.foot_length_mm / truth.foot_length_mm - 1.0) < 0.01
         assert abs(foot.arch_index - truth.arch_index) <= 0.02
 
@@ -111,10 +107,6 @@ def test_two_heels_side_by_side_on_a_form_join_their_own_balls() -> None:
     first (one "right foot" 0.144 off in arch index) and both balls were left
     over; each heel now joins its own ball. (The right foot still reads 0.03
     low, a separate matter not looked into here.)"""
-    photo = synth.render_photo(8695, scene="podograph", reference="none", size=(2016, 1512))
-    truths = {t.side: t for t in photo.feet}
-    assert sorted(truths) == ["left", "right"]
-    result = pipeline.analyse(photo.jpeg)
-    assert sorted(f.side for f in result.feet) == ["left", "right"]
-    for foot in result.feet:
-        assert abs(foot.arch_index - truths[foot.side].arch_index) <= 0.05
+    _, pairs = both_feet_measured(8695, "podograph", "none")
+    for foot, truth in pairs:
+        assert abs(foot.arch_index - truth.arch_index) <= 0.05

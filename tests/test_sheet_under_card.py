@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from conftest import both_feet_measured
 
-from footprint import pipeline, segment, synth
+from footprint import segment
 
 W, H = 1200, 900
 
@@ -59,10 +60,6 @@ def test_corners_clear_of_any_hole_are_kept() -> None:
 
 
 def test_both_feet_on_kraft_with_a_card_over_its_corner() -> None:
-    photo = synth.render_photo(9048, scene="wet_kraft", reference="card", size=(2016, 1512))
-    truths = {t.side: t for t in photo.feet}
-    assert sorted(truths) == ["left", "right"]
-    result = pipeline.analyse(photo.jpeg)
-    assert sorted(f.side for f in result.feet) == ["left", "right"]
-    for foot in result.feet:
-        assert abs(foot.arch_index - truths[foot.side].arch_index) <= 0.02
+    _, pairs = both_feet_measured(9048, "wet_kraft", "card")
+    for foot, truth in pairs:
+        assert abs(foot.arch_index - truth.arch_index) <= 0.02

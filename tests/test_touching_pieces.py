@@ -14,8 +14,9 @@ one blob, and now their union alone decides.
 from __future__ import annotations
 
 import numpy as np
+from conftest import both_feet_measured
 
-from footprint import pipeline, segment, synth
+from footprint import segment
 
 
 def _two_blocks(gap: int) -> list[np.ndarray]:
@@ -44,13 +45,8 @@ def test_pieces_apart_end_to_end_stay_apart() -> None:
 
 
 def test_the_heel_is_not_measured_without_its_band_and_ball() -> None:
-    photo = synth.render_photo(8608, scene="wet_kraft", reference="letter", size=(2016, 1512))
-    truths = {t.side: t for t in photo.feet}
-    assert sorted(truths) == ["left", "right"]
-    result = pipeline.analyse(photo.jpeg)
-    assert sorted(f.side for f in result.feet) == ["left", "right"]
-    for foot in result.feet:
-        truth = truths[foot.side]
+    _, pairs = both_feet_measured(8608, "wet_kraft", "letter")
+    for foot, truth in pairs:
         assert abs(foot.foot_length_mm / truth.foot_length_mm - 1.0) < 0.01
         # the right foot's band is faint where the cut was: 0.021 low
         assert abs(foot.arch_index - truth.arch_index) <= 0.03
