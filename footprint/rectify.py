@@ -201,7 +201,7 @@ def _offset_quad(quad_xy: np.ndarray, dist: float) -> np.ndarray:
         p0, p1 = quad_xy[i], quad_xy[(i + 1) % 4]
         d = (p1 - p0) / (np.hypot(*(p1 - p0)) + 1e-12)
         sides.append((p0 - dist * np.array([-d[1], d[0]]), d))
-    return np.array([_intersect(*sides[(i - 1) % 4], *sides[i]) for i in range(4)])
+    return quad_corners(sides)
 
 
 def _homography(src_xy: np.ndarray, dst_xy: np.ndarray) -> np.ndarray:
@@ -422,6 +422,14 @@ def _intersect(p1: np.ndarray, d1: np.ndarray, p2: np.ndarray, d2: np.ndarray) -
     return p1 + t * d1
 
 
+def quad_corners(sides: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """(4, 2) corners of a quad from its four sides ``(point, direction)`` in order.
+
+    Corner ``i`` is where side ``i - 1`` meets side ``i`` (NaN where two are parallel).
+    """
+    return np.array([_intersect(*sides[(i - 1) % 4], *sides[i]) for i in range(4)], np.float64)
+
+
 def _fit_sides(
     img: np.ndarray,
     quad_xy: np.ndarray,
@@ -570,9 +578,7 @@ def _fit_sides(
         supports[i] = inl.sum() / counts[i]
         sq_res.append(((pts[inl] - centre) @ np.array([-direction[1], direction[0]])) ** 2)
         lines.append((centre, direction))
-    corners = np.array(
-        [_intersect(*lines[(i - 1) % 4], *lines[i]) for i in range(4)], dtype=np.float64
-    )
+    corners = quad_corners(lines)
     if not np.all(np.isfinite(corners)):
         return None
     res = np.concatenate(sq_res)

@@ -37,7 +37,7 @@ from skimage.filters import threshold_otsu
 
 from footprint import pairing, segment_grid
 from footprint.params import SegmentParams
-from footprint.rectify import perimeter_coverage
+from footprint.rectify import perimeter_coverage, quad_corners
 
 log = logging.getLogger(__name__)
 
@@ -859,18 +859,11 @@ def _hidden_corners(
             return quad_xy
         vx, vy, x0, y0 = cv2.fitLine(pts[sel].astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01)
         lines.append((np.array([x0[0], y0[0]], np.float64), np.array([vx[0], vy[0]], np.float64)))
-    out = np.empty_like(quad_xy)
+    out = quad_corners(lines)
     lo = pts.min(axis=0) - tol_px
     hi = pts.max(axis=0) + tol_px
-    for i in range(4):
-        (a, da), (b, db) = lines[(i - 1) % 4], lines[i]
-        den = da[0] * db[1] - da[1] * db[0]
-        if abs(den) < 1e-6:
-            return quad_xy
-        t = ((b[0] - a[0]) * db[1] - (b[1] - a[1]) * db[0]) / den
-        out[i] = a + t * da
-        if np.any(out[i] < lo) or np.any(out[i] > hi):
-            return quad_xy
+    if not np.all(np.isfinite(out)) or np.any(out < lo) or np.any(out > hi):
+        return quad_xy
     # a hidden corner gives back what the hole hid: it moves out. A side
     # pulled in is a notch the print made in the sheet's outline, not a tilt
     poly = quad_xy.astype(np.float32).reshape(-1, 1, 2)
