@@ -17,7 +17,16 @@ from typing import Any
 import cv2
 import numpy as np
 
-from footprint import __version__, anatomy, indices, midfoot, pressure, rectify, segment
+from footprint import (
+    __version__,
+    anatomy,
+    indices,
+    midfoot,
+    pressure,
+    rectify,
+    segment,
+    segment_grid,
+)
 from footprint.errors import AnatomyError, NoFootprintError, UnclearPrintError
 from footprint.frame import FootFrame, make_frame
 from footprint.io import LoadedImage, Source, load_image
@@ -146,13 +155,12 @@ def _measure_foot(
                 f"({100 * suspect:.0f} % of the sole's darkness): the midfoot may have printed "
                 "too faintly to be outlined, and the arch index may read too low."
             )
-    if segment.CUT_OFF_WARNING not in warnings_ and segment.touches_frame(
-        foot_mask, plane.valid, plane.mm_per_px
-    ):
-        # the photo's edge inside a rectified plane (the image's edge is tested
-        # in segment); on the foot anatomy accepted, without stray blobs
+    contact = _edge_contact(anat, plane)
+    if contact == "cut":
         quality *= segment.CUT_OFF_QUALITY
         warnings_.append(segment.CUT_OFF_WARNING)
+    elif contact == "lesser_toe":
+        warnings_.append(LESSER_TOE_AT_EDGE_WARNING)
     print_f = np.clip(frame.warp(foot_mask.astype(np.float32)), 0.0, 1.0)
     length_px = indices.print_length(print_f)
     width_px = indices.print_width(sole_f)
@@ -476,6 +484,58 @@ def _whole_foot(foot: FootResult) -> bool:
     0.27 off. Without toes, a forefoot alone was taken for a foot (0.19 off).
     """
     return foot.axis_source == "second_toe" and foot.side_confidence >= anatomy.SIDE_SURE_CONFIDENCE
+
+
+#: Said of a print whose only part at the edge of the photo or sheet is a
+#: lesser toe (:func:`_edge_contact`).
+LESSER_TOE_AT_EDGE_WARNING = (
+    "A lesser toe touches the edge of the photo or sheet and may be cut off; the heel, "
+    "sole, hallux and second toe are inside it, so the measurements do not depend on it."
+)
+#: [mm] The toe blob nearest the axis' toe tip holds it when it lies this close.
+TOE_TIP_REACH_MM = 3.0
+
+
+def _touches(part: np.ndarray, plane: rectify.Plane) -> bool:
+    """A part of a print reaches the plane image's edge or the photo's frame in it."""
+    return segment.touches_edge(part, segment.EDGE_TOUCH_PX) or segment.touches_frame(
+        part, plane.valid, plane.mm_per_px
+    )
+
+
+def _edge_contact(anat: anatomy.Anatomy, plane: rectify.Plane) -> str:
+    """Which part of a foot reaches the edge of the photo or sheet.
+
+    Returns ``"cut"`` when the sole does, or a toe that holds the foot axis'
+    tip or is the largest (the hallux), or any toe when the axis is not the
+    second toe's or its tip lies more than ``TOE_TIP_REACH_MM`` from every
+    toe blob: the length, the thirds or the axis may then be wrong
+    (``segment.CUT_OFF_QUALITY``). ``"lesser_toe"`` when only other toe blobs
+    do: toes are left out of the arch index, and the hallux and second toe,
+    which set the length and the axis, are whole. ``"none"`` otherwise.
+    Stray blobs anatomy did not take as sole or toes are not judged.
+    """
+    if _touches(anat.sole, plane):
+        return "cut"
+    if not anat.toes.any() or not _touches(anat.toes, plane):
+        return "none"
+    if anat.axis_source != "second_toe":
+        return "cut"
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(
+        anat.toes.astype(np.uint8), connectivity=8
+    )
+    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    # the toe holding the axis' tip: the blob nearest to it
+    ys, xs = np.nonzero(labels)
+    d = np.hypot(xs - anat.toe_xy[0], ys - anat.toe_xy[1])
+    reach_px = TOE_TIP_REACH_MM * segment_grid.nominal_px_per_mm(labels.shape, plane.mm_per_px)
+    if d.min() > reach_px:  # the tip is on no toe blob: which toe holds the axis is unknown
+        return "cut"
+    at_tip = int(labels[ys[np.argmin(d)], xs[np.argmin(d)]])
+    for k in range(1, n):
+        if k in (largest, at_tip) and _touches(labels == k, plane):
+            return "cut"
+    return "lesser_toe"
 
 
 @dataclass

@@ -233,8 +233,9 @@ LINE_FILL_SIGMA_MM = 8.0
 #: [1] Largest share of the search region covered by line bands; more is floor
 #: texture (wood grain), not a few lines, and nothing is removed.
 LINE_MAX_SHARE = 0.15
-#: [1] Quality factor of a print that touches the edge of the photo or sheet:
-#: it may be cut off, and then its length and thirds are wrong whatever its
+#: [1] Quality factor of a print whose sole, hallux or second toe touches the
+#: edge of the photo or sheet (``pipeline`` applies it, on the parts anatomy
+#: found): it may be cut off, and then its length and thirds are wrong whatever its
 #: contrast. Below the default gate (0.4) from any quality, like an implausible
 #: shape (``pipeline.IMPLAUSIBLE_SHAPE_QUALITY``); ``min_quality=0`` still
 #: measures it. It was 0.6: of the 7 such feet that passed the gate on the
@@ -263,7 +264,8 @@ class PrintBlob:
     intensity : (H, W) float32 ndarray
         Relative contact intensity 0..1 inside ``mask``, 0 outside.
     quality : float
-        0..1, from contrast and shape plausibility.
+        0..1, from contrast. A print at the edge of the photo is judged later,
+        on the parts anatomy found (``pipeline._edge_contact``).
     warnings : tuple of str
     """
 
@@ -1374,9 +1376,6 @@ def _segment_roi(
         norm = float(np.percentile(inside, 99)) or 1.0
         intensity = np.where(fm, np.clip(dens / norm, 0.0, 1.0), 0.0).astype(np.float32)
         warnings: list[str] = []
-        if _touches_edge(fm, EDGE_TOUCH_PX):
-            warnings.append(CUT_OFF_WARNING)
-            quality *= CUT_OFF_QUALITY
         if contrast < 2 * MIN_CONTRAST:
             warnings.append(
                 "The print is faint; photograph it sooner after stepping or in better light."
@@ -1659,12 +1658,7 @@ def _grid_segmentation(
     """Wrap podograph feet from :mod:`footprint.segment_grid` as a Segmentation."""
     blobs = []
     for mask, intensity in grid_feet:
-        warnings: list[str] = []
-        quality = 1.0
-        if _touches_edge(mask, EDGE_TOUCH_PX):
-            warnings.append(CUT_OFF_WARNING)
-            quality = CUT_OFF_QUALITY
-        blobs.append(PrintBlob(mask, intensity.astype(np.float32), quality, tuple(warnings)))
+        blobs.append(PrintBlob(mask, intensity.astype(np.float32), 1.0, ()))
     density = np.zeros((h, w), np.float32)
     for _, intensity in grid_feet:
         density = np.maximum(density, intensity)
@@ -1749,7 +1743,7 @@ def _peel_border_rims(
     return out
 
 
-def _touches_edge(mask: np.ndarray, within_px: int = 0) -> bool:
+def touches_edge(mask: np.ndarray, within_px: int = 0) -> bool:
     """Whether a mask reaches within ``within_px`` of the first or last row or column."""
     k = within_px + 1
     return bool(mask[:k].any() or mask[-k:].any() or mask[:, :k].any() or mask[:, -k:].any())
@@ -1786,7 +1780,7 @@ def _foot_like(mask: np.ndarray, mm_per_px: float | None, roi_border: np.ndarray
     crop = mask[sl].astype(np.uint8)
     origin = (sl[1].start, sl[0].start)
     elong, length = _elongation(crop, origin)
-    whole = not (_touches_edge(mask) or (mask[sl] & roi_border[sl]).any())
+    whole = not (touches_edge(mask) or (mask[sl] & roi_border[sl]).any())
     if elong < FOOT_MIN_ELONGATION and whole:
         # a stain or a floor mark joined to a whole print by a neck widens it:
         # judge the sole's core, what a disk FOOT_CORE_RADIUS_MM wide covers

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from footprint import pipeline, segment, synth
+from footprint import anatomy, pipeline, rectify, segment, synth
 from footprint.errors import UnclearPrintError
 from footprint.params import Params
 from footprint.segment import CUT_OFF_QUALITY, CUT_OFF_WARNING
@@ -60,3 +60,93 @@ def test_a_heel_cut_by_the_photo_beside_a_card_is_flagged() -> None:
 
 def test_a_cut_print_is_below_the_default_gate_whatever_its_quality() -> None:
     assert CUT_OFF_QUALITY < Params().anatomy.min_quality
+
+
+# -- which part reaches the edge (pipeline._edge_contact) ----------------------
+# A right foot pointing up in a 400 x 600 plane at 0.5 mm/px: a sole, then the
+# toe row (hallux largest, on the medial = left side of a right foot, the
+# second toe holding the axis' tip), the fifth toe at x = 246..254.
+
+
+def _anatomy(axis_source: str = "second_toe") -> anatomy.Anatomy:
+    sole = np.zeros((400, 600), bool)
+    sole[150:380, 130:250] = True
+    toes = np.zeros((400, 600), bool)
+    for x0, x1, y0 in ((132, 162, 110), (168, 184, 104), (190, 204, 112), (212, 226, 120)):
+        toes[y0:140, x0:x1] = True  # hallux, second, third, fourth
+    toes[128:144, 246:254] = True  # the fifth toe, out at the side
+    return anatomy.Anatomy(
+        sole=sole,
+        toes=toes,
+        heel_xy=(190.0, 370.0),
+        toe_xy=(176.0, 104.0),  # the second toe's tip
+        side="right",
+        side_confidence=0.9,
+        side_source="hallux",
+        axis_source=axis_source,
+        n_toes=5,
+        quality=1.0,
+        warnings=(),
+    )
+
+
+def _plane(valid: np.ndarray) -> rectify.Plane:
+    return rectify.Plane(
+        image=np.zeros((*valid.shape, 3), np.uint8),
+        mm_per_px=MM_PER_PX,
+        scale_source="a4",
+        image_to_plane=np.eye(3),
+        plane_to_image=np.eye(3),
+        reference=None,
+        valid=valid,
+        sheet=None,
+    )
+
+
+def _frame_from(x: int) -> np.ndarray:
+    """The photo covers the plane left of ``x`` only."""
+    valid = np.zeros((400, 600), bool)
+    valid[:, :x] = True
+    return valid
+
+
+def test_a_foot_clear_of_the_frame_is_whole() -> None:
+    assert pipeline._edge_contact(_anatomy(), _plane(_frame_from(300))) == "none"
+
+
+def test_only_a_lesser_toe_at_the_frame_costs_no_quality() -> None:
+    # the photo's edge 2 px right of the fifth toe: it may be cut, nothing measured is
+    assert pipeline._edge_contact(_anatomy(), _plane(_frame_from(257))) == "lesser_toe"
+
+
+def test_the_sole_hallux_or_axis_toe_at_the_edge_is_a_cut_print() -> None:
+    ana = _anatomy()
+    # the photo's edge through the sole's side (and the fifth toe)
+    assert pipeline._edge_contact(ana, _plane(_frame_from(252))) == "cut"
+    # the photo's top edge just above the second toe's tip, the other toes clear
+    valid = np.ones((400, 600), bool)
+    valid[:101] = False
+    assert pipeline._edge_contact(ana, _plane(valid)) == "cut"
+    # the hallux at the photo's left edge
+    valid = np.ones((400, 600), bool)
+    valid[:, :129] = False
+    assert pipeline._edge_contact(ana, _plane(valid)) == "cut"
+
+
+def test_without_the_second_toes_axis_any_toe_at_the_edge_is_a_cut() -> None:
+    ana = _anatomy(axis_source="principal_axis")
+    assert pipeline._edge_contact(ana, _plane(_frame_from(257))) == "cut"
+
+
+def test_a_lesser_toe_at_the_photos_edge_is_measured() -> None:
+    # development seed 8729 (wet print on light tile, A4 sheet): the fifth toe
+    # reaches the photo's edge; the foot was refused as cut off (quality 0.26,
+    # 0.008 off), and is measured now, with a note saying why it is trusted
+    photo = synth.render_photo(8729, scene="wet_tile_light", reference="a4", size=(2016, 1512))
+    result = pipeline.analyse(photo.jpeg)
+    (foot,) = result.feet
+    (truth,) = photo.feet
+    assert pipeline.LESSER_TOE_AT_EDGE_WARNING in foot.warnings
+    assert CUT_OFF_WARNING not in foot.warnings
+    assert abs(foot.arch_index - truth.arch_index) <= 0.02
+    assert abs(foot.foot_length_mm / truth.foot_length_mm - 1.0) <= 0.02
