@@ -442,8 +442,13 @@ def suggest(
         )
     )
     out.sort(key=lambda s: (s.priority, CATEGORIES.index(s.category), s.id))
-    log.debug("advice: %d suggestions (%d flat, %d high, %d uneven triggers)",
-              len(out), len(flat), len(high), len(uneven))
+    log.debug(
+        "advice: %d suggestions (%d flat, %d high, %d uneven triggers)",
+        len(out),
+        len(flat),
+        len(high),
+        len(uneven),
+    )
     return out
 
 

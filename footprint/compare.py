@@ -458,9 +458,7 @@ def _refine_rotation(
     return theta
 
 
-def _normalise_intensity(
-    intensity: np.ndarray, mask: np.ndarray, percentile: float
-) -> np.ndarray:
+def _normalise_intensity(intensity: np.ndarray, mask: np.ndarray, percentile: float) -> np.ndarray:
     inside = intensity[mask > 0.5]
     ref = float(np.percentile(inside, percentile)) if inside.size else 0.0
     if ref <= 0:
@@ -526,8 +524,12 @@ def align(
 
     def warp(img: np.ndarray, m: np.ndarray) -> np.ndarray:
         return cv2.warpAffine(
-            img.astype(np.float32), m, (w, h), flags=cv2.INTER_LINEAR,
-            borderMode=cv2.BORDER_CONSTANT, borderValue=0,
+            img.astype(np.float32),
+            m,
+            (w, h),
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=0,
         )
 
     mask_a, mask_b = warp(a.mask, ma), warp(b.mask, mb)
@@ -604,8 +606,14 @@ def _markers(img: np.ndarray, al: Alignment) -> None:
     for (x, y), col in ((al.toe_a_canvas_xy, COLOUR_A), (al.toe_b_canvas_xy, COLOUR_B)):
         cv2.circle(img, (round(x), round(y)), r, (0, 0, 0), -1, cv2.LINE_AA)
         cv2.circle(img, (round(x), round(y)), max(1, r - 2), col, -1, cv2.LINE_AA)
-    cv2.line(img, (hx, hy), (round(al.toe_a_canvas_xy[0]), round(al.toe_a_canvas_xy[1])),
-             (0, 0, 0), 1, cv2.LINE_AA)
+    cv2.line(
+        img,
+        (hx, hy),
+        (round(al.toe_a_canvas_xy[0]), round(al.toe_a_canvas_xy[1])),
+        (0, 0, 0),
+        1,
+        cv2.LINE_AA,
+    )
 
 
 def _diverging(values: np.ndarray, limit: float, valid: np.ndarray) -> np.ndarray:
@@ -850,14 +858,16 @@ def comparison_pdf(
         table.row(["Measure", "Before", "After", "Change", "Repeatability", "Beyond noise?"])
         for c in comparison.changes:
             beyond = "-" if c.exceeds is None else ("yes" if c.exceeds else "no")
-            table.row([
-                _latin1(c.label),
-                format_value(c.key, c.before),
-                format_value(c.key, c.after),
-                format_value(c.key, c.change, signed=True),
-                format_value(c.key, c.repeatability),
-                beyond,
-            ])
+            table.row(
+                [
+                    _latin1(c.label),
+                    format_value(c.key, c.before),
+                    format_value(c.key, c.after),
+                    format_value(c.key, c.change, signed=True),
+                    format_value(c.key, c.repeatability),
+                    beyond,
+                ]
+            )
     pdf.ln(3)
     pdf.set_font("Helvetica", "", 8)
     notes = list(comparison.warnings) + [
@@ -869,8 +879,7 @@ def comparison_pdf(
         "Intensity is relative contact intensity (not pressure in kPa), each print scaled to "
         "its own 95th percentile.",
         DISCLAIMER,
-        f"footprint {__version__}; made "
-        f"{datetime.now(timezone.utc).isoformat(timespec='seconds')}",
+        f"footprint {__version__}; made {datetime.now(timezone.utc).isoformat(timespec='seconds')}",
     ]
     for n in notes:
         pdf.multi_cell(0, 4, _latin1(n), new_x="LMARGIN", new_y="NEXT")

@@ -268,9 +268,7 @@ def draw_foot(img: np.ndarray, foot: FootResult, s: float, *, labels: bool = Tru
     return _text(img, label_items, fsize)
 
 
-def overlay(
-    analysis: Analysis, *, target_long_px: int = 1100, panel: bool = True
-) -> np.ndarray:
+def overlay(analysis: Analysis, *, target_long_px: int = 1100, panel: bool = True) -> np.ndarray:
     """The rectified plane image with every measurement drawn on it.
 
     Parameters
@@ -347,8 +345,11 @@ def overlay_on_photo(analysis: Analysis, *, target_long_px: int | None = None) -
         _dot(img, tip, s, AXIS, lw + 1)
         ai = "" if foot.arch_index is None else f"  AI {foot.arch_index:.3f}"
         labels.append(
-            ((back[0] * s, back[1] * s + fsize * 1.2), f"{foot.index + 1} {_side_letter(foot)}{ai}",
-             AXIS)
+            (
+                (back[0] * s, back[1] * s + fsize * 1.2),
+                f"{foot.index + 1} {_side_letter(foot)}{ai}",
+                AXIS,
+            )
         )
     return _text(img, labels, fsize)
 
@@ -460,8 +461,11 @@ def heatmap(
                 if m is None or not m.any():
                     continue
                 m_v = fix(m)[r0:r1, c0:c1]
-                m_v = cv2.resize(m_v.astype(np.uint8), (img.shape[1], img.shape[0]),
-                                 interpolation=cv2.INTER_NEAREST)
+                m_v = cv2.resize(
+                    m_v.astype(np.uint8),
+                    (img.shape[1], img.shape[0]),
+                    interpolation=cv2.INTER_NEAREST,
+                )
                 cs, _ = cv2.findContours(m_v, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
                 cv2.drawContours(img, cs, -1, HALO, 3, cv2.LINE_AA)
                 cv2.drawContours(img, cs, -1, (255, 255, 255), 1, cv2.LINE_AA)
@@ -470,8 +474,11 @@ def heatmap(
                     mo = cv2.moments(m_v, binaryImage=True)
                     if mo["m00"] > 0:
                         labels.append(
-                            ((mo["m10"] / mo["m00"], mo["m01"] / mo["m00"]),
-                             f"{stats.share_pct:.0f}%", (255, 255, 255))
+                            (
+                                (mo["m10"] / mo["m00"], mo["m01"] / mo["m00"]),
+                                f"{stats.share_pct:.0f}%",
+                                (255, 255, 255),
+                            )
                         )
         if p.cop_plane is not None:
             cx, cy = plane_to_view(np.array([p.cop_plane], dtype=np.float64))[0]
@@ -501,8 +508,9 @@ def _with_legend(img: np.ndarray, res: FootResult, colormap: str, fsize: int) ->
     pil = Image.fromarray(right)
     d = ImageDraw.Draw(pil)
     d.text((margin + bar_w + 4, y0 - fsize // 2), "high", font=label_font, fill=PANEL_INK)
-    d.text((margin + bar_w + 4, y0 + bar.shape[0] - fsize // 2), "low", font=label_font,
-           fill=PANEL_INK)
+    d.text(
+        (margin + bar_w + 4, y0 + bar.shape[0] - fsize // 2), "low", font=label_font, fill=PANEL_INK
+    )
     top = np.hstack([img, np.asarray(pil)])
     # caption and shares underneath
     lines = [INTENSITY_CAPTION]
@@ -524,8 +532,12 @@ def _with_legend(img: np.ndarray, res: FootResult, colormap: str, fsize: int) ->
     footer = Image.new("RGB", (top.shape[1], line_h * len(lines) + fsize), (255, 255, 255))
     d = ImageDraw.Draw(footer)
     for k, line in enumerate(lines):
-        d.text((fsize // 2, fsize // 2 + k * line_h), line, font=small,
-               fill=PANEL_INK if k == 0 else MUTED_INK)
+        d.text(
+            (fsize // 2, fsize // 2 + k * line_h),
+            line,
+            font=small,
+            fill=PANEL_INK if k == 0 else MUTED_INK,
+        )
     return np.ascontiguousarray(np.vstack([top, np.asarray(footer)]))
 
 

@@ -71,9 +71,7 @@ def _num(value: float | None, spec: str, unit: str = "") -> str:
     return "-" if value is None else f"{value:{spec}}{unit}"
 
 
-def numbers_rows(
-    foot: FootResult, preset: CutoffPreset
-) -> list[tuple[str, str, str, str]]:
+def numbers_rows(foot: FootResult, preset: CutoffPreset) -> list[tuple[str, str, str, str]]:
     """(measure, value, class, cut-offs) rows for one foot."""
     from footprint import indices
 
@@ -281,8 +279,11 @@ def pdf_report(
         )
         for name in measures:
             table.row(
-                [_latin1(name), *(_latin1(c.get(name, "-")) for c in cells),
-                 _latin1(notes.get(name, ""))]
+                [
+                    _latin1(name),
+                    *(_latin1(c.get(name, "-")) for c in cells),
+                    _latin1(notes.get(name, "")),
+                ]
             )
     pdf.ln(1)
     for foot in result.feet:
@@ -290,8 +291,11 @@ def pdf_report(
             pdf.set_font("Helvetica", "I", 8)
             for w in foot.warnings:
                 pdf.multi_cell(
-                    0, 4, _latin1(f"Note (foot {foot.index + 1}): {w}"),
-                    new_x="LMARGIN", new_y="NEXT",
+                    0,
+                    4,
+                    _latin1(f"Note (foot {foot.index + 1}): {w}"),
+                    new_x="LMARGIN",
+                    new_y="NEXT",
                 )
     if result.warnings:
         pdf.set_font("Helvetica", "I", 8)
@@ -380,8 +384,15 @@ def _disclaimer_box(pdf: FPDF) -> None:
     pdf.set_draw_color(230, 190, 90)
     pdf.set_font("Helvetica", "B", 9)
     pdf.multi_cell(
-        0, 5, _latin1(advice.DISCLAIMER), border=1, fill=True, padding=2, align="L",
-        new_x="LMARGIN", new_y="NEXT",
+        0,
+        5,
+        _latin1(advice.DISCLAIMER),
+        border=1,
+        fill=True,
+        padding=2,
+        align="L",
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     pdf.set_draw_color(0, 0, 0)
     pdf.ln(2)

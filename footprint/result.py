@@ -97,8 +97,8 @@ def _scores_to_zero(obj: Any, names: tuple[str, ...]) -> list[str]:
     if changed:
         log.warning("Non-finite scores set to 0: %s", ", ".join(changed))
     return [
-        f"The {n.replace('_', ' ')} could not be computed (not finite) and is set to 0, the "
-        "lowest." for n in changed
+        f"The {n.replace('_', ' ')} could not be computed (not finite) and is set to 0, the lowest."
+        for n in changed
     ]
 
 
@@ -286,9 +286,7 @@ class FootprintResult:
                 toe_tip_plane=tuple(g["toe_tip_plane"]),
                 heel_back_plane=tuple(g["heel_back_plane"]),
                 sole_front_plane=tuple(g["sole_front_plane"]),
-                third_lines_plane=tuple(
-                    (tuple(a), tuple(b)) for a, b in g["third_lines_plane"]
-                ),
+                third_lines_plane=tuple((tuple(a), tuple(b)) for a, b in g["third_lines_plane"]),
                 clarke_points_plane=(
                     None
                     if g.get("clarke_points_plane") is None

@@ -735,9 +735,11 @@ class Store:
             names = sorted({r[1] for r in prints})
             s.delete(p)
             s.flush()
-            still_used = set(
-                s.scalars(select(Print.file_name).where(Print.file_name.in_(names))).all()
-            ) if names else set()
+            still_used = (
+                set(s.scalars(select(Print.file_name).where(Print.file_name.in_(names))).all())
+                if names
+                else set()
+            )
         removed = 0
         for name in names:
             if name in still_used:
@@ -755,9 +757,7 @@ class Store:
         return DeleteReport(n_visits, len(prints), int(n_results), removed, tuple(names))
 
     # -- visits -----------------------------------------------------------
-    def add_visit(
-        self, code: str, visit_date: date | None = None, note: str = ""
-    ) -> VisitInfo:
+    def add_visit(self, code: str, visit_date: date | None = None, note: str = "") -> VisitInfo:
         """Add a visit (today unless ``visit_date`` is given) to a patient."""
         with self.session() as s:
             p = self._patient(s, code)
@@ -812,9 +812,11 @@ class Store:
             names = sorted({pr.file_name for pr in v.prints})
             s.delete(v)
             s.flush()
-            used = set(
-                s.scalars(select(Print.file_name).where(Print.file_name.in_(names))).all()
-            ) if names else set()
+            used = (
+                set(s.scalars(select(Print.file_name).where(Print.file_name.in_(names))).all())
+                if names
+                else set()
+            )
         return self._remove_files([n for n in names if n not in used])
 
     # -- prints -----------------------------------------------------------
@@ -969,7 +971,11 @@ class Store:
             "source": "batch",
         }
         return self._add_result(
-            print_id, row, foot_dict=None, params=params, provenance=prov,
+            print_id,
+            row,
+            foot_dict=None,
+            params=params,
+            provenance=prov,
             foot_index=int(_num(row.get("foot")) or 0),
         )
 
@@ -1012,8 +1018,9 @@ class Store:
                 foot_json=None if foot_dict is None else _dumps(foot_dict),
                 params_json=_dumps(params or {}),
                 provenance_json=_dumps(provenance or {}),
-                package_version=str(row.get("package_version") or provenance.get(
-                    "package_version") or "unknown"),
+                package_version=str(
+                    row.get("package_version") or provenance.get("package_version") or "unknown"
+                ),
                 input_sha256=_text(row.get("sha256") or provenance.get("input_sha256")),
             )
             s.add(r)
@@ -1033,7 +1040,11 @@ class Store:
                 for r in pr.results:
                     out.append(
                         TrendPoint(
-                            v.id, v.visit_date, pr.id, r.id, r.side,
+                            v.id,
+                            v.visit_date,
+                            pr.id,
+                            r.id,
+                            r.side,
                             {k: getattr(r, k) for k in INDEX_COLUMNS},
                         )
                     )
@@ -1079,9 +1090,22 @@ class Store:
             ],
         }
         columns = [
-            "patient_code", "visit_date", "visit_id", "visit_note", "print_id", "image",
-            "foot_index", "side", *INDEX_COLUMNS, "arch_type", "csi_type", "staheli_type",
-            "clarke_type", "quality", "scale_source", *(f"share_{r}" for r in REGIONS),
+            "patient_code",
+            "visit_date",
+            "visit_id",
+            "visit_note",
+            "print_id",
+            "image",
+            "foot_index",
+            "side",
+            *INDEX_COLUMNS,
+            "arch_type",
+            "csi_type",
+            "staheli_type",
+            "clarke_type",
+            "quality",
+            "scale_source",
+            *(f"share_{r}" for r in REGIONS),
             "package_version",
         ]
         buf = io.StringIO()
@@ -1212,7 +1236,13 @@ def _jsonable_dc(obj: Any) -> dict[str, Any]:
 
 def _patient_info(p: Patient, n_visits: int) -> PatientInfo:
     return PatientInfo(
-        p.id, p.code, p.name, p.birth_year, p.notes or "", p.created_at, p.updated_at,
+        p.id,
+        p.code,
+        p.name,
+        p.birth_year,
+        p.notes or "",
+        p.created_at,
+        p.updated_at,
         int(n_visits),
     )
 

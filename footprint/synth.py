@@ -1019,9 +1019,7 @@ def pinhole_homography(
     centre = -lo + 0.5 * np.maximum(slack, 0)
     room = MAX_PRINCIPAL_SHIFT * np.array([w, h], np.float64)
     centre = np.clip(centre, -room, room)
-    shift = centre + (np.asarray(place, np.float64) - 0.5) * np.minimum(
-        np.maximum(slack, 0), room
-    )
+    shift = centre + (np.asarray(place, np.float64) - 0.5) * np.minimum(np.maximum(slack, 0), room)
     T = np.array([[1, 0, shift[0]], [0, 1, shift[1]], [0, 0, 1.0]])
     Hm = T @ Hm
     if params is not None:

@@ -210,9 +210,7 @@ def summarise(rows: list[dict], bad: list[tuple[str, str]]) -> dict[str, Any]:
             if f["found"]["foot_length_mm"] is not None
         ]
     )
-    axis_err = np.array(
-        [f["axis_error_deg"] for f in found if f.get("axis_error_deg") is not None]
-    )
+    axis_err = np.array([f["axis_error_deg"] for f in found if f.get("axis_error_deg") is not None])
     scale_expected = [r for r in with_print if r["reference"] != "none"]
     scale_found = [r for r in scale_expected if r.get("scale_source") not in (None, "none")]
     photos_scored = [r for r in with_print if r["status"] == "ok"]

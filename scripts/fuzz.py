@@ -77,8 +77,11 @@ def _check(x: Any) -> tuple[str, str]:
         tf.check_result(result)
         return "ok", f"{len(result.feet)} feet"
     except Exception as exc:  # noqa: BLE001 - that is what we count
-        frames = [f for f in traceback.extract_tb(exc.__traceback__)
-                  if "/footprint/" in f.filename.replace("\\", "/")]
+        frames = [
+            f
+            for f in traceback.extract_tb(exc.__traceback__)
+            if "/footprint/" in f.filename.replace("\\", "/")
+        ]
         where = f"{Path(frames[-1].filename).name}:{frames[-1].name}" if frames else "?"
         return "crash", f"{type(exc).__name__} in {where}: {str(exc)[:200]}"
 
@@ -144,8 +147,9 @@ class _Slot:
 # --------------------------------------------------------------------------- #
 # parent
 # --------------------------------------------------------------------------- #
-def run(n: int, seed: int, jobs: int, timeout_s: float, mem_limit_mb: int,
-        log_path: Path | None) -> dict[str, Any]:
+def run(
+    n: int, seed: int, jobs: int, timeout_s: float, mem_limit_mb: int, log_path: Path | None
+) -> dict[str, Any]:
     import fuzz_inputs as fz
 
     ctx = multiprocessing.get_context("spawn")
@@ -173,20 +177,35 @@ def run(n: int, seed: int, jobs: int, timeout_s: float, mem_limit_mb: int,
         if outcome in ("crash", "hang"):
             kind = detail.split(": ", 1)[0] if outcome == "crash" else "hang"
             crash_kinds[kind] += 1
-            problems.append({"i": i, "family": family, "seed": s, "outcome": outcome,
-                             "detail": detail})
+            problems.append(
+                {"i": i, "family": family, "seed": s, "outcome": outcome, "detail": detail}
+            )
         if elapsed > slowest[0]:
             slowest = (elapsed, family, s)
         if log:
-            log.write(json.dumps({"i": i, "family": family, "seed": s, "outcome": outcome,
-                                  "detail": detail, "s": round(elapsed, 4),
-                                  "worker_peak_mb": round(rss_mb, 1)}) + "\n")
+            log.write(
+                json.dumps(
+                    {
+                        "i": i,
+                        "family": family,
+                        "seed": s,
+                        "outcome": outcome,
+                        "detail": detail,
+                        "s": round(elapsed, 4),
+                        "worker_peak_mb": round(rss_mb, 1),
+                    }
+                )
+                + "\n"
+            )
         done += 1
         if done % 500 == 0 or done == n:
             rate = done / max(time.monotonic() - t0, 1e-9)
-            print(f"  {done}/{n}  ok {counts['ok']}  typed {counts['typed']}  crashes "
-                  f"{counts['crash']}  hangs {counts['hang']}  peak {peak['rss_mb']:.0f} MB  "
-                  f"{rate:.1f}/s", flush=True)
+            print(
+                f"  {done}/{n}  ok {counts['ok']}  typed {counts['typed']}  crashes "
+                f"{counts['crash']}  hangs {counts['hang']}  peak {peak['rss_mb']:.0f} MB  "
+                f"{rate:.1f}/s",
+                flush=True,
+            )
 
     try:
         while todo or any(s.task is not None for s in slots):
@@ -215,8 +234,12 @@ def run(n: int, seed: int, jobs: int, timeout_s: float, mem_limit_mb: int,
                         i = slot.task
                         slot.kill()
                         slots[k] = _Slot(ctx, mem_limit_mb)
-                        record(i, "crash", f"worker died: exit code {code}",
-                               time.monotonic() - slot.started)
+                        record(
+                            i,
+                            "crash",
+                            f"worker died: exit code {code}",
+                            time.monotonic() - slot.started,
+                        )
                         continue
                     slot.task = None
                     if rss_mb > peak["rss_mb"]:
@@ -263,16 +286,23 @@ def _print(summary: dict[str, Any]) -> None:
     print(f"inputs         {summary['inputs']}")
     print(f"typed errors   {summary['typed_errors']}")
     print(f"valid results  {summary['valid_results']}")
-    print(f"crashes        {summary['crashes']}  (untyped exceptions, invalid results, "
-          "worker deaths)")
+    print(
+        f"crashes        {summary['crashes']}  (untyped exceptions, invalid results, worker deaths)"
+    )
     print(f"hangs          {summary['hangs']}  (> {summary['timeout_s']:.0f} s)")
-    print(f"peak memory    {summary['peak_memory_mb']:.0f} MB  (largest worker RSS; "
-          f"at {summary['peak_memory_input']}; RLIMIT_AS {summary['rlimit_as_mb']} MB)")
+    print(
+        f"peak memory    {summary['peak_memory_mb']:.0f} MB  (largest worker RSS; "
+        f"at {summary['peak_memory_input']}; RLIMIT_AS {summary['rlimit_as_mb']} MB)"
+    )
     print(f"slowest input  {summary['slowest_s']} s  ({summary['slowest_input']})")
     print(f"wall time      {summary['elapsed_s']:.0f} s with {summary['jobs']} workers")
-    print("by family      " + "; ".join(
-        f"{f}: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items()))
-        for f, c in summary["by_family"].items()))
+    print(
+        "by family      "
+        + "; ".join(
+            f"{f}: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items()))
+            for f, c in summary["by_family"].items()
+        )
+    )
     print("typed codes    " + ", ".join(f"{k} {v}" for k, v in summary["typed_codes"].items()))
     if summary["crash_kinds"]:
         print("crash kinds    " + "; ".join(f"{k}: {v}" for k, v in summary["crash_kinds"].items()))
@@ -286,12 +316,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="seed of the first input")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes")
     ap.add_argument("--timeout", type=float, default=60.0, help="[s] per input: a hang")
-    ap.add_argument("--mem-limit-mb", type=int, default=4096,
-                    help="RLIMIT_AS of each worker [MB] (virtual memory; 0 = none)")
+    ap.add_argument(
+        "--mem-limit-mb",
+        type=int,
+        default=4096,
+        help="RLIMIT_AS of each worker [MB] (virtual memory; 0 = none)",
+    )
     ap.add_argument("--log", type=Path, help="write one JSON line per input here")
     ap.add_argument("--json", type=Path, help="write the summary as JSON here")
-    ap.add_argument("--repro", nargs=2, metavar=("FAMILY", "SEED"),
-                    help="run one input in this process and show the outcome")
+    ap.add_argument(
+        "--repro",
+        nargs=2,
+        metavar=("FAMILY", "SEED"),
+        help="run one input in this process and show the outcome",
+    )
     args = ap.parse_args(argv)
     if args.repro:
         import fuzz_inputs as fz
@@ -301,9 +339,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     import footprint
 
-    print(f"fuzzing {args.n} inputs from seed {args.seed} with {args.jobs} workers "
-          f"(footprint {footprint.__version__} from {Path(footprint.__file__).parent}) ...",
-          flush=True)
+    print(
+        f"fuzzing {args.n} inputs from seed {args.seed} with {args.jobs} workers "
+        f"(footprint {footprint.__version__} from {Path(footprint.__file__).parent}) ...",
+        flush=True,
+    )
     summary = run(args.n, args.seed, args.jobs, args.timeout, args.mem_limit_mb, args.log)
     _print(summary)
     if args.json:

@@ -68,7 +68,10 @@ def streamlit_process(
     with logfile.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", *args],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=dict(env),
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=dict(env),
         )
         try:
             deadline = time.monotonic() + start_timeout_s
@@ -110,11 +113,20 @@ def streamlit_server(
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    args = ["--server.headless", "true", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    args = [
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     full_env = dict(os.environ, PYTHONPATH=str(ROOT), **dict(env or {}))
-    with streamlit_process(args, env=full_env, logfile=logfile, url=url,
-                           start_timeout_s=start_timeout_s):
+    with streamlit_process(
+        args, env=full_env, logfile=logfile, url=url, start_timeout_s=start_timeout_s
+    ):
         yield url
 
 

@@ -22,8 +22,12 @@ def _draw_sole(mask: np.ndarray, cx: int, cy: int, isthmus_px: int) -> None:
     cv2.ellipse(mask, (cx + 5, cy - 90), (60, 70), 0, 0, 360, 255, -1)  # ball
     lat = cx + 45
     band = np.array(
-        [[lat - isthmus_px, cy + 170], [lat, cy + 170], [lat + 15, cy - 90],
-         [lat + 15 - isthmus_px, cy - 90]],
+        [
+            [lat - isthmus_px, cy + 170],
+            [lat, cy + 170],
+            [lat + 15, cy - 90],
+            [lat + 15 - isthmus_px, cy - 90],
+        ],
         np.int32,
     )
     cv2.fillConvexPoly(mask, band, 255)

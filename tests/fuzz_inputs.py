@@ -103,8 +103,14 @@ def base_rgb() -> np.ndarray:
     centre = np.array([w / 2 + 6, h / 2 + 2])
     angle = np.deg2rad(4.0)
     rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    corners = np.array([[-sheet_w, -sheet_h], [sheet_w, -sheet_h], [sheet_w, sheet_h],
-                        [-sheet_w, sheet_h]]) / 2 @ rot.T + centre
+    corners = (
+        np.array(
+            [[-sheet_w, -sheet_h], [sheet_w, -sheet_h], [sheet_w, sheet_h], [-sheet_w, sheet_h]]
+        )
+        / 2
+        @ rot.T
+        + centre
+    )
     # the drawing's prints, on paper of the sheet's aspect (not squeezed into it)
     drawn = drawn_print_rgb(seed=3)
     dh, dw = drawn.shape[:2]
@@ -118,8 +124,7 @@ def base_rgb() -> np.ndarray:
     canvas[top : top + dh] = drawn
     src = np.float32([[0, 0], [dw, 0], [dw, ch], [0, ch]])
     warp = cv2.getPerspectiveTransform(src, corners.astype(np.float32))
-    prints = cv2.warpPerspective(canvas, warp, (w, h),
-                                 flags=cv2.INTER_AREA, borderValue=(0, 0, 0))
+    prints = cv2.warpPerspective(canvas, warp, (w, h), flags=cv2.INTER_AREA, borderValue=(0, 0, 0))
     inside = cv2.warpPerspective(np.ones((ch, dw), np.float32), warp, (w, h)) > 0.5
     img[inside] = prints[inside]
     return np.clip(img, 0, 255).astype(np.uint8)
@@ -371,11 +376,27 @@ def lying_header(rng: np.random.Generator) -> bytes:
     return webp_vp8l_claiming(max(1, min(w, 16384)), max(1, min(h, 16384)))
 
 
-_SHAPES = ((1, 1), (1, 100_000), (100_000, 1), (2, 30_000), (64, 64), (63, 640), (64, 16_383),
-           (5000, 64), (3, 3), (65, 65))
+_SHAPES = (
+    (1, 1),
+    (1, 100_000),
+    (100_000, 1),
+    (2, 30_000),
+    (64, 64),
+    (63, 640),
+    (64, 16_383),
+    (5000, 64),
+    (3, 3),
+    (65, 65),
+)
 #: Largest side each encoder writes.
-_MAX_SIDE = {"PNG": 2**31 - 1, "GIF": 65_535, "BMP": 2**31 - 1, "TIFF": 2**31 - 1,
-             "JPEG": 65_500, "WEBP": 16_383}
+_MAX_SIDE = {
+    "PNG": 2**31 - 1,
+    "GIF": 65_535,
+    "BMP": 2**31 - 1,
+    "TIFF": 2**31 - 1,
+    "JPEG": 65_500,
+    "WEBP": 16_383,
+}
 
 
 def geometry(rng: np.random.Generator) -> bytes:
@@ -395,9 +416,20 @@ def _print_grey() -> np.ndarray:
 
 #: Names of the :func:`mode` variants, by kind number.
 MODE_KINDS: tuple[str, ...] = (
-    "png-16bit-grey", "tiff-16bit-grey", "tiff-float-nan-inf", "tiff-int32-negative",
-    "alpha-rgba-la", "cmyk", "palette-transparency", "1-bit", "animated-gif", "animated-webp",
-    "multipage-tiff", "heic-alpha", "exif-orientation", "garbage-exif",
+    "png-16bit-grey",
+    "tiff-16bit-grey",
+    "tiff-float-nan-inf",
+    "tiff-int32-negative",
+    "alpha-rgba-la",
+    "cmyk",
+    "palette-transparency",
+    "1-bit",
+    "animated-gif",
+    "animated-webp",
+    "multipage-tiff",
+    "heic-alpha",
+    "exif-orientation",
+    "garbage-exif",
 )
 
 
@@ -428,8 +460,9 @@ def mode(rng: np.random.Generator, kind: int | None = None) -> bytes:
         base.putalpha(Image.fromarray(a))
         return encode(base, "PNG" if rng.uniform() < 0.7 else "WEBP")
     if kind == 5:  # CMYK JPEG or TIFF
-        return encode(Image.fromarray(rgb).convert("CMYK"), "JPEG" if rng.uniform() < 0.5
-                      else "TIFF")
+        return encode(
+            Image.fromarray(rgb).convert("CMYK"), "JPEG" if rng.uniform() < 0.5 else "TIFF"
+        )
     if kind == 6:  # palette with transparency
         p = Image.fromarray(rgb).convert("P", palette=Image.Palette.ADAPTIVE, colors=16)
         p.info["transparency"] = int(rng.integers(0, 16))
@@ -438,8 +471,9 @@ def mode(rng: np.random.Generator, kind: int | None = None) -> bytes:
         return encode(Image.fromarray(grey).convert("1"), "PNG" if rng.uniform() < 0.5 else "TIFF")
     if kind == 8:  # animated GIF
         frames = [Image.fromarray(np.roll(rgb, 10 * k, axis=1)).convert("P") for k in range(3)]
-        return encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=50,
-                      loop=0)
+        return encode(
+            frames[0], "GIF", save_all=True, append_images=frames[1:], duration=50, loop=0
+        )
     if kind == 9:  # animated WebP
         frames = [Image.fromarray(np.roll(rgb, 10 * k, axis=0)) for k in range(3)]
         return encode(frames[0], "WEBP", save_all=True, append_images=frames[1:], duration=50)
@@ -460,8 +494,14 @@ def mode(rng: np.random.Generator, kind: int | None = None) -> bytes:
 #: Bombs that are complete, valid files *within* the pixel limit (7000 x 7000 =
 #: 49 MP < 50 MP): they must be decoded, and the decode must stay within memory.
 AT_LIMIT = (
-    ("png", 0, 8), ("png", 2, 8), ("png", 0, 16), ("png", 4, 8), ("png", 6, 8), ("png", 3, 8),
-    ("tiff", 32, 3), ("tiff", 32, 2),
+    ("png", 0, 8),
+    ("png", 2, 8),
+    ("png", 0, 16),
+    ("png", 4, 8),
+    ("png", 6, 8),
+    ("png", 3, 8),
+    ("tiff", 32, 3),
+    ("tiff", 32, 2),
 )
 
 
@@ -475,8 +515,14 @@ def at_limit(k: int) -> bytes:
 
 #: Names of the :func:`bomb` variants that claim more pixels than the limit, by kind.
 BOMB_KINDS: tuple[str, ...] = (
-    "png-30000x30000", "png-huge-random", "gif-65535x65535", "jpeg-65500x65500",
-    "tiff-100000x100000", "webp-16384x16384", "bmp-60000x60000", "heic-30000x30000",
+    "png-30000x30000",
+    "png-huge-random",
+    "gif-65535x65535",
+    "jpeg-65500x65500",
+    "tiff-100000x100000",
+    "webp-16384x16384",
+    "bmp-60000x60000",
+    "heic-30000x30000",
     "png-8000x8000-complete",
 )
 
@@ -486,8 +532,12 @@ def bomb(rng: np.random.Generator, kind: int | None = None) -> bytes:
     if kind == 0:
         return png_claiming(30_000, 30_000)
     if kind == 1:
-        return png_claiming(int(rng.integers(8000, 2**31 - 1)), int(rng.integers(8000, 70_000)),
-                            depth=int(rng.choice([8, 16])), colour=int(rng.choice([0, 2, 6])))
+        return png_claiming(
+            int(rng.integers(8000, 2**31 - 1)),
+            int(rng.integers(8000, 70_000)),
+            depth=int(rng.choice([8, 16])),
+            colour=int(rng.choice([0, 2, 6])),
+        )
     if kind == 2:
         return gif_claiming(65_535, 65_535)
     if kind == 3:
@@ -506,11 +556,32 @@ def bomb(rng: np.random.Generator, kind: int | None = None) -> bytes:
 
 
 def array(rng: np.random.Generator) -> np.ndarray:
-    shapes = ((0, 0), (0, 5, 3), (1, 1), (1, 1, 3), (5, 5, 2), (70, 70, 5), (80, 120),
-              (80, 120, 3), (80, 120, 4), (2, 3, 4, 5), (200, 150, 3), (1, 100_000))
+    shapes = (
+        (0, 0),
+        (0, 5, 3),
+        (1, 1),
+        (1, 1, 3),
+        (5, 5, 2),
+        (70, 70, 5),
+        (80, 120),
+        (80, 120, 3),
+        (80, 120, 4),
+        (2, 3, 4, 5),
+        (200, 150, 3),
+        (1, 100_000),
+    )
     shape = shapes[int(rng.integers(len(shapes)))]
-    dtype = ("uint8", "uint16", "int16", "int64", "float32", "float64", "bool", "complex64",
-             "float16")[int(rng.integers(9))]
+    dtype = (
+        "uint8",
+        "uint16",
+        "int16",
+        "int64",
+        "float32",
+        "float64",
+        "bool",
+        "complex64",
+        "float16",
+    )[int(rng.integers(9))]
     a = rng.normal(0.5, 2.0, shape) * float(rng.choice([1.0, 255.0, 1e30]))
     if np.issubdtype(np.dtype(dtype), np.floating) and a.size:
         a.ravel()[rng.uniform(size=a.size) < 0.1] = np.nan
@@ -537,8 +608,12 @@ def photo(rng: np.random.Generator) -> bytes:
         rgb = rgb + rng.normal(0, rng.uniform(1, 80), rgb.shape)
     img = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8))
     if rng.uniform() < 0.3:
-        img = img.resize((int(img.width * rng.uniform(0.3, 2.0)) + 1,
-                          int(img.height * rng.uniform(0.3, 2.0)) + 1))
+        img = img.resize(
+            (
+                int(img.width * rng.uniform(0.3, 2.0)) + 1,
+                int(img.height * rng.uniform(0.3, 2.0)) + 1,
+            )
+        )
     return encode(img, ("JPEG", "PNG", "WEBP")[int(rng.integers(3))])
 
 

@@ -192,8 +192,9 @@ def test_about_page() -> None:
     [(0.20, "high"), (0.21, "high"), (0.235, "normal"), (0.26, "flat"), (None, None)],
 )
 def test_band_class_matches_ai_cutoffs(value: float | None, expected: str | None) -> None:
-    b = widgets.Band("arch_index", "Arch index", value, 0.0, 0.45, 0.21, 0.26, "high", "flat",
-                     ".3f")
+    b = widgets.Band(
+        "arch_index", "Arch index", value, 0.0, 0.45, 0.21, 0.26, "high", "flat", ".3f"
+    )
     assert widgets.band_class(b) == expected
     fig = widgets.band_figure(b)
     assert len(fig.data) == (3 if value is None else 4)
@@ -233,8 +234,9 @@ def test_a_too_faint_print_is_refused_and_can_be_measured_on_request() -> None:
     the correction 'measure anyway' gives numbers under a clear warning."""
     from footprint import synth
 
-    photo = synth.render_photo(12, scene="wet_tile_light", reference="card", n_feet=1,
-                               size=(1600, 1200))
+    photo = synth.render_photo(
+        12, scene="wet_tile_light", reference="card", n_feet=1, size=(1600, 1200)
+    )
     at = _analysed("faint.jpg", photo.jpeg)
     assert not at.exception
     assert at.error and "too faint or unclear" in at.error[0].value

@@ -244,8 +244,9 @@ def test_a_too_faint_print_is_an_unclear_print_row_unless_min_quality_is_lowered
 
     photos = tmp_path / "faint"
     photos.mkdir()
-    photo = synth.render_photo(12, scene="wet_tile_light", reference="card", n_feet=1,
-                               size=(1600, 1200))
+    photo = synth.render_photo(
+        12, scene="wet_tile_light", reference="card", n_feet=1, size=(1600, 1200)
+    )
     (photos / "faint.jpg").write_bytes(photo.jpeg)
     out = tmp_path / "r.csv"
     res = runner.invoke(app, ["score", str(photos), "-o", str(out), "-q"])

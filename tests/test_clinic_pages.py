@@ -30,11 +30,15 @@ def _drawn_jpeg(seed: int) -> bytes:
 def seeded(clinic_data_dir: Path) -> Store:
     """A patient with two visits, each a photo of a left and a right print."""
     store = Store(data_dir=clinic_data_dir)
-    store.create_patient("P-1", name="Test Person", birth_year=2012,
-                         notes="<b>bold?</b> **stars**")
+    store.create_patient("P-1", name="Test Person", birth_year=2012, notes="<b>bold?</b> **stars**")
     for k, seed in enumerate((0, 1)):
-        records.record_visit(store, "P-1", _drawn_jpeg(seed), visit_date=date(2024, 1 + k, 10),
-                             note=f"<script>alert({k})</script>")
+        records.record_visit(
+            store,
+            "P-1",
+            _drawn_jpeg(seed),
+            visit_date=date(2024, 1 + k, 10),
+            note=f"<script>alert({k})</script>",
+        )
     return store
 
 
@@ -182,8 +186,11 @@ def test_left_right_page_shows_symmetry(seeded: Store) -> None:
     assert row["Symmetry index"].endswith("%")
     (v,) = [v for v in seeded.visits("P-1") if v.visit_date == date(2024, 2, 10)]
     res = {r.side: r for r in v.prints[0].results}
-    expected = abs(res["left"].arch_index - res["right"].arch_index) / (
-        0.5 * (res["left"].arch_index + res["right"].arch_index)) * 100
+    expected = (
+        abs(res["left"].arch_index - res["right"].arch_index)
+        / (0.5 * (res["left"].arch_index + res["right"].arch_index))
+        * 100
+    )
     assert row["Symmetry index"] == f"{expected:.1f} %"
     assert len(at.get("image")) == 1  # mirrored overlay
 
@@ -201,16 +208,25 @@ def test_left_right_page_shows_symmetry(seeded: Store) -> None:
         ({"server_address": "0.0.0.0"}, Access.CLOSED),
         ({"server_address": None}, Access.CLOSED),
         ({"server_address": "0.0.0.0", "password_hash": "scrypt$x"}, Access.PASSWORD),
-        ({"server_address": "0.0.0.0", "password_hash": "scrypt$x", "password_ok": True},
-         Access.OPEN),
+        (
+            {"server_address": "0.0.0.0", "password_hash": "scrypt$x", "password_ok": True},
+            Access.OPEN,
+        ),
         ({"server_address": "10.0.0.5", "oidc_configured": True}, Access.OIDC_LOGIN),
-        ({"server_address": "10.0.0.5", "oidc_configured": True, "oidc_logged_in": True},
-         Access.OPEN),
+        (
+            {"server_address": "10.0.0.5", "oidc_configured": True, "oidc_logged_in": True},
+            Access.OPEN,
+        ),
     ],
 )
 def test_access_decision(kwargs: dict, expected: Access) -> None:
-    base = {"server_address": None, "oidc_configured": False, "oidc_logged_in": False,
-            "password_hash": None, "password_ok": False}
+    base = {
+        "server_address": None,
+        "oidc_configured": False,
+        "oidc_logged_in": False,
+        "password_hash": None,
+        "password_ok": False,
+    }
     assert decide(**{**base, **kwargs}) is expected
 
 
@@ -229,7 +245,8 @@ def test_password_hash_round_trip() -> None:
 
 
 def test_network_served_clinic_pages_are_closed_without_a_login(
-    seeded: Store, server_address  # noqa: ANN001
+    seeded: Store,
+    server_address,  # noqa: ANN001
 ) -> None:
     server_address("0.0.0.0")
     at = _page("patients")
@@ -240,7 +257,9 @@ def test_network_served_clinic_pages_are_closed_without_a_login(
 
 
 def test_network_served_clinic_pages_ask_for_the_password(
-    seeded: Store, server_address, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    seeded: Store,
+    server_address,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
     server_address("0.0.0.0")
     monkeypatch.setenv(access.ENV_PASSWORD_HASH, PASSWORD_HASH)
@@ -261,9 +280,7 @@ def test_network_served_clinic_pages_ask_for_the_password(
     assert len(at.get("plotly_chart")) == 3  # the page itself now
 
 
-def test_login_can_be_forced_on_localhost(
-    seeded: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_login_can_be_forced_on_localhost(seeded: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(access.ENV_REQUIRE_LOGIN, "1")
     monkeypatch.setenv(access.ENV_PASSWORD_HASH, PASSWORD_HASH)
     at = _page("left_right")

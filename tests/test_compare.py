@@ -40,8 +40,9 @@ def photo_of(
     size: tuple[int, int] = (1200, 900),
 ) -> tuple[bytes, np.ndarray, np.ndarray]:
     """JPEG of ``shape`` inked on A4, and the true heel centre and toe tip in image (x, y)."""
-    photo = synth.photo_of_foot(shape, seed, rotation_deg=rotation_deg, tilt_deg=tilt_deg,
-                                size=size)
+    photo = synth.photo_of_foot(
+        shape, seed, rotation_deg=rotation_deg, tilt_deg=tilt_deg, size=size
+    )
     truth = photo.feet[0]
     return photo.jpeg, np.asarray(truth.heel_centre_xy), np.asarray(truth.toe_tip_xy)
 
@@ -53,8 +54,9 @@ def _image_to_plane(analysis: Analysis, pts_xy: np.ndarray) -> np.ndarray:
 
 
 def _foot(arch: float) -> synth.FootShape:
-    return synth.make_foot(np.random.default_rng(FOOT_SEED), side="right", length_mm=250.0,
-                           arch=arch)
+    return synth.make_foot(
+        np.random.default_rng(FOOT_SEED), side="right", length_mm=250.0, arch=arch
+    )
 
 
 def _truth_ai(arch: float) -> float:
@@ -129,8 +131,9 @@ def test_prints_of_different_feet_are_refused(analysis) -> None:  # noqa: ANN001
 
 
 def test_left_vs_right_mirrors_the_left_foot(analysis) -> None:  # noqa: ANN001
-    views = {f.side: FootView.from_analysis(analysis, i)
-             for i, f in enumerate(analysis.result.feet)}
+    views = {
+        f.side: FootView.from_analysis(analysis, i) for i, f in enumerate(analysis.result.feet)
+    }
     al, rows = compare.left_right(views["left"], views["right"])
     assert al.mirrored == (True, False)
     assert al.scale_source == "foot_axis" and al.warnings  # no scale in this photo
@@ -138,16 +141,23 @@ def test_left_vs_right_mirrors_the_left_foot(analysis) -> None:  # noqa: ANN001
     left = next(f for f in analysis.result.feet if f.side == "left")
     right = next(f for f in analysis.result.feet if f.side == "right")
     assert by_key["arch_index"].symmetry_index_pct == pytest.approx(
-        abs(left.arch_index - right.arch_index) / (0.5 * (left.arch_index + right.arch_index))
-        * 100)
+        abs(left.arch_index - right.arch_index) / (0.5 * (left.arch_index + right.arch_index)) * 100
+    )
     with pytest.raises(CompareError):
         compare.left_right(views["right"], views["left"])
 
 
 @pytest.mark.parametrize(
     ("left", "right", "expected"),
-    [(0.24, 0.20, 18.181818), (10.0, 10.0, 0.0), (1.0, 3.0, 100.0), (None, 1.0, None),
-     (0.0, 0.0, None), (-1.0, 0.5, None), (float("nan"), 1.0, None)],
+    [
+        (0.24, 0.20, 18.181818),
+        (10.0, 10.0, 0.0),
+        (1.0, 3.0, 100.0),
+        (None, 1.0, None),
+        (0.0, 0.0, None),
+        (-1.0, 0.5, None),
+        (float("nan"), 1.0, None),
+    ],
 )
 def test_symmetry_index_of_robinson(left, right, expected) -> None:  # noqa: ANN001
     got = symmetry_index(left, right)
@@ -159,11 +169,14 @@ def test_symmetry_index_of_robinson(left, right, expected) -> None:  # noqa: ANN
 
 def test_changes_are_flagged_against_the_repeatability() -> None:
     rep = Repeatability(arch_index=0.01, chippaux_smirak=3.0, region_share_pct=3.0)
-    rows = {r.key: r for r in index_changes(
-        {"arch_index": 0.20, "chippaux_smirak": 40.0, "staheli": 0.5, "share_heel": 30.0},
-        {"arch_index": 0.215, "chippaux_smirak": 42.0, "staheli": None, "share_heel": 36.0},
-        repeatability=rep,
-    )}
+    rows = {
+        r.key: r
+        for r in index_changes(
+            {"arch_index": 0.20, "chippaux_smirak": 40.0, "staheli": 0.5, "share_heel": 30.0},
+            {"arch_index": 0.215, "chippaux_smirak": 42.0, "staheli": None, "share_heel": 36.0},
+            repeatability=rep,
+        )
+    }
     assert rows["arch_index"].change == pytest.approx(0.015) and rows["arch_index"].exceeds
     assert rows["chippaux_smirak"].exceeds is False
     assert rows["staheli"].change is None and rows["staheli"].exceeds is None
@@ -214,8 +227,10 @@ def test_a_comparison_of_unmeasured_prints_calls_nothing_beyond_noise(same_foot)
     c = compare.compare_views(before, after)
     assert all(ch.exceeds is None for ch in c.changes)
     assert any("not measured" in w for w in c.warnings)
-    assert compare.compare_views(FootView.from_analysis(a), after).meta[
-        "repeatability_measured_on"] == "ink prints on an A4 sheet"
+    assert (
+        compare.compare_views(FootView.from_analysis(a), after).meta["repeatability_measured_on"]
+        == "ink prints on an A4 sheet"
+    )
 
 
 def test_symmetry_table_reads_stored_results() -> None:
@@ -229,8 +244,9 @@ def test_symmetry_table_reads_stored_results() -> None:
 
 def test_comparison_pdf(same_foot) -> None:  # noqa: ANN001
     c = compare_prints(same_foot["straight"][0], same_foot["turned_tilted"][0])
-    pdf = compare.comparison_pdf(c, before_label="2024-01-05", after_label="2024-03-01",
-                                 patient_code="P-0001")
+    pdf = compare.comparison_pdf(
+        c, before_label="2024-01-05", after_label="2024-03-01", patient_code="P-0001"
+    )
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     assert len(pdf) > 5_000
     assert b"Exif" not in pdf

@@ -42,7 +42,11 @@ def _photo_12mp(path: Path) -> Path:
     data = None
     if render_photo is not None:
         photo = render_photo(
-            22, scene="ink_black", reference="a4", n_feet=2, size=(4032, 3024),
+            22,
+            scene="ink_black",
+            reference="a4",
+            n_feet=2,
+            size=(4032, 3024),
             max_tilt_deg=15,
         )
         data = getattr(photo, "jpeg", None)
@@ -125,9 +129,22 @@ def test_upload_12mp_photo_shows_results(server: str, browser, tmp_path: Path) -
         exe = shutil.which("pdftoppm")
         if exe:
             subprocess.run(
-                [exe, "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf_path),
-                 str(SHOTS / "report-page1")],
-                check=True, capture_output=True, timeout=60,
+                [
+                    exe,
+                    "-r",
+                    "80",
+                    "-png",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    str(pdf_path),
+                    str(SHOTS / "report-page1"),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=60,
             )
             assert (SHOTS / "report-page1.png").stat().st_size > 20_000
     finally:

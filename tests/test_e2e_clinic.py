@@ -32,10 +32,18 @@ CODE = "P-0042"
 #: Two photos of one generated right foot: the second turned by -25 degrees and
 #: tilted by 25 degrees, in other light and noise (seeds as in tests/test_compare.py).
 SHOTS = (
-    ("2025-03-04", "20250304", "Before orthotics", {"seed": 1, "rotation_deg": 8.0,
-                                                       "tilt_deg": 0.0}),
-    ("2025-06-10", "20250610", "Three months with orthotics",
-     {"seed": 2, "rotation_deg": -25.0, "tilt_deg": 25.0}),
+    (
+        "2025-03-04",
+        "20250304",
+        "Before orthotics",
+        {"seed": 1, "rotation_deg": 8.0, "tilt_deg": 0.0},
+    ),
+    (
+        "2025-06-10",
+        "20250610",
+        "Three months with orthotics",
+        {"seed": 2, "rotation_deg": -25.0, "tilt_deg": 25.0},
+    ),
 )
 WAIT_MS = 60_000
 
@@ -145,8 +153,10 @@ def _table_rows(page: Any) -> list[list[str]]:
 def _counts(db: Path) -> dict[str, int]:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
-                for t in ("patient", "visit", "print", "result")}
+        return {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+            for t in ("patient", "visit", "print", "result")
+        }
     finally:
         con.close()
 
@@ -166,8 +176,7 @@ def test_patient_two_visits_compare_and_timeline(tmp_path: Path) -> None:
             t = time.perf_counter()
             _create_patient(page, url)
             timings["create patient"] = time.perf_counter() - t
-            for k, (photo, (iso, typed, note, _shot)) in enumerate(zip(photos, SHOTS,
-                                                                     strict=True)):
+            for k, (photo, (iso, typed, note, _shot)) in enumerate(zip(photos, SHOTS, strict=True)):
                 t = time.perf_counter()
                 _add_visit(page, url, photo, typed, note)
                 assert page.get_by_text(f"Saved the visit of {iso}").count() == 1
@@ -180,8 +189,14 @@ def test_patient_two_visits_compare_and_timeline(tmp_path: Path) -> None:
             _wait_or_error(page, page.get_by_role("heading", name="Changes"))
             timings["compare"] = time.perf_counter() - t
             rows = _table_rows(page)
-            assert rows[0] == ["Measure", "Before", "After", "Change", "Repeatability",
-                               "Beyond noise"]
+            assert rows[0] == [
+                "Measure",
+                "Before",
+                "After",
+                "Change",
+                "Repeatability",
+                "Beyond noise",
+            ]
             measures = [r[0] for r in rows[1:]]
             assert measures[:3] == ["Arch index", "Chippaux-Smirak index", "Staheli index"]
             assert all(r[5] in ("yes", "no", "-") for r in rows[1:])

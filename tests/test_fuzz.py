@@ -53,6 +53,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
+
 @pytest.fixture(autouse=True, scope="module")
 def _hypothesis_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Hypothesis caches (e.g. source constants) go to a temporary folder, not the repository."""
@@ -62,9 +63,18 @@ def _hypothesis_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
 
 
 #: Error codes of typed errors (anything else in a batch row is an untyped exception).
-TYPED_CODES = {"unreadable", "unsupported", "too_large", "too_small", "no_footprint",
-               "unclear_print",
-               "calibration", "anatomy", "parameter", "error"}
+TYPED_CODES = {
+    "unreadable",
+    "unsupported",
+    "too_large",
+    "too_small",
+    "no_footprint",
+    "unclear_print",
+    "calibration",
+    "anatomy",
+    "parameter",
+    "error",
+}
 
 
 # --------------------------------------------------------------------------- #
@@ -147,8 +157,10 @@ def test_truncated_real_files() -> None:
     @given(st.sampled_from(fz.REAL_FORMATS), st.floats(0.0, 1.0))
     def run(fmt: str, keep: float) -> None:
         data = fz.real_file(fmt)
-        run_input(data[: int(len(data) * keep) if keep < 1.0 else len(data) - 1],
-                  f"{fmt} cut at {keep:.3f}")
+        run_input(
+            data[: int(len(data) * keep) if keep < 1.0 else len(data) - 1],
+            f"{fmt} cut at {keep:.3f}",
+        )
 
     run()
 
@@ -193,8 +205,12 @@ def test_pixel_modes_and_animations(kind: int) -> None:
     outcome = run_input(data, fz.MODE_KINDS[kind])
     img = load_image(data)
     assert img.rgb.shape[:2] in ((300, 400), (400, 300))  # first frame, right way up
-    if fz.MODE_KINDS[kind] not in ("tiff-float-nan-inf", "tiff-int32-negative", "1-bit",
-                                   "alpha-rgba-la"):  # these may hide the print
+    if fz.MODE_KINDS[kind] not in (
+        "tiff-float-nan-inf",
+        "tiff-int32-negative",
+        "1-bit",
+        "alpha-rgba-la",
+    ):  # these may hide the print
         assert outcome == "ok", outcome  # the print is still found and measured
 
 
@@ -203,8 +219,11 @@ def test_pixel_modes_and_animations(kind: int) -> None:
 #: count cannot be read (TypeError, UserWarning), and 64 x 59125 images reduced to a
 #: 1-pixel-wide work image (cv2.error in rectify).
 FOUND_BY_THE_LONG_RUN = (
-    ("lying_header", 1068), ("lying_header", 1325), ("lying_header", 5143),
-    ("bitflip", 467), ("bitflip", 7370),
+    ("lying_header", 1068),
+    ("lying_header", 1325),
+    ("lying_header", 5143),
+    ("bitflip", 467),
+    ("bitflip", 7370),
 )
 
 
@@ -260,8 +279,14 @@ def test_largest_admitted_images_decode_within_1_gb(k: int, tmp_path: Path) -> N
         "peak = hwm_kb()\n"
         "print(peak / 1024, (peak - base) / 1024)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        check=True,
+    )
     peak_mb, growth_mb = map(float, out.stdout.split())
     assert peak_mb < MAX_DECODE_MB, (fz.AT_LIMIT[k], peak_mb, growth_mb)
 

@@ -88,9 +88,7 @@ def test_second_toe_inside_a_hallux_piece_without_notches() -> None:
         mask, case = _hulled(seed)
         anat = locate(mask, AnatomyParams())
         if anat.axis_source == "second_toe":
-            da = _angle(np.subtract(anat.toe_xy, anat.heel_xy)) - _angle(
-                case.toe_xy - case.heel_xy
-            )
+            da = _angle(np.subtract(anat.toe_xy, anat.heel_xy)) - _angle(case.toe_xy - case.heel_xy)
             errors.append(abs((da + 180.0) % 360.0 - 180.0))
     errors_ = np.array(errors)
     assert errors_.size >= 0.8 * N_SEEDS

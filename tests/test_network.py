@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SAMPLE = ROOT / "sample_images" / "ink-black-a4.jpg"
 
-SITECUSTOMIZE = '''
+SITECUSTOMIZE = """
 import os, sys
 
 _LOG = os.environ.get("FOOTPRINT_NET_LOG")
@@ -58,7 +58,7 @@ def _hook(event, args):
 if _LOG:
     _write(f"{os.getpid()}\\tstart\\t-1\\t{sys.argv[:2]!r}")
     sys.addaudithook(_hook)
-'''
+"""
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 
@@ -145,7 +145,11 @@ def test_analysing_a_photo_opens_no_connection(tmp_path: Path) -> None:
     env, log = _hooked_env(tmp_path)
     out = subprocess.run(
         [str(BIN / "footprint"), "analyse", str(SAMPLE), "--json"],
-        env=env, capture_output=True, text=True, timeout=180, cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
     )
     assert out.returncode == 0, out.stderr
     assert '"arch_index"' in out.stdout
@@ -161,9 +165,22 @@ def test_scoring_a_folder_with_workers_opens_no_connection(tmp_path: Path) -> No
     for name in ("ink-black-a4.jpg", "wet-concrete-a4.jpg", "podograph-letter.jpg"):
         shutil.copy(ROOT / "sample_images" / name, photos / name)
     out = subprocess.run(
-        [str(BIN / "footprint"), "score", str(photos), "-o", str(tmp_path / "rows.csv"),
-         "--jobs", "2", "--overlays", str(tmp_path / "overlays")],
-        env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        [
+            str(BIN / "footprint"),
+            "score",
+            str(photos),
+            "-o",
+            str(tmp_path / "rows.csv"),
+            "--jobs",
+            "2",
+            "--overlays",
+            str(tmp_path / "overlays"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
     )
     assert out.returncode in (0, 1), out.stderr
     rows = (tmp_path / "rows.csv").read_text().splitlines()
@@ -177,18 +194,28 @@ def test_scoring_a_folder_with_workers_opens_no_connection(tmp_path: Path) -> No
 # the app: real server, real Chromium
 # --------------------------------------------------------------------------- #
 @pytest.mark.browser
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(),
-                    reason="Debian's /usr/bin/chromium is not installed")
+@pytest.mark.skipif(
+    not Path("/usr/bin/chromium").exists(), reason="Debian's /usr/bin/chromium is not installed"
+)
 def test_app_in_a_browser_talks_only_to_localhost(tmp_path: Path) -> None:
     from browser_helpers import chromium, free_port, streamlit_process
 
     env, log = _hooked_env(tmp_path)
     # the effective configuration of `streamlit run` from the repository, no flags
-    shown = subprocess.run([sys.executable, "-m", "streamlit", "config", "show"], cwd=ROOT,
-                           env=env, capture_output=True, text=True, timeout=60, check=True)
-    effective = {line.split("=", 1)[0].strip(): line.split("=", 1)[1].strip()
-                 for line in shown.stdout.splitlines()
-                 if "=" in line and not line.lstrip().startswith("#")}
+    shown = subprocess.run(
+        [sys.executable, "-m", "streamlit", "config", "show"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    effective = {
+        line.split("=", 1)[0].strip(): line.split("=", 1)[1].strip()
+        for line in shown.stdout.splitlines()
+        if "=" in line and not line.lstrip().startswith("#")
+    }
     assert effective["gatherUsageStats"] == "false"
     assert effective["address"] == '"localhost"'
 
@@ -196,15 +223,15 @@ def test_app_in_a_browser_talks_only_to_localhost(tmp_path: Path) -> None:
     server_log = tmp_path / "streamlit.log"
     requests: list[str] = []
     base = f"http://localhost:{port}"
-    with streamlit_process(["--server.port", str(port)], env=env, logfile=server_log,
-                           url=base) as proc:
+    with streamlit_process(
+        ["--server.port", str(port)], env=env, logfile=server_log, url=base
+    ) as proc:
         with chromium() as browser:
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             page = context.new_page()
             page.on("request", lambda req: requests.append(req.url))
             page.goto(base, wait_until="domcontentloaded")
-            page.locator('input[type="file"]').first.wait_for(state="attached",
-                                                              timeout=60_000)
+            page.locator('input[type="file"]').first.wait_for(state="attached", timeout=60_000)
             page.locator('input[type="file"]').first.set_input_files(str(SAMPLE))
             label = page.locator('[data-testid="stMetricLabel"]', has_text="Arch index")
             label.first.wait_for(timeout=90_000)
@@ -222,7 +249,11 @@ def test_app_in_a_browser_talks_only_to_localhost(tmp_path: Path) -> None:
     binds = [e for e in events if e[0] == proc.pid and e[1] == "socket.bind" and e[2] in (2, 10)]
     assert binds and all(_is_local(e[2], e[3]) for e in binds)  # listens on loopback only
     assert len(requests) > 10  # the pages did load through the server
-    foreign = [u for u in requests
-               if not u.startswith((f"http://localhost:{port}/", f"ws://localhost:{port}/",
-                                    "data:", "blob:", "about:"))]
+    foreign = [
+        u
+        for u in requests
+        if not u.startswith(
+            (f"http://localhost:{port}/", f"ws://localhost:{port}/", "data:", "blob:", "about:")
+        )
+    ]
     assert foreign == []

@@ -182,7 +182,6 @@ def test_child_preset_changes_only_the_classes() -> None:
     assert child.staheli == adult.staheli
 
 
-
 # Feet of scripts/bench_repeatability.py (seed 500 + k) that once failed: a
 # high arch whose thin midfoot band broke into a heel and a forefoot piece
 # (k = 4), and lesser toes further from the ball than the hallux (k = 0).
@@ -191,8 +190,9 @@ def _repeat_foot(k: int) -> synth.FootShape:
     for _ in range(k + 1):  # the script's draws: length, arch, then 5 x (rotation, tilt)
         length, arch = float(rng.uniform(230, 280)), float(rng.uniform(0.2, 0.9))
         rng.uniform(size=10)
-    return synth.make_foot(np.random.default_rng(500 + k), side=("right", "left")[k % 2],
-                           length_mm=length, arch=arch)
+    return synth.make_foot(
+        np.random.default_rng(500 + k), side=("right", "left")[k % 2], length_mm=length, arch=arch
+    )
 
 
 @pytest.mark.parametrize(("k", "rotation_deg", "tilt_deg"), [(4, -11.2, 28.3), (0, 52.3, 12.3)])

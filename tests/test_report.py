@@ -68,9 +68,21 @@ def test_pdf_renders_with_pdftoppm(pdf: bytes, tmp_path: Path) -> None:
     assert exe is not None, "pdftoppm is missing: ./run.sh test installs poppler-utils"
     (tmp_path / "r.pdf").write_bytes(pdf)
     subprocess.run(
-        [exe, "-r", "40", "-png", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"),
-         str(tmp_path / "p")],
-        check=True, capture_output=True, timeout=60,
+        [
+            exe,
+            "-r",
+            "40",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(tmp_path / "r.pdf"),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     pngs = list(tmp_path.glob("p-*.png"))
     assert len(pngs) == 1 and pngs[0].stat().st_size > 5000

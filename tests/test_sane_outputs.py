@@ -39,12 +39,17 @@ def nan_analysis(analysis):  # noqa: ANN001, ANN201 - footprint.pipeline.Analysi
     regions["heel"] = dataclasses.replace(regions["heel"], share_pct=NAN, peak=np.float64(INF))
     pressure = dataclasses.replace(p, regions=regions, cop_along=NAN, balance_fore_rear=-INF)
     bad_foot = dataclasses.replace(
-        foot, arch_index=NAN, chippaux_smirak=np.float32("nan"), foot_length_px=INF,
-        foot_length_mm=NAN, centroid_x=-INF, quality=NAN, side_confidence=INF,
+        foot,
+        arch_index=NAN,
+        chippaux_smirak=np.float32("nan"),
+        foot_length_px=INF,
+        foot_length_mm=NAN,
+        centroid_x=-INF,
+        quality=NAN,
+        side_confidence=INF,
         pressure=pressure,
     )
-    bad = dataclasses.replace(res, feet=(bad_foot, *res.feet[1:]), mm_per_px=NAN,
-                              quality=NAN)
+    bad = dataclasses.replace(res, feet=(bad_foot, *res.feet[1:]), mm_per_px=NAN, quality=NAN)
     return dataclasses.replace(analysis, result=bad)
 
 
@@ -59,8 +64,10 @@ def test_result_with_nan_holds_null_and_says_so(nan_analysis) -> None:  # noqa: 
     assert foot.pressure.regions["heel"].share_pct is None
     assert foot.pressure.regions["heel"].peak is None
     assert result.mm_per_px is None and result.quality == 0.0
-    assert any("left empty" in w and "arch_index" in w and "pressure.heel.share_pct" in w
-               for w in foot.warnings)
+    assert any(
+        "left empty" in w and "arch_index" in w and "pressure.heel.share_pct" in w
+        for w in foot.warnings
+    )
     assert any("quality could not be computed" in w for w in foot.warnings)
     assert any("mm_per_px" in w for w in result.warnings)
     assert non_finite(dataclasses.asdict(result)) == []
@@ -85,13 +92,24 @@ def test_rows_of_a_nan_result_are_clean(nan_analysis) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
 def test_writers_turn_nan_into_null_with_a_warning(
-    suffix: str, nan_analysis, tmp_path: Path, caplog  # noqa: ANN001
+    suffix: str,
+    nan_analysis,
+    tmp_path: Path,
+    caplog,  # noqa: ANN001
 ) -> None:
     rows = nan_analysis.result.to_records(file="a.jpg")
     # a row that did not come from a result: numpy and Python NaN / infinity
     raw: dict[str, Any] = dict.fromkeys(RECORD_COLUMNS)
-    raw.update(file="b.jpg", foot=0, status="ok", arch_index=np.float64("nan"),
-               staheli=INF, chippaux_smirak=np.float32("-inf"), share_heel=NAN, quality=0.5)
+    raw.update(
+        file="b.jpg",
+        foot=0,
+        status="ok",
+        arch_index=np.float64("nan"),
+        staheli=INF,
+        chippaux_smirak=np.float32("-inf"),
+        share_heel=NAN,
+        quality=0.5,
+    )
     out = tmp_path / f"rows{suffix}"
     with caplog.at_level(logging.WARNING, logger="footprint.outputs"):
         sink, _ = open_sink(out)
@@ -131,15 +149,22 @@ def test_pdf_shows_no_nan(nan_analysis) -> None:  # noqa: ANN001
     assert "n/a" in panel[1] and not any("nan" in line.lower() for line in panel)
 
 
-def test_database_stores_null_not_nan(nan_analysis, tmp_path: Path, print_jpeg: bytes,
-                                      caplog) -> None:  # noqa: ANN001
+def test_database_stores_null_not_nan(
+    nan_analysis, tmp_path: Path, print_jpeg: bytes, caplog
+) -> None:  # noqa: ANN001
     store = Store(data_dir=tmp_path / "data")
     v = store.add_visit(store.create_patient("P-NAN").code)
     pr = store.add_print(v.id, print_jpeg)
     store.add_results(pr.id, nan_analysis.result)
     raw = dict.fromkeys(RECORD_COLUMNS)
-    raw.update(status="ok", side="left", arch_index=np.float64("nan"), staheli=INF,
-               foot_width_mm="nan", share_toes=-INF)
+    raw.update(
+        status="ok",
+        side="left",
+        arch_index=np.float64("nan"),
+        staheli=INF,
+        foot_width_mm="nan",
+        share_toes=-INF,
+    )
     with caplog.at_level(logging.WARNING, logger="footprint.store"):
         stored = store.add_record(pr.id, raw)
     assert any("stored as null" in r.getMessage() for r in caplog.records)
@@ -193,8 +218,15 @@ def test_same_input_same_result_in_one_and_in_two_processes(tmp_path: Path) -> N
     outs = []
     for hash_seed in ("1", "2"):  # set/dict ordering must not matter
         env = dict(os.environ, PYTHONHASHSEED=hash_seed, PYTHONPATH=str(ROOT))
-        proc = subprocess.run([sys.executable, "-c", _CHILD, str(photo)], capture_output=True,
-                              text=True, timeout=180, env=env, cwd=tmp_path, check=True)
+        proc = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(photo)],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            env=env,
+            cwd=tmp_path,
+            check=True,
+        )
         outs.append(proc.stdout.strip())
     assert outs[0] == outs[1] == first
     assert json.loads(first)["feet"]  # a real result, not an empty one

@@ -117,7 +117,11 @@ def test_create_edit_delete_patient_leaves_no_orphans(store: Store, analysis) ->
             store.add_results(pr.id, analysis.result)
     edited = store.update_patient("P-0001", new_code="P-0001b", name=None, notes="new shoes")
     assert (edited.code, edited.name, edited.notes, edited.n_visits) == (
-        "P-0001b", None, "new shoes", 2)
+        "P-0001b",
+        None,
+        "new shoes",
+        2,
+    )
     with pytest.raises(RecordNotFoundError):
         store.get_patient("P-0001")
     assert _counts(db) == {"patient": 2, "visit": 3, "print": 3, "result": 6}
@@ -156,8 +160,14 @@ def _write_results(url: str, data_dir: str, code: str, n: int, barrier) -> None:
     barrier.wait(timeout=60)
     for i in range(n):
         s.add_record(
-            pr.id, {"status": "ok", "side": "right", "foot": 0, "arch_index": i / n,
-                    "package_version": "test"},
+            pr.id,
+            {
+                "status": "ok",
+                "side": "right",
+                "foot": 0,
+                "arch_index": i / n,
+                "package_version": "test",
+            },
         )
 
 
@@ -265,8 +275,10 @@ def test_backup_is_a_consistent_copy_while_another_writer_runs(store: Store) -> 
     with sqlite3.connect(dest) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         n_backup = conn.execute("SELECT COUNT(*) FROM result").fetchone()[0]
-        assert conn.execute("SELECT COUNT(*) FROM result WHERE arch_index = 0.25").fetchone()[
-            0] == n_backup
+        assert (
+            conn.execute("SELECT COUNT(*) FROM result WHERE arch_index = 0.25").fetchone()[0]
+            == n_backup
+        )
     assert 0 < n_backup <= written[0] == store.count_results()
     # the copy opens as a store of its own, at the same revision
     copy = Store(dest, store.data_dir.parent / "copy-data")
@@ -318,9 +330,7 @@ def test_search_treats_wildcards_as_text(store: Store) -> None:
         ({"code": "ok", "birth_year": 1800}, "not plausible"),
     ],
 )
-def test_bad_patient_input_raises_a_helpful_error(
-    store: Store, kwargs: dict, message: str
-) -> None:
+def test_bad_patient_input_raises_a_helpful_error(store: Store, kwargs: dict, message: str) -> None:
     code = kwargs.pop("code")
     with pytest.raises(StoreError, match=message):
         store.create_patient(code, **kwargs)

@@ -67,8 +67,10 @@ def _checks(db: Path) -> tuple[str, list[tuple], list[int]]:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
         fk = conn.execute("PRAGMA foreign_key_check").fetchall()
         values = sorted(
-            round(v * 1e6) for (v,) in conn.execute(
-                "SELECT arch_index FROM result WHERE package_version = 'fault-test'")
+            round(v * 1e6)
+            for (v,) in conn.execute(
+                "SELECT arch_index FROM result WHERE package_version = 'fault-test'"
+            )
         )
     return integrity, fk, values
 
@@ -89,9 +91,18 @@ def _progress(path: Path) -> tuple[int, int | None]:
 
 def _start_writer(store: Store, print_id: int, start: int, progress: Path) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-c", WRITER, store.url, str(store.data_dir), str(print_id), str(start),
-         str(progress)],
-        env=dict(os.environ, PYTHONPATH=str(ROOT)), stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-c",
+            WRITER,
+            store.url,
+            str(store.data_dir),
+            str(print_id),
+            str(start),
+            str(progress),
+        ],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 60
     while not (progress.exists() and progress.read_text().startswith("ready")):
@@ -158,9 +169,17 @@ def test_backup_during_a_killed_write_restores(tmp_path: Path) -> None:
         _wait_for_done(progress, 30, proc)
         backup = tmp_path / "backups" / "records.sqlite3"
         out = subprocess.run(
-            [str(BIN / "footprint"), "db", "backup", str(backup), "--data-dir",
-             str(store.data_dir)],
-            capture_output=True, text=True, timeout=120,
+            [
+                str(BIN / "footprint"),
+                "db",
+                "backup",
+                str(backup),
+                "--data-dir",
+                str(store.data_dir),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
             env=dict(os.environ, PYTHONPATH=str(ROOT)),
         )
         assert out.returncode == 0, out.stderr
@@ -221,10 +240,14 @@ def test_no_text_places_a_file_outside_the_data_folder(tmp_path: Path, text: str
         code = "P-SAFE"
         store.create_patient(code, name=text[:200], notes=text)
     v = store.add_visit(code, note=text)
-    pr = store.add_print(v.id, _jpeg(3), capture={"source": "upload", "name": text},
-                         foot_side="left")
-    outside = [p for p in tmp_path.rglob("*") if data.resolve() not in p.resolve().parents
-               and p.resolve() != data.resolve()]
+    pr = store.add_print(
+        v.id, _jpeg(3), capture={"source": "upload", "name": text}, foot_side="left"
+    )
+    outside = [
+        p
+        for p in tmp_path.rglob("*")
+        if data.resolve() not in p.resolve().parents and p.resolve() != data.resolve()
+    ]
     assert outside == []
     images = [p for p in (data / "images").rglob("*") if p.is_file()]
     assert [p.name for p in images] == [pr.file_name]
@@ -328,8 +351,9 @@ def test_no_page_passes_user_text_to_unsafe_html() -> None:
             func = ast.unparse(node.func)
             assert func not in ("st.html", "components.html", "st.components.v1.html"), path
             unsafe = [k for k in node.keywords if k.arg == "unsafe_allow_html"]
-            if not unsafe or (isinstance(unsafe[0].value, ast.Constant)
-                              and unsafe[0].value.value is False):
+            if not unsafe or (
+                isinstance(unsafe[0].value, ast.Constant) and unsafe[0].value.value is False
+            ):
                 continue
             rel = path.relative_to(ROOT).as_posix()
             body = node.args[0] if node.args else None

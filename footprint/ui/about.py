@@ -22,8 +22,9 @@ def accuracy_markdown() -> str | None:
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"\A#[^\n]*\n", "", text.lstrip())
     # demote headings so they sit under this page's sections
-    return re.sub(r"^(#{1,4}) ", lambda m: "#" * min(6, len(m.group(1)) + 2) + " ", text,
-                  flags=re.M)
+    return re.sub(
+        r"^(#{1,4}) ", lambda m: "#" * min(6, len(m.group(1)) + 2) + " ", text, flags=re.M
+    )
 
 
 def page() -> None:

@@ -49,7 +49,9 @@ def _preset_picker() -> str:
         st.markdown("<small>Arch index bands of this preset</small>", unsafe_allow_html=True)
         st.plotly_chart(
             widgets.band_figure(widgets.bands(None, preset)[0]),
-            config=widgets.CHART_CONFIG, key="preset-bands", width="stretch",
+            config=widgets.CHART_CONFIG,
+            key="preset-bands",
+            width="stretch",
         )
         st.caption(f"Source: {preset.source}")
     return str(name)
@@ -139,7 +141,10 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
     with st.form("corrections", border=False):
         st.slider(
             "Segmentation sensitivity",
-            -1.0, 1.0, step=0.05, key="corr_sens",
+            -1.0,
+            1.0,
+            step=0.05,
+            key="corr_sens",
             help="Raise it when faint parts of the print are missed; lower it when the "
             "background is taken for print.",
         )
@@ -163,15 +168,16 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
             for col, foot in zip(cols, feet, strict=True):
                 col.selectbox(
                     f"Foot {foot.index + 1} is the... (detected: {foot.side})",
-                    _SIDE_CHOICES, key=f"corr_side{foot.index}",
+                    _SIDE_CHOICES,
+                    key=f"corr_side{foot.index}",
                 )
         st.checkbox(
-            "Mark the four corners of the sheet or card by hand", key="corr_manual",
+            "Mark the four corners of the sheet or card by hand",
+            key="corr_manual",
             help="Pixel positions in the full-size photo (x to the right, y down). Open the "
             "photo in any viewer that shows the cursor position to read them off.",
         )
-        st.selectbox("The corners outline a", list(_KINDS), format_func=_KINDS.get,
-                     key="corr_kind")
+        st.selectbox("The corners outline a", list(_KINDS), format_func=_KINDS.get, key="corr_kind")
         cols = st.columns(4)
         for k, name in enumerate(_CORNERS):
             with cols[k]:
@@ -218,9 +224,15 @@ def _feet_picker(result: Any) -> None:
     if n < 2:
         return
     st.radio(
-        "Which foot to report", ["all", *range(n)], horizontal=True, key="corr_feet",
-        format_func=lambda v: "all feet found" if v == "all"
-        else f"foot {int(v) + 1} ({result.feet[int(v)].side}) only",
+        "Which foot to report",
+        ["all", *range(n)],
+        horizontal=True,
+        key="corr_feet",
+        format_func=lambda v: (
+            "all feet found"
+            if v == "all"
+            else f"foot {int(v) + 1} ({result.feet[int(v)].side}) only"
+        ),
     )
 
 
@@ -268,8 +280,10 @@ def _pictures(result: Any, pics: dict[str, Any]) -> None:
                     st.caption("No intensity map for this foot.")
                 else:
                     st.image(hm, width="stretch")
-        st.caption(f"Colour = {render.INTENSITY_CAPTION}: a darker, denser print means more "
-                   "contact. + marks the centre of pressure.")
+        st.caption(
+            f"Colour = {render.INTENSITY_CAPTION}: a darker, denser print means more "
+            "contact. + marks the centre of pressure."
+        )
 
 
 def _quality(result: Any) -> None:
@@ -282,8 +296,10 @@ def _quality(result: Any) -> None:
             "wrong. Retake the photo rather than rely on them.",
             icon=":material/warning:",
         )
-    st.markdown(f"**Photo quality:** {q:.2f} of 1 — "
-                f"{'good enough for screening' if good else 'low: treat the numbers with care'}")
+    st.markdown(
+        f"**Photo quality:** {q:.2f} of 1 — "
+        f"{'good enough for screening' if good else 'low: treat the numbers with care'}"
+    )
     st.progress(min(max(q, 0.0), 1.0))
     for w in result.warnings:
         st.warning(w, icon=":material/warning:")
@@ -295,19 +311,34 @@ def _downloads(view: Any, photo: Photo, cutoffs: str, pics: dict[str, Any]) -> N
     stem = Path(photo.name).stem or "footprint"
     c1, c2, c3 = st.columns(3)
     c1.download_button(
-        "PDF report", data=lambda: services.pdf_bytes(view, cutoffs, pics),
-        file_name=f"{stem}-footprint-report.pdf", mime="application/pdf",
-        icon=":material/picture_as_pdf:", on_click="ignore", key="dl_pdf", width="stretch",
+        "PDF report",
+        data=lambda: services.pdf_bytes(view, cutoffs, pics),
+        file_name=f"{stem}-footprint-report.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        key="dl_pdf",
+        width="stretch",
     )
     c2.download_button(
-        "Measurements (JSON)", data=report.json_report(view.result),
-        file_name=f"{stem}-footprint.json", mime="application/json",
-        icon=":material/data_object:", on_click="ignore", key="dl_json", width="stretch",
+        "Measurements (JSON)",
+        data=report.json_report(view.result),
+        file_name=f"{stem}-footprint.json",
+        mime="application/json",
+        icon=":material/data_object:",
+        on_click="ignore",
+        key="dl_json",
+        width="stretch",
     )
     c3.download_button(
-        "Overlay picture (PNG)", data=lambda: render.png_bytes(render.overlay(view)),
-        file_name=f"{stem}-overlay.png", mime="image/png",
-        icon=":material/image:", on_click="ignore", key="dl_png", width="stretch",
+        "Overlay picture (PNG)",
+        data=lambda: render.png_bytes(render.overlay(view)),
+        file_name=f"{stem}-overlay.png",
+        mime="image/png",
+        icon=":material/image:",
+        on_click="ignore",
+        key="dl_png",
+        width="stretch",
     )
     st.caption("Downloads carry no photo metadata (no EXIF, no GPS location).")
 
@@ -331,8 +362,9 @@ def page() -> None:
     analysis = None
     try:
         with st.spinner("Measuring the print..."):
-            analysis = services.analyse(photo.sha256, photo.name, options.key(), photo.data,
-                                        options)
+            analysis = services.analyse(
+                photo.sha256, photo.name, options.key(), photo.data, options
+            )
     except FootprintError as exc:
         st.error(widgets.plain_text(exc.message), icon=":material/error:")
         if isinstance(exc, NoFootprintError) or options != Options(cutoffs=cutoffs):
@@ -361,8 +393,11 @@ def page() -> None:
     st.markdown("#### Measurements")
     preset = CUTOFF_PRESETS[cutoffs]
     feet = list(view.result.feet)
-    tabs = st.tabs([f"Foot {f.index + 1} — {f.side}" for f in feet]) if len(feet) > 1 \
+    tabs = (
+        st.tabs([f"Foot {f.index + 1} — {f.side}" for f in feet])
+        if len(feet) > 1
         else [st.container()]
+    )
     for tab, foot in zip(tabs, feet, strict=True):
         with tab:
             widgets.show_foot(foot, preset, key=f"foot{foot.index}")

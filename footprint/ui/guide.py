@@ -17,13 +17,28 @@ EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "docs" / "guide"
 
 #: (file, seed, synth scene, reference, caption) of the example pictures.
 EXAMPLES: tuple[tuple[str, int, str, str, str], ...] = (
-    ("example-wet-kraft-a4.jpg", 11, "wet_kraft", "a4",
-     "Wet print on brown paper laid on an A4 sheet: the sheet gives millimetres and "
-     "corrects the perspective."),
-    ("example-ink-a4.jpg", 9, "ink_black", "a4",
-     "Ink print on white A4 paper: strong contrast, and ink shows contact intensity."),
-    ("example-podograph-letter.jpg", 12, "podograph", "letter",
-     "Podograph (Harris mat) form with both feet: grid density shows the load."),
+    (
+        "example-wet-kraft-a4.jpg",
+        11,
+        "wet_kraft",
+        "a4",
+        "Wet print on brown paper laid on an A4 sheet: the sheet gives millimetres and "
+        "corrects the perspective.",
+    ),
+    (
+        "example-ink-a4.jpg",
+        9,
+        "ink_black",
+        "a4",
+        "Ink print on white A4 paper: strong contrast, and ink shows contact intensity.",
+    ),
+    (
+        "example-podograph-letter.jpg",
+        12,
+        "podograph",
+        "letter",
+        "Podograph (Harris mat) form with both feet: grid density shows the load.",
+    ),
 )
 
 
@@ -36,8 +51,9 @@ def make_examples(folder: Path = EXAMPLE_DIR) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for name, seed, scene, ref, _ in EXAMPLES:
-        photo = synth.render_photo(seed, scene=scene, reference=ref, size=(900, 675),
-                                   max_tilt_deg=12)
+        photo = synth.render_photo(
+            seed, scene=scene, reference=ref, size=(900, 675), max_tilt_deg=12
+        )
         path = folder / name
         Image.fromarray(np.asarray(photo.rgb)).save(path, format="JPEG", quality=85)
         out.append(path)
@@ -52,9 +68,7 @@ def example_pictures() -> list[tuple[Path, str]]:
 def page() -> None:
     """The Guide page."""
     st.title("How to make and photograph a footprint")
-    st.markdown(
-        "The *wet test* shows how your weight spreads over the sole. It takes two minutes."
-    )
+    st.markdown("The *wet test* shows how your weight spreads over the sole. It takes two minutes.")
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown("#### Make the print")
@@ -84,8 +98,10 @@ def page() -> None:
         for col, (path, caption) in zip(cols, examples, strict=True):
             with col:
                 st.image(str(path), caption=caption, width="stretch")
-        st.caption("Example photos are rendered by the project's seeded synthetic print "
-                   "generator (footprint.synth).")
+        st.caption(
+            "Example photos are rendered by the project's seeded synthetic print "
+            "generator (footprint.synth)."
+        )
     else:
         st.caption("Example pictures are not available in this installation.")
     with st.expander("Common problems"):

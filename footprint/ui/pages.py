@@ -16,8 +16,13 @@ log = logging.getLogger(__name__)
 def main_pages() -> list[Any]:
     """Analyse (default), Guide and About."""
     return [
-        st.Page(analyse.page, title="Analyse", icon=":material/footprint:",
-                url_path="analyse", default=True),
+        st.Page(
+            analyse.page,
+            title="Analyse",
+            icon=":material/footprint:",
+            url_path="analyse",
+            default=True,
+        ),
         st.Page(guide.page, title="Guide", icon=":material/photo_camera:", url_path="guide"),
         st.Page(about.page, title="About", icon=":material/info:", url_path="about"),
     ]

@@ -28,7 +28,15 @@ log = logging.getLogger(__name__)
 
 #: File types the uploader accepts (HEIC/HEIF through pillow-heif).
 UPLOAD_TYPES: tuple[str, ...] = (
-    "jpg", "jpeg", "png", "webp", "heic", "heif", "tif", "tiff", "bmp",
+    "jpg",
+    "jpeg",
+    "png",
+    "webp",
+    "heic",
+    "heif",
+    "tif",
+    "tiff",
+    "bmp",
 )
 
 #: Folder of small sample photos shipped with the project.
@@ -115,8 +123,7 @@ def pictures(sha256: str, options_key: str, feet_key: str, _analysis: Analysis) 
 
 def _encode(rgb: np.ndarray, suffix: str) -> bytes:
     """Encode without metadata; PNG at low compression and JPEG q88 keep it fast."""
-    flags = [cv2.IMWRITE_PNG_COMPRESSION, 1] if suffix == ".png" else [
-        cv2.IMWRITE_JPEG_QUALITY, 88]
+    flags = [cv2.IMWRITE_PNG_COMPRESSION, 1] if suffix == ".png" else [cv2.IMWRITE_JPEG_QUALITY, 88]
     ok, buf = cv2.imencode(suffix, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), flags)
     if not ok:  # pragma: no cover - OpenCV always encodes uint8 RGB
         raise ValueError(f"could not encode a {suffix} image")
@@ -127,12 +134,8 @@ def select_feet(analysis: Analysis, keep: list[int] | None) -> Analysis:
     """An analysis with only the feet at positions ``keep`` (all when None)."""
     if keep is None:
         return analysis
-    result = dataclasses.replace(
-        analysis.result, feet=tuple(analysis.result.feet[i] for i in keep)
-    )
-    return dataclasses.replace(
-        analysis, result=result, feet=tuple(analysis.feet[i] for i in keep)
-    )
+    result = dataclasses.replace(analysis.result, feet=tuple(analysis.result.feet[i] for i in keep))
+    return dataclasses.replace(analysis, result=result, feet=tuple(analysis.feet[i] for i in keep))
 
 
 def pdf_bytes(analysis: Analysis, cutoffs: str, pics: dict[str, Any]) -> bytes:
@@ -157,6 +160,7 @@ def sample_files() -> list[Path]:
     if not SAMPLE_DIR.is_dir():
         return []
     return sorted(
-        p for p in SAMPLE_DIR.iterdir()
+        p
+        for p in SAMPLE_DIR.iterdir()
         if p.suffix.lower() in {".jpg", ".jpeg", ".png", ".webp"} and p.stat().st_size < 5e6
     )

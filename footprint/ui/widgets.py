@@ -74,15 +74,56 @@ def bands(foot: FootResult | None, preset: CutoffPreset) -> list[Band]:
         return None if foot is None else getattr(foot, name)
 
     return [
-        Band("arch_index", "Arch index", v("arch_index"), 0.0, 0.45,
-             preset.ai_high_max, preset.ai_flat_min, "high", "flat", ".3f"),
-        Band("chippaux_smirak", "Chippaux-Smirak", v("chippaux_smirak"), 0.0, 100.0,
-             preset.csi_high_max, preset.csi_flat_min, "high", "flat", ".1f", " %"),
-        Band("staheli", "Staheli", v("staheli"), 0.0, 1.6,
-             preset.si_high_max, preset.si_flat_min, "high", "flat", ".2f"),
-        Band("clarke_angle_deg", "Clarke's angle", v("clarke_angle_deg"), 0.0, 65.0,
-             preset.clarke_flat_max_deg, preset.clarke_high_min_deg, "flat", "high", ".1f",
-             "°"),
+        Band(
+            "arch_index",
+            "Arch index",
+            v("arch_index"),
+            0.0,
+            0.45,
+            preset.ai_high_max,
+            preset.ai_flat_min,
+            "high",
+            "flat",
+            ".3f",
+        ),
+        Band(
+            "chippaux_smirak",
+            "Chippaux-Smirak",
+            v("chippaux_smirak"),
+            0.0,
+            100.0,
+            preset.csi_high_max,
+            preset.csi_flat_min,
+            "high",
+            "flat",
+            ".1f",
+            " %",
+        ),
+        Band(
+            "staheli",
+            "Staheli",
+            v("staheli"),
+            0.0,
+            1.6,
+            preset.si_high_max,
+            preset.si_flat_min,
+            "high",
+            "flat",
+            ".2f",
+        ),
+        Band(
+            "clarke_angle_deg",
+            "Clarke's angle",
+            v("clarke_angle_deg"),
+            0.0,
+            65.0,
+            preset.clarke_flat_max_deg,
+            preset.clarke_high_min_deg,
+            "flat",
+            "high",
+            ".1f",
+            "°",
+        ),
     ]
 
 
@@ -104,43 +145,70 @@ def band_class(b: Band) -> str | None:
 
 
 def _band_traces(b: Band) -> list[go.BaseTraceType]:
-    segs = [(b.lo, b.low_cut, b.low_class), (b.low_cut, b.high_cut, "normal"),
-            (b.high_cut, b.hi, b.high_class)]
+    segs = [
+        (b.lo, b.low_cut, b.low_class),
+        (b.low_cut, b.high_cut, "normal"),
+        (b.high_cut, b.hi, b.high_class),
+    ]
     traces: list[go.BaseTraceType] = [
         go.Bar(
-            x=[x1 - x0], y=[""], base=[x0], orientation="h",
+            x=[x1 - x0],
+            y=[""],
+            base=[x0],
+            orientation="h",
             marker={"color": BAND_COLOURS[cls], "line": {"width": 0}},
-            text=[CLASS_WORDS[cls].split(" (")[0]], textposition="inside",
-            insidetextanchor="middle", textfont={"size": 11, "color": "#333"},
-            hoverinfo="skip", showlegend=False,
+            text=[CLASS_WORDS[cls].split(" (")[0]],
+            textposition="inside",
+            insidetextanchor="middle",
+            textfont={"size": 11, "color": "#333"},
+            hoverinfo="skip",
+            showlegend=False,
         )
         for x0, x1, cls in segs
     ]
     if b.value is not None:
         traces.append(
             go.Scatter(
-                x=[min(max(b.value, b.lo), b.hi)], y=[""], mode="markers",
-                marker={"symbol": "diamond", "size": 15, "color": "#111",
-                        "line": {"color": "white", "width": 2}},
-                hoverinfo="skip", showlegend=False,
+                x=[min(max(b.value, b.lo), b.hi)],
+                y=[""],
+                mode="markers",
+                marker={
+                    "symbol": "diamond",
+                    "size": 15,
+                    "color": "#111",
+                    "line": {"color": "white", "width": 2},
+                },
+                hoverinfo="skip",
+                showlegend=False,
             )
         )
     return traces
 
 
 def _band_axis(b: Band) -> dict:
-    return {"range": [b.lo, b.hi], "tickvals": [b.low_cut, b.high_cut],
-            "ticktext": [f"{b.low_cut:g}", f"{b.high_cut:g}"], "tickfont": {"size": 10},
-            "showgrid": False, "zeroline": False, "fixedrange": True}
+    return {
+        "range": [b.lo, b.hi],
+        "tickvals": [b.low_cut, b.high_cut],
+        "ticktext": [f"{b.low_cut:g}", f"{b.high_cut:g}"],
+        "tickfont": {"size": 10},
+        "showgrid": False,
+        "zeroline": False,
+        "fixedrange": True,
+    }
 
 
 def band_figure(b: Band) -> go.Figure:
     """A one-line chart: the high / normal / flat bands and a marker at the value."""
     fig = go.Figure(_band_traces(b))
     fig.update_layout(
-        barmode="overlay", height=70, margin={"l": 4, "r": 4, "t": 4, "b": 22},
-        plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", bargap=0.25,
-        xaxis=_band_axis(b), yaxis={"visible": False, "fixedrange": True},
+        barmode="overlay",
+        height=70,
+        margin={"l": 4, "r": 4, "t": 4, "b": 22},
+        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor="rgba(0,0,0,0)",
+        bargap=0.25,
+        xaxis=_band_axis(b),
+        yaxis={"visible": False, "fixedrange": True},
     )
     return fig
 
@@ -154,9 +222,13 @@ def bands_figure(bs: list[Band]) -> go.Figure:
     row_h, title_h, axis_h = 92.0, 26.0, 22.0
     height = row_h * n
     layout: dict = {
-        "barmode": "overlay", "height": int(height), "bargap": 0.2,
-        "margin": {"l": 4, "r": 4, "t": 4, "b": 4}, "showlegend": False,
-        "plot_bgcolor": "rgba(0,0,0,0)", "paper_bgcolor": "rgba(0,0,0,0)",
+        "barmode": "overlay",
+        "height": int(height),
+        "bargap": 0.2,
+        "margin": {"l": 4, "r": 4, "t": 4, "b": 4},
+        "showlegend": False,
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "paper_bgcolor": "rgba(0,0,0,0)",
         "annotations": [],
     }
     data: list[go.BaseTraceType] = []
@@ -166,19 +238,31 @@ def bands_figure(bs: list[Band]) -> go.Figure:
         y0 = top - (row_h - axis_h) / height
         sx = "" if k == 0 else str(k + 1)
         layout[f"xaxis{sx}"] = {**_band_axis(b), "anchor": f"y{sx}", "domain": [0, 1]}
-        layout[f"yaxis{sx}"] = {"visible": False, "fixedrange": True, "anchor": f"x{sx}",
-                                "domain": [max(0.0, y0), y1]}
+        layout[f"yaxis{sx}"] = {
+            "visible": False,
+            "fixedrange": True,
+            "anchor": f"x{sx}",
+            "domain": [max(0.0, y0), y1],
+        }
         for t in _band_traces(b):
             t.update(xaxis=f"x{sx}", yaxis=f"y{sx}")
             data.append(t)
         cls = band_class(b)
         value = "n/a" if b.value is None else f"{b.value:{b.fmt}}{b.unit}"
         word = "could not be measured" if cls is None else CLASS_WORDS[cls]
-        layout["annotations"].append({
-            "text": f"<b>{b.label}</b>  {value}  <span style='color:#666'>{word}</span>",
-            "x": 0.0, "xref": "paper", "xanchor": "left", "y": top, "yref": "paper",
-            "yanchor": "top", "showarrow": False, "font": {"size": 14, "color": "#222"},
-        })
+        layout["annotations"].append(
+            {
+                "text": f"<b>{b.label}</b>  {value}  <span style='color:#666'>{word}</span>",
+                "x": 0.0,
+                "xref": "paper",
+                "xanchor": "left",
+                "y": top,
+                "yref": "paper",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": 14, "color": "#222"},
+            }
+        )
     return go.Figure(data=data, layout=layout)
 
 
@@ -197,16 +281,22 @@ def shares_figure(foot: FootResult) -> go.Figure | None:
         return None
     fig = go.Figure(
         go.Bar(
-            x=values, y=names, orientation="h", marker={"color": "#e45a31"},
-            text=[f"{v:.0f} %" for v in values], textposition="outside",
+            x=values,
+            y=names,
+            orientation="h",
+            marker={"color": "#e45a31"},
+            text=[f"{v:.0f} %" for v in values],
+            textposition="outside",
             hoverinfo="skip",
         )
     )
     fig.update_layout(
-        height=40 + 26 * len(names), margin={"l": 4, "r": 30, "t": 4, "b": 4},
+        height=40 + 26 * len(names),
+        margin={"l": 4, "r": 30, "t": 4, "b": 4},
         xaxis={"visible": False, "range": [0, max(values) * 1.25], "fixedrange": True},
         yaxis={"autorange": "reversed", "fixedrange": True},
-        plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor="rgba(0,0,0,0)",
     )
     return fig
 
@@ -227,8 +317,9 @@ def show_foot(foot: FootResult, preset: CutoffPreset, key: str) -> None:
             "n/a" if v is None else f"{v:.0f} px" for v in (foot.foot_length_px, foot.foot_width_px)
         )
     c = st.columns(4)
-    c[0].metric("Side", foot.side, help=f"from {foot.side_source}; "
-                f"confidence {foot.side_confidence:.2f}")
+    c[0].metric(
+        "Side", foot.side, help=f"from {foot.side_source}; confidence {foot.side_confidence:.2f}"
+    )
     c[1].metric(
         "Arch index",
         "n/a" if foot.arch_index is None else f"{foot.arch_index:.3f}",
@@ -238,11 +329,14 @@ def show_foot(foot: FootResult, preset: CutoffPreset, key: str) -> None:
     c[3].metric("Width", width, help="widest sole width across the foot axis")
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.plotly_chart(bands_figure(bands(foot, preset)), config=CHART_CONFIG,
-                        key=f"{key}-bands", width="stretch")
+        st.plotly_chart(
+            bands_figure(bands(foot, preset)),
+            config=CHART_CONFIG,
+            key=f"{key}-bands",
+            width="stretch",
+        )
         if foot.foot_length_mm is None:
-            st.caption("Lengths are in pixels: no sheet of paper or bank card was found "
-                       "for scale.")
+            st.caption("Lengths are in pixels: no sheet of paper or bank card was found for scale.")
     with right:
         fig = shares_figure(foot)
         if fig is None:
@@ -254,8 +348,10 @@ def show_foot(foot: FootResult, preset: CutoffPreset, key: str) -> None:
             if p is not None and p.balance_medial_lateral is not None:
                 extra = ""
                 if p.balance_fore_rear is not None:
-                    extra = (f", forefoot {100 * p.balance_fore_rear:.0f} % vs rearfoot "
-                             f"{100 * (1 - p.balance_fore_rear):.0f} %")
+                    extra = (
+                        f", forefoot {100 * p.balance_fore_rear:.0f} % vs rearfoot "
+                        f"{100 * (1 - p.balance_fore_rear):.0f} %"
+                    )
                 st.caption(
                     f"Medial {100 * p.balance_medial_lateral:.0f} % vs lateral "
                     f"{100 * (1 - p.balance_medial_lateral):.0f} %{extra}. "
@@ -284,8 +380,10 @@ def show_suggestions(suggestions: list[advice.Suggestion]) -> None:
         for s in specific:
             show_suggestion(s)
     else:
-        st.markdown("Nothing in your print calls for special support: the arch and the "
-                    "load look within the usual range.")
+        st.markdown(
+            "Nothing in your print calls for special support: the arch and the "
+            "load look within the usual range."
+        )
     with st.expander(f"General advice for foot cramps ({len(general)})", expanded=not specific):
         for s in general:
             show_suggestion(s)

@@ -17,14 +17,28 @@ def pages() -> list[Any]:
     from footprint.ui.clinic import add_visit, compare_page, left_right, patients, timeline
 
     return [
-        st.Page(patients.page, title="Patients", icon=":material/group:",
-                url_path="clinic-patients"),
-        st.Page(timeline.page, title="Timeline", icon=":material/timeline:",
-                url_path="clinic-timeline"),
-        st.Page(add_visit.page, title="Add visit", icon=":material/add_a_photo:",
-                url_path="clinic-add-visit"),
-        st.Page(compare_page.page, title="Compare prints", icon=":material/compare:",
-                url_path="clinic-compare"),
-        st.Page(left_right.page, title="Left vs right", icon=":material/swap_horiz:",
-                url_path="clinic-left-right"),
+        st.Page(
+            patients.page, title="Patients", icon=":material/group:", url_path="clinic-patients"
+        ),
+        st.Page(
+            timeline.page, title="Timeline", icon=":material/timeline:", url_path="clinic-timeline"
+        ),
+        st.Page(
+            add_visit.page,
+            title="Add visit",
+            icon=":material/add_a_photo:",
+            url_path="clinic-add-visit",
+        ),
+        st.Page(
+            compare_page.page,
+            title="Compare prints",
+            icon=":material/compare:",
+            url_path="clinic-compare",
+        ),
+        st.Page(
+            left_right.page,
+            title="Left vs right",
+            icon=":material/swap_horiz:",
+            url_path="clinic-left-right",
+        ),
     ]

@@ -127,8 +127,13 @@ def hash_password(password: str, *, salt: bytes | None = None) -> str:
         raise ValueError("Choose a password of at least 10 characters.")
     salt = secrets.token_bytes(SALT_BYTES) if salt is None else salt
     key = hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
-        maxmem=_MAXMEM, dklen=KEY_BYTES,
+        password.encode("utf-8"),
+        salt=salt,
+        n=SCRYPT_N,
+        r=SCRYPT_R,
+        p=SCRYPT_P,
+        maxmem=_MAXMEM,
+        dklen=KEY_BYTES,
     )
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(key)}"
 
@@ -147,8 +152,13 @@ def verify_password(password: str, stored: str) -> bool:
             return False
         salt, key = _unb64(salt_b64), _unb64(key_b64)
         candidate = hashlib.scrypt(
-            password.encode("utf-8"), salt=salt, n=n_, r=r_, p=p_,
-            maxmem=max(_MAXMEM, 256 * n_ * r_), dklen=len(key),
+            password.encode("utf-8"),
+            salt=salt,
+            n=n_,
+            r=r_,
+            p=p_,
+            maxmem=max(_MAXMEM, 256 * n_ * r_),
+            dklen=len(key),
         )
     except (ValueError, TypeError):
         return False

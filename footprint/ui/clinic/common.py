@@ -74,5 +74,7 @@ def show_error(exc: Exception) -> None:
         st.error(plain_text(exc.message), icon=":material/error:")
     else:
         log.exception("clinic page failed")
-        st.error("Sorry, something went wrong. Try again, or report the problem.",
-                 icon=":material/error:")
+        st.error(
+            "Sorry, something went wrong. Try again, or report the problem.",
+            icon=":material/error:",
+        )

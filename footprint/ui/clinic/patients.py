@@ -15,16 +15,21 @@ _FLASH = "clinic_patients_flash"
 def _create(store) -> None:  # noqa: ANN001 - footprint.store.Store
     with st.form("new_patient", clear_on_submit=True):
         st.markdown("**New patient**")
-        code = st.text_input("Code (pseudonymous)", max_chars=64,
-                             help="e.g. P-0001; the code, not the name, identifies records")
+        code = st.text_input(
+            "Code (pseudonymous)",
+            max_chars=64,
+            help="e.g. P-0001; the code, not the name, identifies records",
+        )
         name = st.text_input("Name (optional)", max_chars=200)
-        year = st.number_input("Birth year (optional)", min_value=0, max_value=2100, value=0,
-                               help="0 = not given")
+        year = st.number_input(
+            "Birth year (optional)", min_value=0, max_value=2100, value=0, help="0 = not given"
+        )
         notes = st.text_area("Notes", max_chars=5000)
         if st.form_submit_button("Create patient", type="primary"):
             try:
-                p = store.create_patient(code, name=name or None,
-                                         birth_year=int(year) or None, notes=notes)
+                p = store.create_patient(
+                    code, name=name or None, birth_year=int(year) or None, notes=notes
+                )
             except FootprintError as exc:
                 st.error(plain_text(exc.message))
             else:
@@ -39,13 +44,19 @@ def _edit(store, code: str) -> None:  # noqa: ANN001
         st.markdown("**Edit patient**")
         new_code = st.text_input("Code", value=p.code, max_chars=64)
         name = st.text_input("Name (optional)", value=p.name or "", max_chars=200)
-        year = st.number_input("Birth year (optional)", min_value=0, max_value=2100,
-                               value=p.birth_year or 0)
+        year = st.number_input(
+            "Birth year (optional)", min_value=0, max_value=2100, value=p.birth_year or 0
+        )
         notes = st.text_area("Notes", value=p.notes, max_chars=5000)
         if st.form_submit_button("Save changes"):
             try:
-                q = store.update_patient(code, new_code=new_code, name=name or None,
-                                         birth_year=int(year) or None, notes=notes)
+                q = store.update_patient(
+                    code,
+                    new_code=new_code,
+                    name=name or None,
+                    birth_year=int(year) or None,
+                    notes=notes,
+                )
             except FootprintError as exc:
                 st.error(plain_text(exc.message))
             else:
@@ -60,13 +71,16 @@ def _data_rights(store, code: str) -> None:  # noqa: ANN001
         "Export full record (zip: CSV, JSON, images)",
         data=lambda: store.export_patient(code),
         file_name=f"patient-{records.safe_file_stem(code)}.zip",
-        mime="application/zip", on_click="ignore", icon=":material/download:",
+        mime="application/zip",
+        on_click="ignore",
+        icon=":material/download:",
     )
     with st.expander("Delete this patient"):
         st.text("This removes every visit, print, result and image of this patient.")
         typed = st.text_input("Type the patient code to confirm", key="delete_confirm")
-        if st.button("Delete patient and all records", type="primary",
-                     disabled=typed.strip() != code):
+        if st.button(
+            "Delete patient and all records", type="primary", disabled=typed.strip() != code
+        ):
             report = store.delete_patient(code)
             st.session_state.pop(common.PATIENT_KEY, None)
             st.session_state[_FLASH] = (
@@ -92,9 +106,18 @@ def page() -> None:
     found = store.search_patients(query)
     if found:
         st.dataframe(
-            [{"Code": p.code, "Name": p.name or "", "Birth year": p.birth_year,
-              "Visits": p.n_visits} for p in found],
-            hide_index=True, width="stretch", placeholder="",  # no birth year: blank, not "None"
+            [
+                {
+                    "Code": p.code,
+                    "Name": p.name or "",
+                    "Birth year": p.birth_year,
+                    "Visits": p.n_visits,
+                }
+                for p in found
+            ],
+            hide_index=True,
+            width="stretch",
+            placeholder="",  # no birth year: blank, not "None"
         )
     elif query:
         st.text("No patient matches the search.")

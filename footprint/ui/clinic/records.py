@@ -43,8 +43,7 @@ def analyse_photo(
     analysis = analyse_detailed(clean, name="photo", cutoffs=cutoffs)
     feet = analysis.result.feet
     if side in ("left", "right") and len(feet) == 1 and feet[0].side != side:
-        analysis = analyse_detailed(clean, name="photo", cutoffs=cutoffs,
-                                    side_overrides={0: side})
+        analysis = analyse_detailed(clean, name="photo", cutoffs=cutoffs, side_overrides={0: side})
     return clean, analysis
 
 
@@ -153,20 +152,28 @@ def trend_figure(
     hi = max([*ys, high_cut]) if ys else high_cut
     pad = 0.15 * (hi - lo or 1.0)
     y0, y1 = lo - pad, hi + pad
-    for (a, b), cls in (((y0, low_cut), "high"), ((low_cut, high_cut), "normal"),
-                        ((high_cut, y1), "flat")):
-        fig.add_hrect(y0=a, y1=b, fillcolor=BAND_COLOURS[cls], opacity=0.35, line_width=0,
-                      layer="below")
+    for (a, b), cls in (
+        ((y0, low_cut), "high"),
+        ((low_cut, high_cut), "normal"),
+        ((high_cut, y1), "flat"),
+    ):
+        fig.add_hrect(
+            y0=a, y1=b, fillcolor=BAND_COLOURS[cls], opacity=0.35, line_width=0, layer="below"
+        )
     for side in ("left", "right", "unknown"):
         pts = [tp for tp in points if tp.side == side and tp.values.get(key) is not None]
         if not pts:
             continue
-        fig.add_trace(go.Scatter(
-            x=[tp.visit_date.isoformat() for tp in pts],
-            y=[tp.values[key] for tp in pts],
-            mode="lines+markers", name=SIDE_NAMES[side], showlegend=True,
-            line={"color": SIDE_COLOURS[side]},
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[tp.visit_date.isoformat() for tp in pts],
+                y=[tp.values[key] for tp in pts],
+                mode="lines+markers",
+                name=SIDE_NAMES[side],
+                showlegend=True,
+                line={"color": SIDE_COLOURS[side]},
+            )
+        )
     days = sorted({tp.visit_date for tp in points})
     xaxis: dict[str, Any] = {"type": "date", "fixedrange": True, "tickformat": "%Y-%m-%d"}
     if days:
@@ -177,7 +184,8 @@ def trend_figure(
         xaxis["tickvals"] = [d.isoformat() for d in days]
     fig.update_layout(
         title={"text": label, "font": {"size": 14}},
-        height=260, margin={"l": 40, "r": 10, "t": 36, "b": 30},
+        height=260,
+        margin={"l": 40, "r": 10, "t": 36, "b": 30},
         yaxis={"range": [y0, y1], "fixedrange": True},
         xaxis=xaxis,
         legend={"orientation": "h", "y": -0.2},
@@ -198,16 +206,18 @@ def results_table(pr: PrintInfo) -> list[dict[str, Any]]:
     """
     rows = []
     for r in pr.results:
-        rows.append({
-            "Foot": r.side,
-            "Arch index": _rounded(r.arch_index, 3),
-            "Class": r.arch_type,
-            "CSI (%)": _rounded(r.chippaux_smirak, 1),
-            "Staheli": _rounded(r.staheli, 2),
-            "Clarke (deg)": _rounded(r.clarke_angle_deg, 1),
-            "Length (mm)": _rounded(r.foot_length_mm, 1),
-            "Width (mm)": _rounded(r.foot_width_mm, 1),
-        })
+        rows.append(
+            {
+                "Foot": r.side,
+                "Arch index": _rounded(r.arch_index, 3),
+                "Class": r.arch_type,
+                "CSI (%)": _rounded(r.chippaux_smirak, 1),
+                "Staheli": _rounded(r.staheli, 2),
+                "Clarke (deg)": _rounded(r.clarke_angle_deg, 1),
+                "Length (mm)": _rounded(r.foot_length_mm, 1),
+                "Width (mm)": _rounded(r.foot_width_mm, 1),
+            }
+        )
     return rows
 
 

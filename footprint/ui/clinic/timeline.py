@@ -26,18 +26,18 @@ def page() -> None:
     by_id = {r.id: r for v in visits for pr in v.prints for r in pr.results}
     preset = records.preset_of(points, by_id)
     if points:
-        st.caption(f"Bands: {preset.label} cut-offs (blue high arch, green normal, "
-                   "orange flat).")
+        st.caption(f"Bands: {preset.label} cut-offs (blue high arch, green normal, orange flat).")
         cols = st.columns(len(records.TREND_INDICES))
-        for col, (key, label, lo_attr, hi_attr) in zip(cols, records.TREND_INDICES,
-                                                       strict=True):
-            fig = records.trend_figure(points, key, label, getattr(preset, lo_attr),
-                                       getattr(preset, hi_attr))
+        for col, (key, label, lo_attr, hi_attr) in zip(cols, records.TREND_INDICES, strict=True):
+            fig = records.trend_figure(
+                points, key, label, getattr(preset, lo_attr), getattr(preset, hi_attr)
+            )
             col.plotly_chart(fig, config=CHART_CONFIG, key=f"trend-{key}", width="stretch")
     st.markdown("#### Visits")
     for v in reversed(visits):
-        with st.expander(f"{v.visit_date.isoformat()} - {len(v.prints)} print(s)",
-                         expanded=v is visits[-1]):
+        with st.expander(
+            f"{v.visit_date.isoformat()} - {len(v.prints)} print(s)", expanded=v is visits[-1]
+        ):
             if v.note:
                 st.text(v.note)
             for pr in v.prints:
