@@ -496,13 +496,6 @@ LESSER_TOE_AT_EDGE_WARNING = (
 TOE_TIP_REACH_MM = 3.0
 
 
-def _touches(part: np.ndarray, plane: rectify.Plane) -> bool:
-    """A part of a print reaches the plane image's edge or the photo's frame in it."""
-    return segment.touches_edge(part, segment.EDGE_TOUCH_PX) or segment.touches_frame(
-        part, plane.valid, plane.mm_per_px
-    )
-
-
 def _edge_contact(anat: anatomy.Anatomy, plane: rectify.Plane) -> str:
     """Which part of a foot reaches the edge of the photo or sheet.
 
@@ -515,13 +508,17 @@ def _edge_contact(anat: anatomy.Anatomy, plane: rectify.Plane) -> str:
     which set the length and the axis, are whole. ``"none"`` otherwise.
     Stray blobs anatomy did not take as sole or toes are not judged.
     """
-    if _touches(anat.sole, plane):
+
+    def touches(part: np.ndarray) -> bool:
+        return segment.touches_border(part, plane.valid, plane.mm_per_px)
+
+    if touches(anat.sole):
         return "cut"
-    if not anat.toes.any() or not _touches(anat.toes, plane):
+    if not anat.toes.any() or not touches(anat.toes):
         return "none"
     if anat.axis_source != "second_toe":
         return "cut"
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(
         anat.toes.astype(np.uint8), connectivity=8
     )
     largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
@@ -529,12 +526,12 @@ def _edge_contact(anat: anatomy.Anatomy, plane: rectify.Plane) -> str:
     ys, xs = np.nonzero(labels)
     d = np.hypot(xs - anat.toe_xy[0], ys - anat.toe_xy[1])
     reach_px = TOE_TIP_REACH_MM * segment_grid.nominal_px_per_mm(labels.shape, plane.mm_per_px)
-    if d.min() > reach_px:  # the tip is on no toe blob: which toe holds the axis is unknown
+    nearest = int(np.argmin(d))
+    if d[nearest] > reach_px:  # the tip is on no toe blob: which toe holds the axis is unknown
         return "cut"
-    at_tip = int(labels[ys[np.argmin(d)], xs[np.argmin(d)]])
-    for k in range(1, n):
-        if k in (largest, at_tip) and _touches(labels == k, plane):
-            return "cut"
+    at_tip = int(labels[ys[nearest], xs[nearest]])
+    if any(touches(labels == k) for k in {largest, at_tip}):
+        return "cut"
     return "lesser_toe"
 
 

@@ -648,11 +648,12 @@ def touches_frame(mask: np.ndarray, frame: np.ndarray, mm_per_px: float | None) 
     """Whether a print reaches the edge of the photo's ``frame`` in a rectified plane.
 
     In a plane rectified from a sheet or card the photo's edge is the edge of
-    ``Plane.valid``, inside the plane image, so the image-edge test of
-    :func:`_segment_roi` does not see it. The search region is inset from its
-    border by half of :data:`SEARCH_INSET_MM`, so a print the photo's edge
-    cuts ends that far inside it: it touches the frame when it lies within
-    that inset plus :data:`FRAME_TOUCH_PX` of a pixel outside the frame.
+    ``Plane.valid``, inside the plane image, where an image-edge test does
+    not see it (:func:`touches_border` makes both). The search region is
+    inset from its border by half of :data:`SEARCH_INSET_MM`, so a print the
+    photo's edge cuts ends that far inside it: it touches the frame when it
+    lies within that inset plus :data:`FRAME_TOUCH_PX` of a pixel outside
+    the frame.
     """
     if frame.all() or not mask.any():
         return False
@@ -663,6 +664,15 @@ def touches_frame(mask: np.ndarray, frame: np.ndarray, mm_per_px: float | None) 
     inside = np.pad(frame[grown], 1, constant_values=False).astype(np.uint8)
     dist = cv2.distanceTransform(inside, cv2.DIST_L2, 3)[1:-1, 1:-1]
     return bool((dist[mask[grown]] <= reach).any())
+
+
+def touches_border(mask: np.ndarray, frame: np.ndarray, mm_per_px: float | None) -> bool:
+    """Whether a print reaches the plane image's edge or the photo's frame in it.
+
+    The image's edge within ``EDGE_TOUCH_PX``, the ``frame`` as
+    :func:`touches_frame` tests it: a print there may be cut off.
+    """
+    return _touches_edge(mask, EDGE_TOUCH_PX) or touches_frame(mask, frame, mm_per_px)
 
 
 def _segment_floor(
@@ -1743,7 +1753,7 @@ def _peel_border_rims(
     return out
 
 
-def touches_edge(mask: np.ndarray, within_px: int = 0) -> bool:
+def _touches_edge(mask: np.ndarray, within_px: int = 0) -> bool:
     """Whether a mask reaches within ``within_px`` of the first or last row or column."""
     k = within_px + 1
     return bool(mask[:k].any() or mask[-k:].any() or mask[:, :k].any() or mask[:, -k:].any())
@@ -1780,7 +1790,7 @@ def _foot_like(mask: np.ndarray, mm_per_px: float | None, roi_border: np.ndarray
     crop = mask[sl].astype(np.uint8)
     origin = (sl[1].start, sl[0].start)
     elong, length = _elongation(crop, origin)
-    whole = not (touches_edge(mask) or (mask[sl] & roi_border[sl]).any())
+    whole = not (_touches_edge(mask) or (mask[sl] & roi_border[sl]).any())
     if elong < FOOT_MIN_ELONGATION and whole:
         # a stain or a floor mark joined to a whole print by a neck widens it:
         # judge the sole's core, what a disk FOOT_CORE_RADIUS_MM wide covers
