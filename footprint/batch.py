@@ -178,8 +178,8 @@ def score_file(root: str, relpath: str, options: dict[str, Any]) -> list[dict[st
         Path of the photo relative to ``root``, with ``/`` separators.
     options : dict
         ``cutoffs`` (preset name), ``sensitivity``, ``min_quality`` and
-        ``contact_level_percentile`` (float or None), ``second_look`` (bool)
-        and ``overlays_dir`` (folder or None).
+        ``contact_level_percentile`` (float or None), ``second_look`` and
+        ``paper_perspective`` (bool) and ``overlays_dir`` (folder or None).
 
     Returns
     -------
@@ -226,6 +226,8 @@ def _analysis_options(options: dict[str, Any]) -> dict[str, Any]:
         out["contact_level_percentile"] = float(options["contact_level_percentile"])
     if options.get("second_look"):
         out["second_look"] = True
+    if options.get("paper_perspective"):
+        out["paper_perspective"] = True
     return out
 
 

@@ -192,6 +192,16 @@ def _result_table(result: Any) -> Table:
     return table
 
 
+PaperPerspectiveOpt = typer.Option(
+    False,
+    "--paper-perspective",
+    help="Without an A4/Letter sheet or card, take the perspective from the corners of the "
+    "paper the print lies on (indices true on a tilted photo, lengths still in pixels); off by "
+    "default, as it turned one refused podograph form into a wrong measurement "
+    "(see docs/accuracy.md).",
+)
+
+
 @app.command()
 def analyse(
     image: Path = typer.Argument(..., help="Photo of a footprint (JPEG, PNG, HEIC, ...)."),
@@ -201,6 +211,7 @@ def analyse(
     min_quality: float | None = MinQualityOpt,
     contact_level: float | None = ContactLevelOpt,
     second_look: bool = SecondLookOpt,
+    paper_perspective: bool = PaperPerspectiveOpt,
     overlay: Path | None = typer.Option(
         None, "--overlay", help="Write a PNG with outline, toes, axis, thirds and numbers."
     ),
@@ -222,6 +233,8 @@ def analyse(
         options["contact_level_percentile"] = contact_level
     if second_look:
         options["second_look"] = True
+    if paper_perspective:
+        options["paper_perspective"] = True
     if overlay is not None and overlay.suffix.lower() != ".png":
         raise typer.BadParameter(
             "the overlay is written as PNG; end its name with .png.", param_hint="--overlay"
@@ -358,6 +371,7 @@ def score(
     min_quality: float | None = MinQualityOpt,
     contact_level: float | None = ContactLevelOpt,
     second_look: bool = SecondLookOpt,
+    paper_perspective: bool = PaperPerspectiveOpt,
     db: str | None = typer.Option(
         None, "--db", help="Also attach the results to this records database (URL or file)."
     ),
@@ -395,6 +409,7 @@ def score(
         "min_quality": min_quality,
         "contact_level_percentile": contact_level,
         "second_look": second_look,
+        "paper_perspective": paper_perspective,
         "overlays_dir": str(overlays) if overlays is not None else None,
     }
     progress = _progress(quiet)

@@ -223,6 +223,19 @@ class RectifyParams:
     manual_aspect_tolerance : float
         [1] Largest relative difference between the rectified aspect ratio of
         manual corners and the stated reference before they are refused.
+    paper_perspective : bool
+        Without a scale reference, take the perspective from a sheet of
+        unknown size the print lies on (its four corners): shapes, and so the
+        indices, are then true, while lengths stay in pixels. Off by default:
+        on development photos it made the arch index better on average but
+        turned one refused podograph form into a wrong measurement
+        (docs/accuracy.md, sixteenth session).
+    paper_min_area_fraction : float
+        [1] Smallest sheet of unknown size, as a fraction of the photo: paper
+        a print was made on fills much of a photo of it, while a tile or a
+        mat's panel seen beside a foot is smaller.
+    max_paper_candidates : int
+        Sheets of unknown size refined at most (largest first).
     """
 
     plane_mm_per_px: float = 0.5
@@ -274,6 +287,9 @@ class RectifyParams:
     manual_min_side_px: float = 8.0
     manual_outside_fraction: float = 0.1
     manual_aspect_tolerance: float = 0.2
+    paper_perspective: bool = False
+    paper_min_area_fraction: float = 0.1
+    max_paper_candidates: int = 3
 
     def __post_init__(self) -> None:
         _check_range(self, "plane_mm_per_px", 0.05, 5.0)
@@ -303,6 +319,8 @@ class RectifyParams:
         _check_range(self, "principal_point_tolerance", 0.0, 0.5)
         _check_range(self, "aspect_tie_tolerance", 0.0, 1.0)
         _check_range(self, "manual_search_px", 0.0, 200.0)
+        _check_range(self, "paper_min_area_fraction", 0.0, 1.0)
+        _check_range(self, "max_paper_candidates", 0, 50)
         # stored parameters come back from JSON as a list
         object.__setattr__(self, "card_focal_range", tuple(map(float, self.card_focal_range)))
         span = self.card_focal_range

@@ -442,6 +442,9 @@ def analyse_detailed(
         else tuple(
             (float(x), float(y)) for x, y in (plane.reference.corners_xy + 0.5) * loaded.scale - 0.5
         ),
+        paper_corners=None
+        if plane.paper_xy is None
+        else tuple((float(x), float(y)) for x, y in (plane.paper_xy + 0.5) * loaded.scale - 0.5),
         plane_to_image=tuple(tuple(float(v) for v in row) for row in plane.plane_to_image),
         feet=tuple(feet),
         quality=round(quality, 3),
@@ -628,6 +631,12 @@ def _without_card(plane: rectify.Plane) -> np.ndarray:
 
 
 def plane_warnings(plane: rectify.Plane) -> list[str]:
+    if plane.mm_per_px is None and plane.paper_xy is not None:
+        return [
+            "No A4/Letter sheet or bank card was found, so lengths are in pixels only. "
+            "The perspective was taken from the corners of the paper under the print. "
+            "For millimetres, lay a bank card beside the print or use an A4 or Letter sheet."
+        ]
     if plane.mm_per_px is None:
         return [
             "No A4/Letter sheet or bank card was found, so lengths are in pixels only and "

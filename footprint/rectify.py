@@ -39,6 +39,11 @@ Method
    ratio matches a reference, and its area is plausible for that reference.
    Sheets are preferred over cards; a quad inside an accepted sheet (a form's
    panel border, a logo) is never the reference.
+5. *Paper of unknown size* (``paper_perspective``, off by default): without
+   a reference, the largest other quad covering at least
+   ``paper_min_area_fraction`` of the photo whose refined sides pass step 4,
+   at any aspect ratio, gives the perspective (step 3 its aspect ratio) but
+   no scale (:func:`find_paper`, :func:`_paper_plane`).
 
 Conventions
 -----------
@@ -58,7 +63,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -124,7 +129,8 @@ class Plane:
     Attributes
     ----------
     image : (H, W, 3) ndarray of uint8
-        Rectified RGB image. Without a reference: the input image itself.
+        Rectified RGB image. Without a reference: the input image itself, or
+        seen through the sheet of unknown size (``paper_xy``).
     mm_per_px : float or None
         Millimetres per plane pixel; None without a reference (no guessing).
     scale_source : str
@@ -140,6 +146,11 @@ class Plane:
         replicated border colours and must be ignored.
     sheet : (H, W) ndarray of bool or None
         The sheet's area in the plane when the reference is a sheet.
+    paper_xy : (4, 2) ndarray of float64 or None
+        Without a reference: the corners (pixels of the photo given to
+        :func:`rectify`, TL TR BR BL) of the sheet of unknown size that gave
+        the perspective (:func:`find_paper`, with ``paper_perspective``);
+        None otherwise.
     """
 
     image: np.ndarray
@@ -150,6 +161,7 @@ class Plane:
     reference: Reference | None
     valid: np.ndarray
     sheet: np.ndarray | None
+    paper_xy: np.ndarray | None = None
 
 
 # --------------------------------------------------------------------------- geometry
@@ -744,7 +756,9 @@ def _solid_objects(edges: np.ndarray, params: RectifyParams) -> np.ndarray:
     return cv2.morphologyEx(solid, cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
 
 
-def _coarse_candidates(rgb: np.ndarray, params: RectifyParams) -> list[_Candidate]:
+def _coarse_candidates(
+    rgb: np.ndarray, params: RectifyParams
+) -> tuple[list[_Candidate], list[_Candidate]]:
     """Candidate quads at reduced size, mapped back to work resolution.
 
     Sheet candidates come first, largest first, then card candidates, largest
@@ -752,6 +766,9 @@ def _coarse_candidates(rgb: np.ndarray, params: RectifyParams) -> list[_Candidat
     (``min_fill_fraction``), does not touch the image border (a reference cut
     by the frame has no usable corner), has a plausible area and a coarse
     rectified aspect ratio within ``coarse_aspect_tolerance`` of a reference.
+    The second list holds the other quads covering at least
+    ``paper_min_area_fraction`` of the photo, largest first: paper of unknown
+    size, which gives the perspective but no scale (:func:`find_paper`).
     """
     rows, cols = rgb.shape[:2]
     # an integer factor keeps INTER_AREA on its fast path (10x faster than 2.5x)
@@ -776,8 +793,10 @@ def _coarse_candidates(rgb: np.ndarray, params: RectifyParams) -> list[_Candidat
     sheet_min = params.min_area_fraction * slack
     card_max = params.card_max_area_fraction / slack
     diag = math.hypot(srows, scols)
+    paper_min = params.paper_min_area_fraction * slack
     kept: list[_Candidate] = []
     kept_small: list[np.ndarray] = []
+    papers: list[_Candidate] = []
     masks = _candidate_masks(small, params)
     # region edges in px (small image) inside the true outline: the edge-
     # enclosed regions lie beyond the dilated Canny line (~1.5 px inside), the
@@ -835,8 +854,14 @@ def _coarse_candidates(rgb: np.ndarray, params: RectifyParams) -> list[_Candidat
             if kinds:
                 kept_small.append(quad)
                 kept.append(_Candidate(quad_xy, frac, tuple(kinds)))
+            elif frac >= paper_min and not any(
+                np.linalg.norm(q.quad_xy - quad_xy, axis=1).max() < params.duplicate_fraction * diag
+                for q in papers
+            ):
+                papers.append(_Candidate(quad_xy, frac, ("paper",)))
     kept.sort(key=lambda c: (c.kinds[0] == "card", -c.area_fraction))
-    return kept[: params.max_candidates]
+    papers.sort(key=lambda c: -c.area_fraction)
+    return kept[: params.max_candidates], papers[: params.max_paper_candidates]
 
 
 def _classify_quad(
@@ -1121,7 +1146,14 @@ def find_reference(rgb: np.ndarray, params: RectifyParams) -> Reference | None:
     _check_rgb(rgb)
     if not params.enabled:
         return None
-    candidates = _coarse_candidates(rgb, params)
+    return _find_reference(rgb, params)[0]
+
+
+def _find_reference(
+    rgb: np.ndarray, params: RectifyParams
+) -> tuple[Reference | None, list[_Candidate]]:
+    """:func:`find_reference`, and the coarse paper quads of unknown size."""
+    candidates, papers = _coarse_candidates(rgb, params)
     first_search = params.edge_search_fraction * max(rgb.shape[:2])
     tried: list[np.ndarray] = []
 
@@ -1141,7 +1173,7 @@ def find_reference(rgb: np.ndarray, params: RectifyParams) -> Reference | None:
             tried.append(refined)
         if ref is not None:
             logger.info("reference: %s sheet, score %.2f", ref.kind, ref.score)
-            return ref
+            return ref, papers
     tried.clear()
     cards = []
     for cand in candidates:
@@ -1157,8 +1189,64 @@ def find_reference(rgb: np.ndarray, params: RectifyParams) -> Reference | None:
     if cards:
         best = max(cards, key=lambda r: r.score)
         logger.info("reference: ID-1 card, score %.2f", best.score)
-        return best
+        return best, papers
     logger.info("no scale reference found among %d candidates", len(candidates))
+    # a sheet-shaped quad refused as a reference may still be paper
+    papers += [
+        c
+        for c in candidates
+        if c.kinds[0] in _SHEET_KINDS and c.area_fraction >= params.paper_min_area_fraction
+    ]
+    papers.sort(key=lambda c: -c.area_fraction)
+    return None, papers[: params.max_paper_candidates]
+
+
+def find_paper(
+    rgb: np.ndarray, papers: list[_Candidate], params: RectifyParams
+) -> np.ndarray | None:
+    """Corners of a sheet of unknown size, for the perspective without a scale.
+
+    Each coarse quad (largest first) is refined like a reference's
+    (:func:`_refine_quad`) and accepted when its corners lie in the photo,
+    its interior angles are at least ``min_corner_angle_deg`` and its sides
+    have the edge support and colour step of a sheet's (``min_edge_support``,
+    ``min_edge_contrast``); its aspect ratio may be anything.
+
+    Returns
+    -------
+    (4, 2) ndarray of float64 or None
+        Corners TL, TR, BR, BL in work-resolution pixels.
+    """
+    rows, cols = rgb.shape[:2]
+    first_search = params.edge_search_fraction * max(rows, cols)
+    margin = params.corner_margin_px
+    for cand in papers:
+        fit = _refine_quad(
+            rgb,
+            cand.quad_xy,
+            first_search_px=first_search,
+            exclude_mm=0.0,
+            size_hint_mm=None,
+            params=params,
+        )
+        if fit is None:
+            continue
+        corners = fit.corners_xy
+        angles = _interior_angles_deg(corners)
+        if (
+            np.any(corners < -margin)
+            or np.any(corners[:, 0] > cols - 1 + margin)
+            or np.any(corners[:, 1] > rows - 1 + margin)
+            or angles.min() < params.min_corner_angle_deg
+            or angles.max() > 180 - params.min_corner_angle_deg
+            or _quad_area(corners) < params.paper_min_area_fraction * rows * cols
+            or float(fit.support.min()) < params.min_edge_support
+            or float(fit.contrast.min()) < params.min_edge_contrast
+        ):
+            logger.debug("paper candidate at %s refused", corners.round(1).tolist())
+            continue
+        logger.info("paper of unknown size at %s", corners.round(1).tolist())
+        return corners
     return None
 
 
@@ -1243,6 +1331,27 @@ def _plane_window(
     return float(origin[0]), float(origin[1]), max(width, 1), max(height, 1)
 
 
+def _warp(
+    rgb: np.ndarray, h0: np.ndarray, origin_xy: tuple[float, float], size_wh: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Warp the photo through ``h0`` into the plane window at ``origin_xy`` of ``size_wh``.
+
+    Returns the plane image, the homographies image -> plane and plane ->
+    image (the window's shift included, normalised to ``H[2, 2] = 1``) and
+    the plane's valid pixels (:func:`_valid_mask`).
+    """
+    shift = np.array([[1.0, 0.0, -origin_xy[0]], [0.0, 1.0, -origin_xy[1]], [0.0, 0.0, 1.0]])
+    image_to_plane = shift @ h0
+    image_to_plane /= image_to_plane[2, 2]
+    plane_to_image = np.linalg.inv(image_to_plane)
+    plane_to_image /= plane_to_image[2, 2]
+    image = cv2.warpPerspective(
+        rgb, image_to_plane, size_wh, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    valid = _valid_mask(image_to_plane, rgb.shape, (size_wh[1], size_wh[0]))
+    return image, image_to_plane, plane_to_image, valid
+
+
 def _build_plane(rgb: np.ndarray, ref: Reference, params: RectifyParams, source: str) -> Plane:
     """Warp the photo onto the metric plane defined by a reference."""
     s = params.plane_mm_per_px
@@ -1270,19 +1379,9 @@ def _build_plane(rgb: np.ndarray, ref: Reference, params: RectifyParams, source:
         origin_x, origin_y, width, height = _plane_window(
             h0, rgb.shape, (0.0, 0.0, w_px, h_px), params
         )
-    shift = np.array([[1.0, 0.0, -origin_x], [0.0, 1.0, -origin_y], [0.0, 0.0, 1.0]])
-    image_to_plane = shift @ h0
-    image_to_plane /= image_to_plane[2, 2]
-    plane_to_image = np.linalg.inv(image_to_plane)
-    plane_to_image /= plane_to_image[2, 2]
-    image = cv2.warpPerspective(
-        rgb,
-        image_to_plane,
-        (width, height),
-        flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_REPLICATE,
+    image, image_to_plane, plane_to_image, valid = _warp(
+        rgb, h0, (origin_x, origin_y), (width, height)
     )
-    valid = _valid_mask(image_to_plane, rgb.shape, (height, width))
     sheet = None
     if ref.kind in _SHEET_KINDS:
         sheet_mask = np.zeros((height, width), np.uint8)
@@ -1298,6 +1397,43 @@ def _build_plane(rgb: np.ndarray, ref: Reference, params: RectifyParams, source:
         reference=ref,
         valid=valid,
         sheet=sheet,
+    )
+
+
+def _paper_plane(rgb: np.ndarray, corners_xy: np.ndarray, params: RectifyParams) -> Plane:
+    """The photo seen from straight above through a sheet of unknown size.
+
+    The sheet's quad is mapped to a rectangle of its true aspect ratio
+    (:func:`rectangle_aspect_ratio`, the focal length estimated from the quad
+    or the prior) and of the quad's own area in the photo, so the plane keeps
+    the photo's sampling where the sheet lies. The plane covers the
+    photographed floor, cut to the photo's long side around its centre. Shapes
+    in it are true up to one scale; lengths stay in pixels (``mm_per_px`` None).
+    ``sheet`` stays None: the segmentation finds the paper in the plane as it
+    does in a photo without a reference (``segment._paper_region``). Its exact
+    outline as the search region was measured and not kept: prints touching
+    the paper's edge were refused or took in its rim (docs/accuracy.md).
+    """
+    ratio, _ = rectangle_aspect_ratio(corners_xy, rgb.shape, params)
+    area = _quad_area(corners_xy)
+    w_px, h_px = math.sqrt(area * ratio), math.sqrt(area / ratio)
+    rect = np.array([[0, 0], [w_px, 0], [w_px, h_px], [0, h_px]], dtype=np.float64)
+    h0 = _homography(corners_xy, rect)
+    window = replace(params, max_plane_side_px=max(rgb.shape[:2]))
+    origin_x, origin_y, width, height = _plane_window(h0, rgb.shape, (0.0, 0.0, w_px, h_px), window)
+    image, image_to_plane, plane_to_image, valid = _warp(
+        rgb, h0, (origin_x, origin_y), (width, height)
+    )
+    return Plane(
+        image=image,
+        mm_per_px=None,
+        scale_source="none",
+        image_to_plane=image_to_plane,
+        plane_to_image=plane_to_image,
+        reference=None,
+        valid=valid,
+        sheet=None,
+        paper_xy=corners_xy,
     )
 
 
@@ -1482,7 +1618,12 @@ def rectify(
             f"kind={kind!r} was given without corners_xy; give the 4 corners of the reference "
             "too, or neither to detect it automatically."
         )
-    ref = find_reference(rgb, params) if params.enabled else None
-    if ref is None:
+    if not params.enabled:
         return _no_reference_plane(rgb)
-    return _build_plane(rgb, ref, params, ref.kind)
+    ref, papers = _find_reference(rgb, params)
+    if ref is not None:
+        return _build_plane(rgb, ref, params, ref.kind)
+    paper = find_paper(rgb, papers, params) if params.paper_perspective else None
+    if paper is None:
+        return _no_reference_plane(rgb)
+    return _paper_plane(rgb, paper, params)

@@ -323,11 +323,16 @@ def overlay_on_photo(analysis: Analysis, *, target_long_px: int | None = None) -
     lw = max(2, int(round(img.shape[0] / 400)))
     fsize = max(12, int(round(img.shape[0] / 40)))
     labels: list[tuple[tuple[float, float], str, RGB]] = []
-    corners = analysis.result.reference_corners
-    if corners is not None:
-        sc = analysis.result.extra.get("work_scale", analysis.image.scale) or 1.0
-        quad = (np.asarray(corners, dtype=np.float64) + 0.5) / float(sc) - 0.5
-        _poly(img, quad, s, (255, 255, 255), max(1, lw - 1), closed=True)
+    # the scale reference (white), or a sheet of unknown size that gave only
+    # the perspective (grey)
+    for corners, colour in (
+        (analysis.result.reference_corners, (255, 255, 255)),
+        (analysis.result.paper_corners, (160, 160, 160)),
+    ):
+        if corners is not None:
+            sc = analysis.result.extra.get("work_scale", analysis.image.scale) or 1.0
+            quad = (np.asarray(corners, dtype=np.float64) + 0.5) / float(sc) - 0.5
+            _poly(img, quad, s, colour, max(1, lw - 1), closed=True)
     for foot in analysis.result.feet:
         g = foot.geometry
         for k, (a, b) in enumerate(g.third_lines_plane):

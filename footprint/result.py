@@ -247,6 +247,7 @@ class FootprintResult:
     scale_source: str
     mm_per_px: float | None
     reference_corners: tuple[Point, ...] | None
+    paper_corners: tuple[Point, ...] | None
     plane_to_image: tuple[tuple[float, ...], ...] | None
     feet: tuple[FootResult, ...]
     quality: float
@@ -256,7 +257,9 @@ class FootprintResult:
 
     def __post_init__(self) -> None:
         notes = _scores_to_zero(self, ("quality",))
-        changed = non_finite_to_none(self, ("mm_per_px", "reference_corners", "plane_to_image"))
+        changed = non_finite_to_none(
+            self, ("mm_per_px", "reference_corners", "paper_corners", "plane_to_image")
+        )
         notes += [_non_finite_warning(changed)] if changed else []
         notes = [n for n in notes if n not in self.warnings]
         if notes:
@@ -313,8 +316,10 @@ class FootprintResult:
         d["feet"] = tuple(feet)
         d["warnings"] = tuple(d["warnings"])
         d["provenance"] = Provenance(**d["provenance"])
-        if d.get("reference_corners") is not None:
-            d["reference_corners"] = tuple(tuple(p) for p in d["reference_corners"])
+        d.setdefault("paper_corners", None)  # results stored before it existed
+        for key in ("reference_corners", "paper_corners"):
+            if d.get(key) is not None:
+                d[key] = tuple(tuple(p) for p in d[key])
         if d.get("plane_to_image") is not None:
             d["plane_to_image"] = tuple(tuple(r) for r in d["plane_to_image"])
         return cls(**d)

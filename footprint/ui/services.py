@@ -56,6 +56,8 @@ class Options:
     """None: the analysis default; 0 measures even a faint or unclear print."""
     second_look: bool = False
     """Look again for a print partly lighter than the floor (``SegmentParams.second_look``)."""
+    paper_perspective: bool = False
+    """Without a reference, the perspective from the paper (``RectifyParams.paper_perspective``)."""
 
     def key(self) -> str:
         """A stable cache key."""
@@ -73,6 +75,8 @@ class Options:
             kw["min_quality"] = float(self.min_quality)
         if self.second_look:
             kw["second_look"] = True
+        if self.paper_perspective:
+            kw["paper_perspective"] = True
         return kw
 
 
