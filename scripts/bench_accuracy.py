@@ -76,14 +76,17 @@ def axis_error_deg(
     return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
 
 
-def run_one(args: tuple[int, str, str, tuple[int, int], bool]) -> dict[str, Any]:
+def run_one(args: tuple[Any, ...]) -> dict[str, Any]:
+    """One photo: ``(seed, scene, reference, size, with_print[, options])``;
+    ``options`` are keyword arguments of ``analyse_detailed``."""
     import cv2
 
     cv2.setNumThreads(1)
     from footprint import pipeline, synth
     from footprint.errors import FootprintError, NoFootprintError
 
-    seed, scene, reference, size, with_print = args
+    seed, scene, reference, size, with_print = args[:5]
+    options: dict[str, Any] = args[5] if len(args) > 5 else {}
     t0 = time.perf_counter()
     if with_print:
         photo = synth.render_photo(seed, scene=scene, reference=reference, size=size)
@@ -118,7 +121,7 @@ def run_one(args: tuple[int, str, str, tuple[int, int], bool]) -> dict[str, Any]
     ]
     t1 = time.perf_counter()
     try:
-        analysis = pipeline.analyse_detailed(photo.jpeg, name=f"seed{seed}")
+        analysis = pipeline.analyse_detailed(photo.jpeg, name=f"seed{seed}", **options)
         result = analysis.result
     except NoFootprintError as exc:
         out.update(status="no_footprint", error=str(exc), feet=[])
@@ -293,7 +296,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every row and the summary here")
     parser.add_argument("--markdown", type=Path, help="write the summary table here")
     parser.add_argument("--scene", default=None, help="only this scene")
+    parser.add_argument(
+        "--paper-perspective",
+        action="store_true",
+        help="analyse with paper_perspective=True (the option, off by default)",
+    )
     args = parser.parse_args(argv)
+    options: dict[str, Any] = {"paper_perspective": True} if args.paper_perspective else {}
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from footprint import synth
     from footprint.errors import FootprintError
@@ -306,11 +315,18 @@ def main(argv: list[str] | None = None) -> int:
     for i in range(args.n):
         seed = args.seed_start + i
         tasks.append(
-            (seed, scenes[i % len(scenes)], refs[(i // len(scenes)) % len(refs)], (w, h), True)
+            (
+                seed,
+                scenes[i % len(scenes)],
+                refs[(i // len(scenes)) % len(refs)],
+                (w, h),
+                True,
+                options,
+            )
         )
     for i in range(n_no):
         seed = args.seed_start + 50_000 + i
-        tasks.append((seed, scenes[i % len(scenes)], refs[i % len(refs)], (w, h), False))
+        tasks.append((seed, scenes[i % len(scenes)], refs[i % len(refs)], (w, h), False, options))
     t0 = time.perf_counter()
     rows = []
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
@@ -332,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = summarise(rows, bad)
     summary["seeds"] = f"{args.seed_start}..{args.seed_start + args.n - 1}"
     summary["size"] = args.size
+    summary["options"] = options
     print(json.dumps(summary, indent=2))
     for name, outcome in bad:
         print(f"bad input {name}: {outcome}")
