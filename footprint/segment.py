@@ -243,6 +243,14 @@ LINE_MAX_SHARE = 0.15
 #: were 0.065-0.228 off.
 CUT_OFF_QUALITY = 0.35
 CUT_OFF_WARNING = "The print touches the edge of the image or sheet; it may be cut off."
+#: [1] Largest share of a grid foot's outline running along the edge of the
+#: form's lit paper (where the grid was looked for); beyond it the foot is cut
+#: off there, by the sheet's edge or a phone's shadow over the form. On
+#: development podograph photos (8600-8659, 9000-9059, 4031) feet measured
+#: right had at most 0.21, and three with 0.41-0.45 were 0.10-0.40 off.
+GRID_EDGE_MAX_SHARE = 0.3
+#: [mm] How far beyond the grid's own rim (``segment_grid.RIM_MM``) that edge reaches.
+GRID_EDGE_SLACK_MM = 1.5
 #: [px] A print this close to the image's first or last row or column touches its edge.
 EDGE_TOUCH_PX = 1
 #: [mm] Width of the erosion that keeps the search away from its region's border
@@ -1112,7 +1120,7 @@ def _segment_roi(
     if scan is not None:
         grid_feet = segment_grid.segment_grid(rgb, params, mm_per_px=mm_per_px, roi=roi, scan=scan)
         if grid_feet:
-            return _grid_segmentation(grid_feet, h, w)
+            return _grid_segmentation(grid_feet, h, w, scan.roi, px_per_mm)
 
     light = lightness(rgb, light_u8)
     dark, bg_weight = darkness_map(
@@ -1663,12 +1671,36 @@ def _solidity(mask: np.ndarray) -> float:
 
 
 def _grid_segmentation(
-    grid_feet: list[tuple[np.ndarray, np.ndarray]], h: int, w: int
+    grid_feet: list[tuple[np.ndarray, np.ndarray]],
+    h: int,
+    w: int,
+    paper: np.ndarray | None = None,
+    px_per_mm: float = 1.0,
 ) -> Segmentation:
-    """Wrap podograph feet from :mod:`footprint.segment_grid` as a Segmentation."""
+    """Wrap podograph feet from :mod:`footprint.segment_grid` as a Segmentation.
+
+    A foot whose outline runs along the edge of ``paper`` (the form's lit
+    paper the grid was looked for on) for more than
+    :data:`GRID_EDGE_MAX_SHARE` of its length may be cut off there, by the
+    sheet's edge or a shadow over the form: its quality is
+    :data:`CUT_OFF_QUALITY`.
+    """
     blobs = []
+    outside = None
+    if paper is not None:
+        outside = cv2.distanceTransform(paper.astype(np.uint8), cv2.DIST_L2, 3)
+    reach = (segment_grid.RIM_MM + GRID_EDGE_SLACK_MM) * px_per_mm
     for mask, intensity in grid_feet:
-        blobs.append(PrintBlob(mask, intensity.astype(np.float32), 1.0, ()))
+        quality, notes = 1.0, ()
+        if outside is not None:
+            outline = mask & ~cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(
+                bool
+            )
+            share = float((outside[outline] <= reach).mean()) if outline.any() else 0.0
+            log.debug("grid foot outline along the paper's edge: %.3f", share)
+            if share > GRID_EDGE_MAX_SHARE:
+                quality, notes = CUT_OFF_QUALITY, (CUT_OFF_WARNING,)
+        blobs.append(PrintBlob(mask, intensity.astype(np.float32), quality, notes))
     density = np.zeros((h, w), np.float32)
     for _, intensity in grid_feet:
         density = np.maximum(density, intensity)
