@@ -226,8 +226,8 @@ def _analysis_options(options: dict[str, Any]) -> dict[str, Any]:
         out["contact_level_percentile"] = float(options["contact_level_percentile"])
     if options.get("second_look"):
         out["second_look"] = True
-    if options.get("paper_perspective"):
-        out["paper_perspective"] = True
+    if options.get("paper_perspective") is not None:
+        out["paper_perspective"] = bool(options["paper_perspective"])
     return out
 
 

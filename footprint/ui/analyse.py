@@ -113,7 +113,7 @@ def _options(cutoffs: str) -> Options:
         reference_kind=a.get("kind"),
         min_quality=0.0 if a.get("measure_faint") else None,
         second_look=bool(a.get("second_look", False)),
-        paper_perspective=bool(a.get("paper_perspective", False)),
+        paper_perspective=bool(a.get("paper_perspective", True)),
     )
 
 
@@ -126,7 +126,7 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
     ss.setdefault("corr_manual", _applied().get("corners") is not None)
     ss.setdefault("corr_faint", bool(_applied().get("measure_faint", False)))
     ss.setdefault("corr_second", bool(_applied().get("second_look", False)))
-    ss.setdefault("corr_paper", bool(_applied().get("paper_perspective", False)))
+    ss.setdefault("corr_paper", bool(_applied().get("paper_perspective", True)))
     ss.setdefault("corr_kind", _applied().get("kind") or "a4")
     corners = None
     if result is not None and result.reference_corners is not None:
@@ -170,7 +170,8 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
             key="corr_paper",
             help="A print on paper of another size gives no millimetres, but its four corners "
             "still show how the photo was tilted. The indices are then measured as seen from "
-            "straight above; lengths stay in pixels. The paper's outline is drawn in grey.",
+            "straight above; lengths stay in pixels. The paper's outline is drawn in grey. "
+            "Untick it if the grey outline is not the paper under the print.",
         )
         if feet:
             cols = st.columns(len(feet))
@@ -204,8 +205,8 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
             applied["measure_faint"] = True
         if ss["corr_second"]:
             applied["second_look"] = True
-        if ss["corr_paper"]:
-            applied["paper_perspective"] = True
+        if not ss["corr_paper"]:
+            applied["paper_perspective"] = False
         if ss["corr_manual"]:
             applied["corners"] = tuple(
                 (float(ss[f"corr_c{k}x"]), float(ss[f"corr_c{k}y"])) for k in range(4)

@@ -56,7 +56,7 @@ class Options:
     """None: the analysis default; 0 measures even a faint or unclear print."""
     second_look: bool = False
     """Look again for a print partly lighter than the floor (``SegmentParams.second_look``)."""
-    paper_perspective: bool = False
+    paper_perspective: bool = True
     """Without a reference, the perspective from the paper (``RectifyParams.paper_perspective``)."""
 
     def key(self) -> str:
@@ -75,8 +75,8 @@ class Options:
             kw["min_quality"] = float(self.min_quality)
         if self.second_look:
             kw["second_look"] = True
-        if self.paper_perspective:
-            kw["paper_perspective"] = True
+        if not self.paper_perspective:
+            kw["paper_perspective"] = False
         return kw
 
 
