@@ -855,7 +855,8 @@ def _coarse_candidates(
                 kept_small.append(quad)
                 kept.append(_Candidate(quad_xy, frac, tuple(kinds)))
             elif frac >= paper_min and not any(
-                np.linalg.norm(q.quad_xy - quad_xy, axis=1).max() < params.duplicate_fraction * diag
+                np.linalg.norm(q.quad_xy - quad_xy, axis=1).max() * scale
+                < params.duplicate_fraction * diag
                 for q in papers
             ):
                 papers.append(_Candidate(quad_xy, frac, ("paper",)))
