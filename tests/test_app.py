@@ -240,6 +240,7 @@ def test_the_paper_gives_the_perspective_and_can_be_turned_off() -> None:
     at = _analysed("plain_paper.jpg", photo.jpeg)
     assert not at.exception
     assert "perspective was taken from the corners of the paper" in _texts(at)
+    assert any("perspective from the paper's corners" in m.value for m in at.success)
     flat = sorted(float(v) for v in _metric(at, "Arch index"))
     at.checkbox(key="corr_paper").uncheck()
     _apply_corrections(at)

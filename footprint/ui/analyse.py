@@ -252,6 +252,8 @@ def _summary(result: Any) -> None:
     scale = _SCALE_WORDS.get(result.scale_source, result.scale_source)
     if result.mm_per_px is not None:
         scale += f", {result.mm_per_px:.2f} mm per pixel"
+    elif result.paper_corners is not None:
+        scale += " (perspective from the paper's corners)"
     n = len(result.feet)
     sides = " and ".join(f"{f.side}" for f in result.feet)
     st.success(
