@@ -634,7 +634,8 @@ def plane_warnings(plane: rectify.Plane) -> list[str]:
     if plane.mm_per_px is None and plane.paper_xy is not None:
         return [
             "No A4/Letter sheet or bank card was found, so lengths are in pixels only. "
-            "The perspective was taken from the corners of the paper under the print. "
+            "The perspective was taken from the corners of a rectangle on the floor, the "
+            "paper under the print or a tile (drawn grey on the photo); check that it is one. "
             "For millimetres, lay a bank card beside the print or use an A4 or Letter sheet."
         ]
     if plane.mm_per_px is None:

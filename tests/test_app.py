@@ -239,8 +239,8 @@ def test_the_paper_gives_the_perspective_and_can_be_turned_off() -> None:
     photo = synth.render_photo(9126, scene="ink_blue", reference="none", size=(2016, 1512))
     at = _analysed("plain_paper.jpg", photo.jpeg)
     assert not at.exception
-    assert "perspective was taken from the corners of the paper" in _texts(at)
-    assert any("perspective from the paper's corners" in m.value for m in at.success)
+    assert "perspective was taken from the corners of a rectangle on the floor" in _texts(at)
+    assert any("perspective from a rectangle's corners" in m.value for m in at.success)
     flat = sorted(float(v) for v in _metric(at, "Arch index"))
     at.checkbox(key="corr_paper").uncheck()
     _apply_corrections(at)

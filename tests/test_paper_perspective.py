@@ -117,7 +117,8 @@ def test_tilted_print_on_plain_paper_measures_true_arch_index(tilted_ink_photo) 
     assert err_flat < err_seen - 0.01
     assert flat.scale_source == "none" and flat.mm_per_px is None
     assert all(f.foot_length_mm is None for f in flat.feet)
-    assert any("perspective was taken from the corners of the paper" in w for w in flat.warnings)
+    said = "perspective was taken from the corners of a rectangle on the floor"
+    assert any(said in w for w in flat.warnings)
     assert any("perspective is not corrected" in w for w in tilted.warnings)
     assert flat.paper_corners is not None and tilted.paper_corners is None
     again = FootprintResult.from_dict(flat.to_dict()).paper_corners

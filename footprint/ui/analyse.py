@@ -253,7 +253,7 @@ def _summary(result: Any) -> None:
     if result.mm_per_px is not None:
         scale += f", {result.mm_per_px:.2f} mm per pixel"
     elif result.paper_corners is not None:
-        scale += " (perspective from the paper's corners)"
+        scale += " (perspective from a rectangle's corners)"
     n = len(result.feet)
     sides = " and ".join(f"{f.side}" for f in result.feet)
     st.success(
