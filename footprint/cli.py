@@ -169,7 +169,10 @@ def _fmt(value: Any, ndigits: int = 3, unit: str = "") -> str:
 
 
 def _result_table(result: Any) -> Table:
-    table = Table(title=f"{result.source}  (scene: {result.scene}, scale: {result.scale_source})")
+    scale = result.scale_source
+    if result.mm_per_px is None and result.paper_corners is not None:
+        scale += ", perspective from a rectangle's corners"
+    table = Table(title=f"{result.source}  (scene: {result.scene}, scale: {scale})")
     table.add_column("measure")
     for foot in result.feet:
         table.add_column(f"foot {foot.index}: {foot.side}", justify="right")

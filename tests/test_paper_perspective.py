@@ -143,6 +143,9 @@ def test_cli_option_and_overlay(tilted_ink_photo, tmp_path) -> None:
     off = CliRunner().invoke(app, ["analyse", str(photo), "--json", "--no-paper-perspective"])
     assert off.exit_code == 0, off.output
     assert json.loads(off.stdout)["paper_corners"] is None
+    table = CliRunner().invoke(app, ["analyse", str(photo)])
+    assert table.exit_code == 0, table.output
+    assert "perspective from a rectangle's corners" in " ".join(table.stdout.split())
 
 
 def test_a_grid_foot_along_the_edge_of_the_lit_paper_counts_as_cut() -> None:
