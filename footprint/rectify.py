@@ -756,6 +756,13 @@ def _solid_objects(edges: np.ndarray, params: RectifyParams) -> np.ndarray:
     return cv2.morphologyEx(solid, cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
 
 
+def _near_any(quads: list[np.ndarray], quad: np.ndarray, limit: float) -> bool:
+    """Whether some quad of ``quads`` has every corner within ``limit`` of ``quad``'s."""
+    if not quads:
+        return False
+    return bool(np.linalg.norm(np.asarray(quads) - quad, axis=2).max(axis=1).min() < limit)
+
+
 def _coarse_candidates(
     rgb: np.ndarray, params: RectifyParams
 ) -> tuple[list[_Candidate], list[_Candidate]]:
@@ -793,6 +800,7 @@ def _coarse_candidates(
     sheet_min = params.min_area_fraction * slack
     card_max = params.card_max_area_fraction / slack
     diag = math.hypot(srows, scols)
+    same_px = params.duplicate_fraction * diag  # quads this close are one (small image px)
     paper_min = params.paper_min_area_fraction * slack
     kept: list[_Candidate] = []
     kept_small: list[np.ndarray] = []
@@ -827,10 +835,7 @@ def _coarse_candidates(
                 params.min_perimeter_coverage
             ):
                 continue
-            if kept_small and (
-                np.linalg.norm(np.asarray(kept_small) - quad, axis=2).max(axis=1).min()
-                < params.duplicate_fraction * diag
-            ):
+            if _near_any(kept_small, quad, same_px):
                 continue
             quad_xy = ((_offset_quad(quad, grow) if grow else quad) + 0.5) / scale - 0.5
             frac = qarea / area_img
@@ -854,10 +859,8 @@ def _coarse_candidates(
             if kinds:
                 kept_small.append(quad)
                 kept.append(_Candidate(quad_xy, frac, tuple(kinds)))
-            elif frac >= paper_min and not any(
-                np.linalg.norm(q.quad_xy - quad_xy, axis=1).max() * scale
-                < params.duplicate_fraction * diag
-                for q in papers
+            elif frac >= paper_min and not _near_any(
+                [q.quad_xy * scale for q in papers], quad_xy * scale, same_px
             ):
                 papers.append(_Candidate(quad_xy, frac, ("paper",)))
     kept.sort(key=lambda c: (c.kinds[0] == "card", -c.area_fraction))
@@ -1010,6 +1013,26 @@ def _sheet_point_error(
     return float(min(errs))
 
 
+def _plausible_corners(
+    corners: np.ndarray, image_shape: tuple[int, ...], params: RectifyParams
+) -> bool:
+    """Refined corners within ``corner_margin_px`` of the photo, every interior
+    angle within ``min_corner_angle_deg`` of 0 and 180 degrees."""
+    rows, cols = image_shape[0], image_shape[1]
+    margin = params.corner_margin_px
+    if (
+        np.any(corners < -margin)
+        or np.any(corners[:, 0] > cols - 1 + margin)
+        or np.any(corners[:, 1] > rows - 1 + margin)
+    ):
+        return False
+    angles = _interior_angles_deg(corners)
+    return bool(
+        angles.min() >= params.min_corner_angle_deg
+        and angles.max() <= 180 - params.min_corner_angle_deg
+    )
+
+
 def _evaluate(
     img: np.ndarray,
     quad_xy: np.ndarray,
@@ -1042,18 +1065,7 @@ def _evaluate(
     if fit is None:
         return None, None
     corners = fit.corners_xy
-    margin = params.corner_margin_px
-    if (
-        np.any(corners < -margin)
-        or np.any(corners[:, 0] > cols - 1 + margin)
-        or np.any(corners[:, 1] > rows - 1 + margin)
-    ):
-        return None, corners
-    angles = _interior_angles_deg(corners)
-    if (
-        angles.min() < params.min_corner_angle_deg
-        or angles.max() > 180 - params.min_corner_angle_deg
-    ):
+    if not _plausible_corners(corners, img.shape, params):
         return None, corners
     area_frac = _quad_area(corners) / area_img
     ratio, focal = rectangle_aspect_ratio(corners, img.shape, params)
@@ -1220,7 +1232,6 @@ def find_paper(
     """
     rows, cols = rgb.shape[:2]
     first_search = params.edge_search_fraction * max(rows, cols)
-    margin = params.corner_margin_px
     for cand in papers:
         fit = _refine_quad(
             rgb,
@@ -1233,13 +1244,8 @@ def find_paper(
         if fit is None:
             continue
         corners = fit.corners_xy
-        angles = _interior_angles_deg(corners)
         if (
-            np.any(corners < -margin)
-            or np.any(corners[:, 0] > cols - 1 + margin)
-            or np.any(corners[:, 1] > rows - 1 + margin)
-            or angles.min() < params.min_corner_angle_deg
-            or angles.max() > 180 - params.min_corner_angle_deg
+            not _plausible_corners(corners, rgb.shape, params)
             or _quad_area(corners) < params.paper_min_area_fraction * rows * cols
             or float(fit.support.min()) < params.min_edge_support
             or float(fit.contrast.min()) < params.min_edge_contrast

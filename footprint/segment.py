@@ -1674,8 +1674,8 @@ def _grid_segmentation(
     grid_feet: list[tuple[np.ndarray, np.ndarray]],
     h: int,
     w: int,
-    paper: np.ndarray | None = None,
-    px_per_mm: float = 1.0,
+    paper: np.ndarray,
+    px_per_mm: float,
 ) -> Segmentation:
     """Wrap podograph feet from :mod:`footprint.segment_grid` as a Segmentation.
 
@@ -1686,20 +1686,12 @@ def _grid_segmentation(
     :data:`CUT_OFF_QUALITY`.
     """
     blobs = []
-    outside = None
-    if paper is not None:
-        outside = cv2.distanceTransform(paper.astype(np.uint8), cv2.DIST_L2, 3)
-    reach = (segment_grid.RIM_MM + GRID_EDGE_SLACK_MM) * px_per_mm
+    to_edge = cv2.distanceTransform(paper.astype(np.uint8), cv2.DIST_L2, 3)
+    near_edge = to_edge <= (segment_grid.RIM_MM + GRID_EDGE_SLACK_MM) * px_per_mm
     for mask, intensity in grid_feet:
         quality, notes = 1.0, ()
-        if outside is not None:
-            outline = mask & ~cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(
-                bool
-            )
-            share = float((outside[outline] <= reach).mean()) if outline.any() else 0.0
-            log.debug("grid foot outline along the paper's edge: %.3f", share)
-            if share > GRID_EDGE_MAX_SHARE:
-                quality, notes = CUT_OFF_QUALITY, (CUT_OFF_WARNING,)
+        if _hugs(mask, near_edge, GRID_EDGE_MAX_SHARE):
+            quality, notes = CUT_OFF_QUALITY, (CUT_OFF_WARNING,)
         blobs.append(PrintBlob(mask, intensity.astype(np.float32), quality, notes))
     density = np.zeros((h, w), np.float32)
     for _, intensity in grid_feet:
@@ -1712,10 +1704,10 @@ def _disk(diameter_px: float) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
 
 
-def _hugs(mask: np.ndarray, roi_border: np.ndarray) -> bool:
-    """Whether over ``MAX_BORDER_FRACTION`` of the mask's outline lies on ``roi_border``."""
+def _hugs(mask: np.ndarray, roi_border: np.ndarray, share: float = MAX_BORDER_FRACTION) -> bool:
+    """Whether over ``share`` of the mask's outline lies on ``roi_border``."""
     outline = mask & ~cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    return bool((outline & roi_border).sum() > MAX_BORDER_FRACTION * outline.sum())
+    return bool((outline & roi_border).sum() > share * outline.sum())
 
 
 def _peel_border_rims(
