@@ -178,8 +178,9 @@ def score_file(root: str, relpath: str, options: dict[str, Any]) -> list[dict[st
         Path of the photo relative to ``root``, with ``/`` separators.
     options : dict
         ``cutoffs`` (preset name), ``sensitivity``, ``min_quality`` and
-        ``contact_level_percentile`` (float or None), ``second_look`` and
-        ``paper_perspective`` (bool) and ``overlays_dir`` (folder or None).
+        ``contact_level_percentile`` (float or None), ``second_look``,
+        ``paper_perspective`` and ``floor_lines_perspective`` (bool) and
+        ``overlays_dir`` (folder or None).
 
     Returns
     -------
@@ -226,8 +227,9 @@ def _analysis_options(options: dict[str, Any]) -> dict[str, Any]:
         out["contact_level_percentile"] = float(options["contact_level_percentile"])
     if options.get("second_look"):
         out["second_look"] = True
-    if options.get("paper_perspective") is not None:
-        out["paper_perspective"] = bool(options["paper_perspective"])
+    for key in ("paper_perspective", "floor_lines_perspective"):
+        if options.get(key) is not None:
+            out[key] = bool(options[key])
     return out
 
 

@@ -172,6 +172,8 @@ def _result_table(result: Any) -> Table:
     scale = result.scale_source
     if result.mm_per_px is None and result.paper_corners is not None:
         scale += ", perspective from a rectangle's corners"
+    elif result.mm_per_px is None and result.floor_lines is not None:
+        scale += ", perspective from the floor's lines"
     table = Table(title=f"{result.source}  (scene: {result.scene}, scale: {scale})")
     table.add_column("measure")
     for foot in result.feet:
@@ -195,6 +197,13 @@ def _result_table(result: Any) -> Table:
     return table
 
 
+FloorLinesOpt = typer.Option(
+    True,
+    "--floor-lines/--no-floor-lines",
+    help="Without a sheet or card, take the perspective from two sets of straight floor "
+    "lines at right angles, such as tile joints (indices true on a tilted photo, lengths "
+    "still in pixels; see docs/accuracy.md).",
+)
 PaperPerspectiveOpt = typer.Option(
     True,
     "--paper-perspective/--no-paper-perspective",
@@ -214,6 +223,7 @@ def analyse(
     contact_level: float | None = ContactLevelOpt,
     second_look: bool = SecondLookOpt,
     paper_perspective: bool = PaperPerspectiveOpt,
+    floor_lines: bool = FloorLinesOpt,
     overlay: Path | None = typer.Option(
         None, "--overlay", help="Write a PNG with outline, toes, axis, thirds and numbers."
     ),
@@ -237,6 +247,8 @@ def analyse(
         options["second_look"] = True
     if not paper_perspective:
         options["paper_perspective"] = False
+    if not floor_lines:
+        options["floor_lines_perspective"] = False
     if overlay is not None and overlay.suffix.lower() != ".png":
         raise typer.BadParameter(
             "the overlay is written as PNG; end its name with .png.", param_hint="--overlay"
@@ -374,6 +386,7 @@ def score(
     contact_level: float | None = ContactLevelOpt,
     second_look: bool = SecondLookOpt,
     paper_perspective: bool = PaperPerspectiveOpt,
+    floor_lines: bool = FloorLinesOpt,
     db: str | None = typer.Option(
         None, "--db", help="Also attach the results to this records database (URL or file)."
     ),
@@ -412,6 +425,7 @@ def score(
         "contact_level_percentile": contact_level,
         "second_look": second_look,
         "paper_perspective": paper_perspective,
+        "floor_lines_perspective": floor_lines,
         "overlays_dir": str(overlays) if overlays is not None else None,
     }
     progress = _progress(quiet)

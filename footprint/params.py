@@ -234,6 +234,37 @@ class RectifyParams:
         mat's panel seen beside a foot is smaller.
     max_paper_candidates : int
         Sheets of unknown size refined at most (largest first).
+    floor_lines_perspective : bool
+        Without a scale reference or a sheet, take the perspective from two
+        families of parallel lines on the floor at right angles (tile joints,
+        :mod:`footprint.floorlines`); lengths stay in pixels.
+    floor_line_work_px : int
+        [px] Long side of the grey image the line segments are detected in.
+    floor_line_min_length_fraction : float
+        [1] Shortest segment counted, as a fraction of that long side (a
+        foot's outline is curved, so its straight pieces are short).
+    floor_line_max_segments : int
+        Longest segments kept (every pair proposes a vanishing point).
+    floor_line_angle_tolerance_deg : float
+        [deg] Largest angle between a segment and the direction from its
+        midpoint to a vanishing point for it to belong to that family.
+    floor_line_min_spacing_fraction : float
+        [1] Lines of a family closer than this fraction of the photo's long
+        side count as one (the two edges of a joint); a family needs two.
+    floor_line_min_family_angle_deg : float
+        [deg] Smallest angle between the two families in the photo.
+    floor_line_min_tilt_deg : float
+        [deg] Below this tilt the photo is measured as taken: the
+        foreshortening, ``1 / cos(tilt) - 1``, is under 0.25 %, less than
+        resampling the photo changes the outline.
+    floor_line_max_tilt_deg : float
+        [deg] Largest camera tilt accepted from the lines.
+    floor_line_right_angle_tolerance_deg : float
+        [deg] How far from 90 degrees the rectified families may be.
+    floor_line_focal_range : tuple of float
+        [1] Focal lengths / long side accepted from the right angle between
+        the families; one outside is moved to the nearer end (phones: main
+        camera 0.67-0.78, up to a 1.5x crop).
     """
 
     plane_mm_per_px: float = 0.5
@@ -288,6 +319,17 @@ class RectifyParams:
     paper_perspective: bool = True
     paper_min_area_fraction: float = 0.1
     max_paper_candidates: int = 3
+    floor_lines_perspective: bool = True
+    floor_line_work_px: int = 1000
+    floor_line_min_length_fraction: float = 0.08
+    floor_line_max_segments: int = 60
+    floor_line_angle_tolerance_deg: float = 1.0
+    floor_line_min_spacing_fraction: float = 0.1
+    floor_line_min_family_angle_deg: float = 20.0
+    floor_line_min_tilt_deg: float = 4.0
+    floor_line_max_tilt_deg: float = 45.0
+    floor_line_right_angle_tolerance_deg: float = 3.0
+    floor_line_focal_range: tuple[float, float] = (0.6, 1.2)
 
     def __post_init__(self) -> None:
         _check_range(self, "plane_mm_per_px", 0.05, 5.0)
@@ -319,14 +361,24 @@ class RectifyParams:
         _check_range(self, "manual_search_px", 0.0, 200.0)
         _check_range(self, "paper_min_area_fraction", 0.0, 1.0)
         _check_range(self, "max_paper_candidates", 0, 50)
+        _check_range(self, "floor_line_work_px", 64, 4000)
+        _check_range(self, "floor_line_min_length_fraction", 0.0, 1.0)
+        _check_range(self, "floor_line_max_segments", 2, 500)
+        _check_range(self, "floor_line_angle_tolerance_deg", 0.01, 20.0)
+        _check_range(self, "floor_line_min_spacing_fraction", 0.0, 1.0)
+        _check_range(self, "floor_line_min_family_angle_deg", 0.0, 90.0)
+        _check_range(self, "floor_line_min_tilt_deg", 0.0, 89.0)
+        _check_range(self, "floor_line_max_tilt_deg", 0.0, 89.0)
+        _check_range(self, "floor_line_right_angle_tolerance_deg", 0.0, 90.0)
         # stored parameters come back from JSON as a list
-        object.__setattr__(self, "card_focal_range", tuple(map(float, self.card_focal_range)))
-        span = self.card_focal_range
-        if len(span) != 2 or not 0.05 <= span[0] <= span[1] <= 20.0:
-            raise ParameterError(
-                f"RectifyParams.card_focal_range={self.card_focal_range!r} must be "
-                "(shortest, longest) within [0.05, 20.0]; use e.g. (0.6, 1.2)."
-            )
+        for name in ("card_focal_range", "floor_line_focal_range"):
+            span = tuple(map(float, getattr(self, name)))
+            object.__setattr__(self, name, span)
+            if len(span) != 2 or not 0.05 <= span[0] <= span[1] <= 20.0:
+                raise ParameterError(
+                    f"RectifyParams.{name}={span!r} must be "
+                    "(shortest, longest) within [0.05, 20.0]; use e.g. (0.6, 1.2)."
+                )
 
 
 @dataclass(frozen=True)

@@ -445,6 +445,12 @@ def analyse_detailed(
         paper_corners=None
         if plane.paper_xy is None
         else tuple((float(x), float(y)) for x, y in (plane.paper_xy + 0.5) * loaded.scale - 0.5),
+        floor_lines=None
+        if plane.floor_lines is None
+        else tuple(
+            tuple(float(v) for v in seg)
+            for seg in (plane.floor_lines.segments_xy + 0.5) * loaded.scale - 0.5
+        ),
         plane_to_image=tuple(tuple(float(v) for v in row) for row in plane.plane_to_image),
         feet=tuple(feet),
         quality=round(quality, 3),
@@ -637,6 +643,23 @@ def plane_warnings(plane: rectify.Plane) -> list[str]:
             "The perspective was taken from the corners of a rectangle on the floor, the "
             "paper under the print or a tile (drawn grey on the photo); check that it is one. "
             "For millimetres, lay a bank card beside the print or use an A4 or Letter sheet."
+        ]
+    lines = plane.floor_lines
+    if plane.mm_per_px is None and lines is not None:
+        if np.allclose(plane.image_to_plane, np.eye(3)):  # nearly straight above: not warped
+            return [
+                "No A4/Letter sheet or bank card was found, so lengths are in pixels only. Two "
+                "sets of straight floor lines at right angles, such as tile joints (drawn "
+                "violet on the photo), show it was taken from nearly straight above "
+                f"({lines.tilt_deg:.0f} degree tilt), so the perspective needs no correction. "
+                "For millimetres, lay a bank card beside the print or use an A4 or Letter sheet."
+            ]
+        return [
+            "No A4/Letter sheet or bank card was found, so lengths are in pixels only. "
+            f"The perspective (a {lines.tilt_deg:.0f} degree tilt) was taken from "
+            "two sets of straight floor lines at right angles, such as tile joints (drawn violet "
+            "on the photo); check that they are lines on the floor. For millimetres, lay a bank "
+            "card beside the print or use an A4 or Letter sheet."
         ]
     if plane.mm_per_px is None:
         return [

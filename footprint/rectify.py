@@ -39,11 +39,15 @@ Method
    ratio matches a reference, and its area is plausible for that reference.
    Sheets are preferred over cards; a quad inside an accepted sheet (a form's
    panel border, a logo) is never the reference.
-5. *Paper of unknown size* (``paper_perspective``, off by default): without
+5. *Paper of unknown size* (``paper_perspective``, on by default): without
    a reference, the largest other quad covering at least
    ``paper_min_area_fraction`` of the photo whose refined sides pass step 4,
    at any aspect ratio, gives the perspective (step 3 its aspect ratio) but
    no scale (:func:`find_paper`, :func:`_paper_plane`).
+6. *Floor lines* (``floor_lines_perspective``, on by default): without
+   either, two families of parallel floor lines at right angles (tile
+   joints) give the perspective through their vanishing points, again
+   without a scale (:mod:`footprint.floorlines`, :func:`_lines_plane`).
 
 Conventions
 -----------
@@ -69,6 +73,7 @@ import cv2
 import numpy as np
 
 from footprint.errors import CalibrationError
+from footprint.floorlines import FloorLines, find_floor_lines
 from footprint.params import RectifyParams
 
 __all__ = [
@@ -151,6 +156,13 @@ class Plane:
         :func:`rectify`, TL TR BR BL) of the sheet of unknown size that gave
         the perspective (:func:`find_paper`, with ``paper_perspective``);
         None otherwise.
+    floor_lines : FloorLines or None
+        Without a reference or such a sheet: the two families of floor lines
+        (tile joints) that gave the perspective
+        (:func:`footprint.floorlines.find_floor_lines`, with
+        ``floor_lines_perspective``), or showed that the photo was taken from
+        nearly straight above (tilt under ``floor_line_min_tilt_deg``: the
+        plane is then the photo itself); None otherwise.
     """
 
     image: np.ndarray
@@ -162,6 +174,7 @@ class Plane:
     valid: np.ndarray
     sheet: np.ndarray | None
     paper_xy: np.ndarray | None = None
+    floor_lines: FloorLines | None = None
 
 
 # --------------------------------------------------------------------------- geometry
@@ -1444,6 +1457,43 @@ def _paper_plane(rgb: np.ndarray, corners_xy: np.ndarray, params: RectifyParams)
     )
 
 
+def _lines_plane(rgb: np.ndarray, lines: FloorLines, params: RectifyParams) -> Plane:
+    """The photo seen from straight above through its floor lines.
+
+    The straight-down view :math:`H = K R K^{-1}` of ``lines`` is scaled so
+    that, at the image centre, an area keeps its size (the Jacobian of the
+    map there has determinant 1): the plane keeps the photo's sampling where
+    its subject is. It covers the photographed floor, cut to the photo's long
+    side around the centre. Lengths stay in pixels (``mm_per_px`` None).
+    """
+    rows, cols = rgb.shape[0], rgb.shape[1]
+    h0 = lines.homography / lines.homography[2, 2]
+    centre = np.array([(cols - 1) / 2.0, (rows - 1) / 2.0, 1.0])
+    w = float(h0[2] @ centre)
+    # area scale of a homography at x: det(H) / w(x)^3
+    s = 1.0 / math.sqrt(abs(float(np.linalg.det(h0))) / abs(w) ** 3)
+    h0 = np.diag([s, s, 1.0]) @ h0
+    focus = _apply_h(h0, centre[None, :2])[0]
+    window = replace(params, max_plane_side_px=max(rgb.shape[:2]))
+    origin_x, origin_y, width, height = _plane_window(
+        h0, rgb.shape, (focus[0], focus[1], focus[0], focus[1]), window
+    )
+    image, image_to_plane, plane_to_image, valid = _warp(
+        rgb, h0, (origin_x, origin_y), (width, height)
+    )
+    return Plane(
+        image=image,
+        mm_per_px=None,
+        scale_source="none",
+        image_to_plane=image_to_plane,
+        plane_to_image=plane_to_image,
+        reference=None,
+        valid=valid,
+        sheet=None,
+        floor_lines=lines,
+    )
+
+
 def _valid_mask(
     image_to_plane: np.ndarray, image_shape: tuple[int, ...], plane_shape: tuple[int, int]
 ) -> np.ndarray:
@@ -1631,6 +1681,11 @@ def rectify(
     if ref is not None:
         return _build_plane(rgb, ref, params, ref.kind)
     paper = find_paper(rgb, papers, params) if params.paper_perspective else None
-    if paper is None:
+    if paper is not None:
+        return _paper_plane(rgb, paper, params)
+    lines = find_floor_lines(rgb, params) if params.floor_lines_perspective else None
+    if lines is None:
         return _no_reference_plane(rgb)
-    return _paper_plane(rgb, paper, params)
+    if lines.tilt_deg < params.floor_line_min_tilt_deg:
+        return replace(_no_reference_plane(rgb), floor_lines=lines)
+    return _lines_plane(rgb, lines, params)

@@ -40,6 +40,8 @@ TRACED: RGB = (255, 150, 0)
 #: [1] Opacity of that tint.
 TINT_ALPHA = 0.45
 HALO: RGB = (20, 20, 20)
+#: Floor lines (tile joints) that gave the perspective.
+FLOOR_LINE: RGB = (170, 110, 255)
 PANEL_BG: RGB = (250, 250, 250)
 PANEL_INK: RGB = (30, 30, 30)
 MUTED_INK: RGB = (110, 110, 110)
@@ -91,13 +93,21 @@ def _poly(img: np.ndarray, pts_xy: Any, s: float, colour: RGB, width: int, close
 
 
 def _line(
-    img: np.ndarray, a_xy: Any, b_xy: Any, s: float, colour: RGB, width: int, dashed: bool = False
+    img: np.ndarray,
+    a_xy: Any,
+    b_xy: Any,
+    s: float,
+    colour: RGB,
+    width: int,
+    dashed: bool = False,
+    halo: bool = True,
 ) -> None:
     a = np.asarray(a_xy, dtype=np.float64) * s
     b = np.asarray(b_xy, dtype=np.float64) * s
     if not dashed:
         p = np.round(np.array([a, b]) * 16).astype(np.int32)
-        cv2.line(img, tuple(p[0]), tuple(p[1]), HALO, width + 2, cv2.LINE_AA, shift=4)
+        if halo:
+            cv2.line(img, tuple(p[0]), tuple(p[1]), HALO, width + 2, cv2.LINE_AA, shift=4)
         cv2.line(img, tuple(p[0]), tuple(p[1]), colour, width, cv2.LINE_AA, shift=4)
         return
     length = float(np.hypot(*(b - a)))
@@ -325,14 +335,18 @@ def overlay_on_photo(analysis: Analysis, *, target_long_px: int | None = None) -
     labels: list[tuple[tuple[float, float], str, RGB]] = []
     # the scale reference (white), or a sheet of unknown size that gave only
     # the perspective (grey)
+    sc = float(analysis.result.extra.get("work_scale", analysis.image.scale) or 1.0)
     for corners, colour in (
         (analysis.result.reference_corners, (255, 255, 255)),
         (analysis.result.paper_corners, (160, 160, 160)),
     ):
         if corners is not None:
-            sc = analysis.result.extra.get("work_scale", analysis.image.scale) or 1.0
-            quad = (np.asarray(corners, dtype=np.float64) + 0.5) / float(sc) - 0.5
+            quad = (np.asarray(corners, dtype=np.float64) + 0.5) / sc - 0.5
             _poly(img, quad, s, colour, max(1, lw - 1), closed=True)
+    # floor lines that gave the perspective (violet, no halo: they lie on the joints)
+    for seg in analysis.result.floor_lines or ():
+        a, b = (np.asarray(seg, dtype=np.float64).reshape(2, 2) + 0.5) / sc - 0.5
+        _line(img, a, b, s, FLOOR_LINE, max(1, lw - 1), halo=False)
     for foot in analysis.result.feet:
         g = foot.geometry
         for k, (a, b) in enumerate(g.third_lines_plane):

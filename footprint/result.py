@@ -248,6 +248,7 @@ class FootprintResult:
     mm_per_px: float | None
     reference_corners: tuple[Point, ...] | None
     paper_corners: tuple[Point, ...] | None
+    floor_lines: tuple[tuple[float, float, float, float], ...] | None
     plane_to_image: tuple[tuple[float, ...], ...] | None
     feet: tuple[FootResult, ...]
     quality: float
@@ -258,7 +259,8 @@ class FootprintResult:
     def __post_init__(self) -> None:
         notes = _scores_to_zero(self, ("quality",))
         changed = non_finite_to_none(
-            self, ("mm_per_px", "reference_corners", "paper_corners", "plane_to_image")
+            self,
+            ("mm_per_px", "reference_corners", "paper_corners", "floor_lines", "plane_to_image"),
         )
         notes += [_non_finite_warning(changed)] if changed else []
         notes = [n for n in notes if n not in self.warnings]
@@ -316,8 +318,9 @@ class FootprintResult:
         d["feet"] = tuple(feet)
         d["warnings"] = tuple(d["warnings"])
         d["provenance"] = Provenance(**d["provenance"])
-        d.setdefault("paper_corners", None)  # results stored before it existed
-        for key in ("reference_corners", "paper_corners"):
+        d.setdefault("paper_corners", None)  # results stored before they existed
+        d.setdefault("floor_lines", None)
+        for key in ("reference_corners", "paper_corners", "floor_lines"):
             if d.get(key) is not None:
                 d[key] = tuple(tuple(p) for p in d[key])
         if d.get("plane_to_image") is not None:

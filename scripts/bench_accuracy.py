@@ -296,13 +296,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every row and the summary here")
     parser.add_argument("--markdown", type=Path, help="write the summary table here")
     parser.add_argument("--scene", default=None, help="only this scene")
+    parser.add_argument("--reference", default=None, help="only this reference (e.g. none)")
     parser.add_argument(
         "--no-paper-perspective",
         action="store_true",
         help="analyse with paper_perspective=False (no perspective from paper of unknown size)",
     )
+    parser.add_argument(
+        "--no-floor-lines",
+        action="store_true",
+        help="analyse with floor_lines_perspective=False (no perspective from tile joints)",
+    )
     args = parser.parse_args(argv)
     options: dict[str, Any] = {"paper_perspective": False} if args.no_paper_perspective else {}
+    if args.no_floor_lines:
+        options["floor_lines_perspective"] = False
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from footprint import synth
     from footprint.errors import FootprintError
@@ -310,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     w, h = (int(v) for v in args.size.lower().split("x"))
     n_no = args.no_print if args.no_print is not None else max(8, args.n // 6)
     scenes = [args.scene] if args.scene else list(synth.SCENES)
-    refs = list(synth.REFERENCES)
+    refs = [args.reference] if args.reference else list(synth.REFERENCES)
     tasks = []
     for i in range(args.n):
         seed = args.seed_start + i

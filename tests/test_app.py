@@ -232,8 +232,9 @@ def test_a_print_lit_by_the_sheen_can_be_looked_at_again() -> None:
 def test_the_paper_gives_the_perspective_and_can_be_turned_off() -> None:
     """Two ink prints on paper of no reference size, photographed tilted
     (development seed 9126): the page takes the perspective from the paper's
-    corners and says so; turned off, the arch indices move away from the
-    truth (0.236, 0.239) and the page says the perspective is not corrected."""
+    corners and says so; turned off (with the floor lines, which the paper's
+    edges would give), the arch indices move away from the truth (0.236,
+    0.239) and the page says the perspective is not corrected."""
     from footprint import synth
 
     photo = synth.render_photo(9126, scene="ink_blue", reference="none", size=(2016, 1512))
@@ -243,6 +244,7 @@ def test_the_paper_gives_the_perspective_and_can_be_turned_off() -> None:
     assert any("perspective from a rectangle's corners" in m.value for m in at.success)
     flat = sorted(float(v) for v in _metric(at, "Arch index"))
     at.checkbox(key="corr_paper").uncheck()
+    at.checkbox(key="corr_lines").uncheck()
     _apply_corrections(at)
     assert not at.exception
     tilted = sorted(float(v) for v in _metric(at, "Arch index"))
@@ -251,6 +253,28 @@ def test_the_paper_gives_the_perspective_and_can_be_turned_off() -> None:
     assert max(abs(a - t) for a, t in zip(flat, truth, strict=True)) < max(
         abs(b - t) for b, t in zip(tilted, truth, strict=True)
     )
+    assert "perspective is not corrected" in _texts(at)
+
+
+def test_the_floor_lines_give_the_perspective_and_can_be_turned_off() -> None:
+    """A wet print on a tiled floor photographed 30 degrees from straight down,
+    without a reference: the page takes the perspective from the tile joints
+    and says so; turned off, the arch index moves away from the truth and the
+    page says the perspective is not corrected."""
+    from floor_photos import tiled_print
+
+    jpeg, truth = tiled_print()
+    at = _analysed("tiled_floor.jpg", jpeg)
+    assert not at.exception
+    assert "(a 30 degree tilt) was taken from two sets of straight floor lines" in _texts(at)
+    assert any("perspective from the floor's lines" in m.value for m in at.success)
+    flat = [float(v) for v in _metric(at, "Arch index")]
+    at.checkbox(key="corr_lines").uncheck()
+    _apply_corrections(at)
+    assert not at.exception
+    tilted = [float(v) for v in _metric(at, "Arch index")]
+    assert len(flat) == len(tilted) == 1
+    assert abs(flat[0] - truth) < abs(tilted[0] - truth)
     assert "perspective is not corrected" in _texts(at)
 
 

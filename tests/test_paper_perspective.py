@@ -86,8 +86,13 @@ def test_no_paper_no_perspective_and_the_option_turns_it_off() -> None:
     floor = np.full_like(rgb, 95)
     plane = rectify.rectify(floor, PARAMS)
     assert plane.paper_xy is None and np.allclose(plane.image_to_plane, np.eye(3))
-    off = rectify.rectify(rgb, RectifyParams(paper_perspective=False))
+    off = rectify.rectify(
+        rgb, RectifyParams(paper_perspective=False, floor_lines_perspective=False)
+    )
     assert off.paper_xy is None and np.allclose(off.image_to_plane, np.eye(3))
+    # without the corners, the sheet's edges are still two sets of floor lines
+    lines = rectify.rectify(rgb, RectifyParams(paper_perspective=False))
+    assert lines.paper_xy is None and lines.floor_lines is not None
 
 
 def test_a4_sheet_is_still_a_scale_reference() -> None:
@@ -106,7 +111,8 @@ def test_tilted_print_on_plain_paper_measures_true_arch_index(tilted_ink_photo) 
     photo = tilted_ink_photo
     truth = sorted(f.arch_index for f in photo.feet)
     flat = footprint.analyse(photo.jpeg)
-    tilted = footprint.analyse(photo.jpeg, paper_perspective=False)
+    # without the paper's corners, its edges would still give floor lines
+    tilted = footprint.analyse(photo.jpeg, paper_perspective=False, floor_lines_perspective=False)
     found = sorted(f.arch_index for f in flat.feet)
     as_seen = sorted(f.arch_index for f in tilted.feet)
     assert len(found) == len(as_seen) == len(truth) == 2

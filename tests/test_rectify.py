@@ -666,6 +666,11 @@ def test_no_reference_gives_no_scale(seed: int, floor: str, content: str) -> Non
     assert plane.mm_per_px is None
     assert plane.scale_source == "none"
     assert plane.reference is None and plane.sheet is None
+    if floor == "tile":
+        # its joints give the perspective (tests/test_floor_lines.py), never a scale
+        assert plane.floor_lines is not None
+        return
+    assert plane.floor_lines is None
     assert plane.image is scene.rgb
     np.testing.assert_array_equal(plane.image_to_plane, np.eye(3))
     assert plane.valid.all()

@@ -114,6 +114,7 @@ def _options(cutoffs: str) -> Options:
         min_quality=0.0 if a.get("measure_faint") else None,
         second_look=bool(a.get("second_look", False)),
         paper_perspective=bool(a.get("paper_perspective", True)),
+        floor_lines_perspective=bool(a.get("floor_lines_perspective", True)),
     )
 
 
@@ -127,6 +128,7 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
     ss.setdefault("corr_faint", bool(_applied().get("measure_faint", False)))
     ss.setdefault("corr_second", bool(_applied().get("second_look", False)))
     ss.setdefault("corr_paper", bool(_applied().get("paper_perspective", True)))
+    ss.setdefault("corr_lines", bool(_applied().get("floor_lines_perspective", True)))
     ss.setdefault("corr_kind", _applied().get("kind") or "a4")
     corners = None
     if result is not None and result.reference_corners is not None:
@@ -173,6 +175,14 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
             "straight above; lengths stay in pixels. The paper's outline is drawn in grey. "
             "Untick it if the grey outline is not the paper under the print.",
         )
+        st.checkbox(
+            "Without a sheet or card: take the perspective from the floor's lines",
+            key="corr_lines",
+            help="Tile joints are two sets of straight lines at right angles; how they "
+            "converge in the photo shows how it was tilted. The indices are then measured as "
+            "seen from straight above; lengths stay in pixels. The lines used are drawn in "
+            "violet. Untick it if they are not lines on the floor.",
+        )
         if feet:
             cols = st.columns(len(feet))
             for col, foot in zip(cols, feet, strict=True):
@@ -207,6 +217,8 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
             applied["second_look"] = True
         if not ss["corr_paper"]:
             applied["paper_perspective"] = False
+        if not ss["corr_lines"]:
+            applied["floor_lines_perspective"] = False
         if ss["corr_manual"]:
             applied["corners"] = tuple(
                 (float(ss[f"corr_c{k}x"]), float(ss[f"corr_c{k}y"])) for k in range(4)
@@ -254,6 +266,8 @@ def _summary(result: Any) -> None:
         scale += f", {result.mm_per_px:.2f} mm per pixel"
     elif result.paper_corners is not None:
         scale += " (perspective from a rectangle's corners)"
+    elif result.floor_lines is not None:
+        scale += " (perspective from the floor's lines)"
     n = len(result.feet)
     sides = " and ".join(f"{f.side}" for f in result.feet)
     st.success(

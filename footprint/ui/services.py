@@ -58,6 +58,9 @@ class Options:
     """Look again for a print partly lighter than the floor (``SegmentParams.second_look``)."""
     paper_perspective: bool = True
     """Without a reference, the perspective from the paper (``RectifyParams.paper_perspective``)."""
+    floor_lines_perspective: bool = True
+    """Without a reference or paper, the perspective from the floor's lines
+    (``RectifyParams.floor_lines_perspective``)."""
 
     def key(self) -> str:
         """A stable cache key."""
@@ -77,6 +80,8 @@ class Options:
             kw["second_look"] = True
         if not self.paper_perspective:
             kw["paper_perspective"] = False
+        if not self.floor_lines_perspective:
+            kw["floor_lines_perspective"] = False
         return kw
 
 

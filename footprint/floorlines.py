@@ -1,0 +1,265 @@
+"""Perspective from the floor's straight lines, when no reference is found.
+
+A tiled floor's joints, or a sheet's edges and a podograph's grid, are two
+families of parallel lines on the floor. In a tilted photo each family meets
+at a vanishing point :math:`v_1`, :math:`v_2`; the line through both is the
+floor's horizon :math:`l = v_1 \\times v_2`. With the camera matrix
+:math:`K` (square pixels, principal point at the image centre :math:`c`,
+focal length :math:`f`) the floor's normal is :math:`n \\propto K^T l`, and
+when the families are at right angles (tile joints)
+
+.. math:: (v_1 - c) \\cdot (v_2 - c) = -f^2
+
+gives the focal length (Caprile & Torre 1990; Hartley & Zisserman 2004,
+sec. 8.8, example 8.27). Turning the camera until it looks straight down,
+the rotation :math:`R` taking :math:`n` onto the optical axis, re-images the
+photo through the conjugate rotation :math:`H = K R K^{-1}` (Hartley &
+Zisserman 2004, sec. 8.4.2): shapes on the floor are then true up to one
+scale, so the indices are, while lengths stay in pixels.
+
+Segments come from the line segment detector of von Gioi et al. (2012) on a
+reduced grey image. Only long ones count (a foot's outline is curved). A
+family needs at least two lines well apart (the two edges of one joint are
+one line), and the two families must stand at an angle in the photo and at a
+right angle once rectified; otherwise nothing is returned and the photo is
+measured as it is.
+
+References
+----------
+.. [1] Caprile, B. & Torre, V. (1990). Using vanishing points for camera
+   calibration. IJCV 4, 127-139.
+.. [2] Hartley, R. & Zisserman, A. (2004). Multiple View Geometry in Computer
+   Vision, 2nd ed. Cambridge University Press.
+.. [3] von Gioi, R. G., Jakubowicz, J., Morel, J.-M. & Randall, G. (2012).
+   LSD: a line segment detector. Image Processing On Line 2, 35-55.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .params import RectifyParams
+
+
+@dataclass(frozen=True)
+class FloorLines:
+    """Two families of parallel floor lines and the view they give.
+
+    Attributes
+    ----------
+    segments_xy : (N, 4) ndarray of float64
+        The segments (x1, y1, x2, y2) of both families, in pixels of the photo
+        given to :func:`find_floor_lines`.
+    family : (N,) ndarray of int
+        0 or 1: the family of each segment.
+    vanishing_points : (2, 3) ndarray of float64
+        The families' vanishing points, homogeneous and of unit norm (the
+        third coordinate is 0 for a family parallel in the photo).
+    focal_px : float
+        Focal length used [px].
+    focal_from_lines : bool
+        True when the right angle between the families gave the focal length,
+        False when the prior or the nearest plausible value was used.
+    tilt_deg : float
+        The camera's tilt from straight down [deg].
+    homography : (3, 3) ndarray of float64
+        :math:`K R K^{-1}`: photo pixels -> the straight-down view.
+    """
+
+    segments_xy: np.ndarray
+    family: np.ndarray
+    vanishing_points: np.ndarray
+    focal_px: float
+    focal_from_lines: bool
+    tilt_deg: float
+    homography: np.ndarray
+
+
+def _segments(rgb: np.ndarray, params: RectifyParams) -> np.ndarray:
+    """The longest straight segments (N, 4) in photo pixels, longest first."""
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    long_side = max(grey.shape)
+    s = min(1.0, params.floor_line_work_px / long_side)
+    small = grey if s == 1.0 else cv2.resize(grey, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
+    found = cv2.createLineSegmentDetector().detect(small)[0]
+    if found is None:
+        return np.zeros((0, 4))
+    segs = found.reshape(-1, 4).astype(np.float64)
+    length = np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1])
+    order = np.argsort(-length)[: params.floor_line_max_segments]
+    order = order[length[order] >= params.floor_line_min_length_fraction * max(small.shape)]
+    return (segs[order] + 0.5) / s - 0.5
+
+
+def _homogeneous_lines(segs: np.ndarray) -> np.ndarray:
+    """Lines through the segments, :math:`l = p_1 \\times p_2`, with (a, b) of unit norm."""
+    ones = np.ones((len(segs), 1))
+    lines = np.cross(np.hstack([segs[:, :2], ones]), np.hstack([segs[:, 2:], ones]))
+    return lines / np.maximum(np.linalg.norm(lines[:, :2], axis=1, keepdims=True), 1e-12)
+
+
+def _points_at(segs: np.ndarray, v: np.ndarray, tolerance_deg: float) -> np.ndarray:
+    """Segments whose direction points at ``v`` within ``tolerance_deg`` (a mask).
+
+    The direction from a segment's midpoint :math:`m` to :math:`v` is
+    :math:`(v_x - m_x v_w, v_y - m_y v_w)`, which holds for a point at infinity
+    (:math:`v_w = 0`) too.
+    """
+    mid = 0.5 * (segs[:, :2] + segs[:, 2:])
+    d = segs[:, 2:] - segs[:, :2]
+    to = v[None, :2] - mid * v[2]
+    cos = np.abs((d * to).sum(axis=1)) / np.maximum(
+        np.linalg.norm(d, axis=1) * np.linalg.norm(to, axis=1), 1e-12
+    )
+    return cos >= math.cos(math.radians(tolerance_deg))
+
+
+def _mean_direction(segs: np.ndarray) -> float:
+    """Mean undirected direction [rad] of segments, weighted by length (doubled angles)."""
+    d = segs[:, 2:] - segs[:, :2]
+    doubled = np.exp(2j * np.arctan2(d[:, 1], d[:, 0]))
+    return float(np.angle(np.sum(np.hypot(d[:, 0], d[:, 1]) * doubled)) / 2)
+
+
+def _distinct_lines(segs: np.ndarray, spacing_px: float) -> int:
+    """How many distinct lines the segments lie on: offsets across their mean
+    direction at least ``spacing_px`` apart (the two edges of a joint are one)."""
+    a = _mean_direction(segs)
+    normal = np.array([-math.sin(a), math.cos(a)])
+    offsets = np.sort(0.5 * (segs[:, :2] + segs[:, 2:]) @ normal)
+    return 1 + int(np.sum(np.diff(offsets) > spacing_px))
+
+
+def _vanishing_point(
+    segs: np.ndarray, params: RectifyParams, spacing_px: float
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The vanishing point most segment length points at, and its segments.
+
+    Every pair of segments proposes the intersection of their lines; the
+    proposal that the greatest total length points at, from at least two
+    distinct lines, wins and is refined by least squares over its segments'
+    lines (kept only if it loses none of them).
+    """
+    n = len(segs)
+    if n < 2:
+        return None
+    lines = _homogeneous_lines(segs)
+    length = np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1])
+    tol = params.floor_line_angle_tolerance_deg
+    best_score, best = 0.0, None
+    for i in range(n - 1):
+        for j in range(i + 1, n):
+            v = np.cross(lines[i], lines[j])
+            norm = np.linalg.norm(v)
+            if norm < 1e-12:
+                continue
+            v = v / norm
+            mask = _points_at(segs, v, tol)
+            score = float(length[mask].sum())
+            if score > best_score and _distinct_lines(segs[mask], spacing_px) >= 2:
+                best_score, best = score, (v, mask)
+    if best is None:
+        return None
+    v, mask = best
+    _, _, vt = np.linalg.svd(lines[mask] * length[mask, None])
+    refined = vt[-1] / np.linalg.norm(vt[-1])
+    refined_mask = _points_at(segs, refined, tol)
+    if refined_mask.sum() >= mask.sum():
+        v, mask = refined, refined_mask
+    return v, mask
+
+
+def _turn_to(normal: np.ndarray) -> np.ndarray:
+    """Rotation taking the unit vector ``normal`` onto the optical axis (0, 0, 1)."""
+    axis = np.cross(normal, [0.0, 0.0, 1.0])
+    s = float(np.linalg.norm(axis))
+    if s < 1e-12:
+        return np.eye(3)
+    rot, _ = cv2.Rodrigues(axis / s * math.atan2(s, float(normal[2])))
+    return rot
+
+
+def _view(
+    v1: np.ndarray, v2: np.ndarray, shape: tuple[int, ...], params: RectifyParams
+) -> tuple[np.ndarray, float, bool, float, float]:
+    """Straight-down homography from two vanishing points.
+
+    Returns ``(H, focal_px, focal_from_lines, tilt_deg, angle_deg)``, where
+    ``angle_deg`` is the angle between the families once rectified.
+    """
+    rows, cols = shape[0], shape[1]
+    long_side = float(max(rows, cols))
+    c = np.array([(cols - 1) / 2.0, (rows - 1) / 2.0])
+    lo, hi = (r * long_side for r in params.floor_line_focal_range)
+    focal, from_lines = params.focal_prior_fraction * long_side, False
+    if abs(v1[2]) > 1e-12 and abs(v2[2]) > 1e-12:
+        f2 = -float((v1[:2] / v1[2] - c) @ (v2[:2] / v2[2] - c))
+        if f2 > 0:
+            focal, from_lines = math.sqrt(f2), True
+            if not lo <= focal <= hi:
+                focal, from_lines = min(max(focal, lo), hi), False
+    k = np.array([[focal, 0.0, c[0]], [0.0, focal, c[1]], [0.0, 0.0, 1.0]])
+    normal = k.T @ np.cross(v1, v2)
+    normal = normal / np.linalg.norm(normal)
+    if normal[2] < 0:
+        normal = -normal
+    rot = _turn_to(normal)
+    k_inv = np.linalg.inv(k)
+    d1, d2 = ((rot @ k_inv @ v)[:2] for v in (v1, v2))
+    cos = abs(float(d1 @ d2)) / max(float(np.linalg.norm(d1) * np.linalg.norm(d2)), 1e-12)
+    angle = math.degrees(math.acos(min(1.0, cos)))
+    tilt = math.degrees(math.acos(min(1.0, float(normal[2]))))
+    return k @ rot @ k_inv, focal, from_lines, tilt, angle
+
+
+def find_floor_lines(rgb: np.ndarray, params: RectifyParams) -> FloorLines | None:
+    """Find two families of parallel floor lines and the straight-down view.
+
+    Parameters
+    ----------
+    rgb : (H, W, 3) ndarray of uint8
+        The photo.
+    params : RectifyParams
+        ``floor_line_*`` settings, ``focal_prior_fraction``.
+
+    Returns
+    -------
+    FloorLines or None
+        None when fewer than two families of at least two distinct lines are
+        found, when the families are nearly parallel in the photo
+        (``floor_line_min_family_angle_deg``), when the tilt exceeds
+        ``floor_line_max_tilt_deg``, or when the rectified families are not at
+        a right angle within ``floor_line_right_angle_tolerance_deg``.
+    """
+    segs = _segments(rgb, params)
+    spacing = params.floor_line_min_spacing_fraction * max(rgb.shape[:2])
+    first = _vanishing_point(segs, params, spacing)
+    if first is None:
+        return None
+    v1, m1 = first
+    rest = segs[~m1]
+    second = _vanishing_point(rest, params, spacing)
+    if second is None:
+        return None
+    v2, m2 = second
+    a = abs(math.degrees(_mean_direction(segs[m1]) - _mean_direction(rest[m2]))) % 180.0
+    if min(a, 180.0 - a) < params.floor_line_min_family_angle_deg:
+        return None
+    h, focal, from_lines, tilt, angle = _view(v1, v2, rgb.shape, params)
+    if tilt > params.floor_line_max_tilt_deg:
+        return None
+    if abs(angle - 90.0) > params.floor_line_right_angle_tolerance_deg:
+        return None
+    return FloorLines(
+        segments_xy=np.vstack([segs[m1], rest[m2]]),
+        family=np.r_[np.zeros(int(m1.sum()), int), np.ones(int(m2.sum()), int)],
+        vanishing_points=np.vstack([v1, v2]),
+        focal_px=focal,
+        focal_from_lines=from_lines,
+        tilt_deg=tilt,
+        homography=h,
+    )
