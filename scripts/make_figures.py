@@ -106,6 +106,11 @@ class Case:
 
 #: The photo every step figure is drawn from.
 MAIN = Case("main", 0, "ink_black", "a4", 1, 30.0, "ink print on an A4 sheet, camera tilted")
+#: A tiled floor without a reference: the joints give the perspective (the
+#: first seed, from 1, on which floor lines are found and the print measured).
+FLOOR_LINES = Case(
+    "floor-lines", 1, "wet_tile_light", "none", 1, 30.0, "wet print on light tile, no reference"
+)
 #: Gallery of scene types (input photo and result side by side).
 GALLERY: tuple[Case, ...] = (
     Case("wet-kraft", 17, "wet_kraft", "a4", 1, 30.0, "wet print on kraft paper, A4 sheet"),
@@ -619,6 +624,33 @@ def fig_overlay(an: Analysis) -> np.ndarray:
     return render.overlay(an, target_long_px=700)
 
 
+def fig_floor_lines(case: Case) -> np.ndarray:
+    """Step 2, without a reference: the tile joints used (violet) and the view
+    from straight above they give, with the arch index as photographed."""
+    photo = case.photo()
+    an = analyse_detailed(photo.jpeg, name=f"{case.name}.jpg")
+    seen = analyse_detailed(photo.jpeg, name=f"{case.name}.jpg", floor_lines_perspective=False)
+    lines = an.plane.floor_lines
+    if lines is None:  # a failure is shown in the picture, not hidden
+        raise RuntimeError(f"{case.name}: no floor lines found")
+    left = render.overlay_on_photo(an)
+    right = render.overlay(an, target_long_px=left.shape[1], panel=False)
+    valid = cv2.resize(an.plane.valid.astype(np.uint8), right.shape[1::-1]) > 0
+    right[~valid] = BG  # the plane beyond the photo's edge
+    right = resize_to(right, int(round(right.shape[1] * left.shape[0] / right.shape[0])))[0]
+    truth = photo.feet[0].arch_index
+    ai = ", ".join(f"{f.arch_index:.3f}" for f in an.result.feet)
+    ai_seen = ", ".join(f"{f.arch_index:.3f}" for f in seen.result.feet)
+    caption = [
+        f"{case.note}, camera tilted {photo.params['camera']['tilt_deg']:.0f} deg "
+        f"(found from the joints, violet: {lines.tilt_deg:.0f} deg)",
+        f"arch index: truth {truth:.3f} | seen from above (right) {ai} | as photographed {ai_seen}",
+    ]
+    img = resize_to(hstack([left, right]), FIG_WIDTH)[0]
+    strip = np.full((44, img.shape[1], 3), BG, np.uint8)
+    return np.vstack([text_block(strip, caption, (10, 4), size=14, box=None), img])
+
+
 def fig_gallery(cases: Sequence[Case]) -> np.ndarray:
     """Input photo and overlay for each scene type, one row per case."""
     rows = []
@@ -657,6 +689,7 @@ def make_figures(out: Path) -> dict[str, int]:
     figures = {
         "method-1-input.png": fig_input(an, photo.params["camera"]["tilt_deg"]),
         "method-2-rectified.png": fig_rectified(an),
+        "method-2-floor-lines.png": fig_floor_lines(FLOOR_LINES),
         "method-3-darkness.png": fig_darkness(an),
         "method-4-mask.png": fig_mask(an),
         "method-5-frame-thirds.png": fig_frame(an),
