@@ -26,6 +26,7 @@ SAMPLE_FILES = sorted(SAMPLES.glob("*.jpg"))
 ANALYSIS_MODULES = (
     "io",
     "rectify",
+    "floorlines",
     "segment",
     "anatomy",
     "frame",
