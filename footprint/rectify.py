@@ -68,6 +68,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 import cv2
 import numpy as np
@@ -1439,22 +1440,7 @@ def _paper_plane(rgb: np.ndarray, corners_xy: np.ndarray, params: RectifyParams)
     w_px, h_px = math.sqrt(area * ratio), math.sqrt(area / ratio)
     rect = np.array([[0, 0], [w_px, 0], [w_px, h_px], [0, h_px]], dtype=np.float64)
     h0 = _homography(corners_xy, rect)
-    window = replace(params, max_plane_side_px=max(rgb.shape[:2]))
-    origin_x, origin_y, width, height = _plane_window(h0, rgb.shape, (0.0, 0.0, w_px, h_px), window)
-    image, image_to_plane, plane_to_image, valid = _warp(
-        rgb, h0, (origin_x, origin_y), (width, height)
-    )
-    return Plane(
-        image=image,
-        mm_per_px=None,
-        scale_source="none",
-        image_to_plane=image_to_plane,
-        plane_to_image=plane_to_image,
-        reference=None,
-        valid=valid,
-        sheet=None,
-        paper_xy=corners_xy,
-    )
+    return _unscaled_plane(rgb, h0, (0.0, 0.0, w_px, h_px), params, paper_xy=corners_xy)
 
 
 def _lines_plane(rgb: np.ndarray, lines: FloorLines, params: RectifyParams) -> Plane:
@@ -1473,11 +1459,23 @@ def _lines_plane(rgb: np.ndarray, lines: FloorLines, params: RectifyParams) -> P
     # area scale of a homography at x: det(H) / w(x)^3
     s = 1.0 / math.sqrt(abs(float(np.linalg.det(h0))) / abs(w) ** 3)
     h0 = np.diag([s, s, 1.0]) @ h0
-    focus = _apply_h(h0, centre[None, :2])[0]
+    x, y = _apply_h(h0, centre[None, :2])[0]
+    return _unscaled_plane(rgb, h0, (x, y, x, y), params, floor_lines=lines)
+
+
+def _unscaled_plane(
+    rgb: np.ndarray,
+    h0: np.ndarray,
+    keep_rect: tuple[float, float, float, float],
+    params: RectifyParams,
+    **found: Any,
+) -> Plane:
+    """A plane without a scale through ``h0`` (photo -> plane): the
+    photographed floor, cut to the photo's long side around its centre with
+    ``keep_rect`` inside (:func:`_plane_window`); ``found`` says what gave the
+    perspective (``paper_xy`` or ``floor_lines``)."""
     window = replace(params, max_plane_side_px=max(rgb.shape[:2]))
-    origin_x, origin_y, width, height = _plane_window(
-        h0, rgb.shape, (focus[0], focus[1], focus[0], focus[1]), window
-    )
+    origin_x, origin_y, width, height = _plane_window(h0, rgb.shape, keep_rect, window)
     image, image_to_plane, plane_to_image, valid = _warp(
         rgb, h0, (origin_x, origin_y), (width, height)
     )
@@ -1490,7 +1488,7 @@ def _lines_plane(rgb: np.ndarray, lines: FloorLines, params: RectifyParams) -> P
         reference=None,
         valid=valid,
         sheet=None,
-        floor_lines=lines,
+        **found,
     )
 
 
