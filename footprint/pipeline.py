@@ -91,6 +91,17 @@ class Analysis:
     feet: tuple[FootArrays, ...]
 
 
+def _work_to_full(
+    rows_xy: np.ndarray | None, loaded: LoadedImage
+) -> tuple[tuple[float, ...], ...] | None:
+    """Rows of work-resolution coordinates (x, y, ...) as full-resolution
+    pixels, pixel centres kept (``(v + 0.5) * scale - 0.5``); None stays None."""
+    if rows_xy is None:
+        return None
+    full = (np.asarray(rows_xy, dtype=np.float64) + 0.5) * loaded.scale - 0.5
+    return tuple(tuple(float(v) for v in row) for row in full)
+
+
 def _plane_to_full(plane: rectify.Plane, loaded: LoadedImage, pts_xy: np.ndarray) -> np.ndarray:
     """Map plane (x, y) points to full-resolution input pixels."""
     pts = np.asarray(pts_xy, dtype=np.float64).reshape(-1, 1, 2)
@@ -437,19 +448,12 @@ def analyse_detailed(
         scene=seg.scene,
         scale_source=plane.scale_source,
         mm_per_px=clean_float(plane.mm_per_px),
-        reference_corners=None
-        if plane.reference is None
-        else tuple(
-            (float(x), float(y)) for x, y in (plane.reference.corners_xy + 0.5) * loaded.scale - 0.5
+        reference_corners=_work_to_full(
+            None if plane.reference is None else plane.reference.corners_xy, loaded
         ),
-        paper_corners=None
-        if plane.paper_xy is None
-        else tuple((float(x), float(y)) for x, y in (plane.paper_xy + 0.5) * loaded.scale - 0.5),
-        floor_lines=None
-        if plane.floor_lines is None
-        else tuple(
-            tuple(float(v) for v in seg)
-            for seg in (plane.floor_lines.segments_xy + 0.5) * loaded.scale - 0.5
+        paper_corners=_work_to_full(plane.paper_xy, loaded),
+        floor_lines=_work_to_full(
+            None if plane.floor_lines is None else plane.floor_lines.segments_xy, loaded
         ),
         plane_to_image=tuple(tuple(float(v) for v in row) for row in plane.plane_to_image),
         feet=tuple(feet),
@@ -636,30 +640,30 @@ def _without_card(plane: rectify.Plane) -> np.ndarray:
     return valid & ~card.astype(bool)
 
 
+_NO_SCALE = "No A4/Letter sheet or bank card was found, so lengths are in pixels only. "
+_FOR_MM = "For millimetres, lay a bank card beside the print or use an A4 or Letter sheet."
+
+
 def plane_warnings(plane: rectify.Plane) -> list[str]:
     if plane.mm_per_px is None and plane.paper_xy is not None:
         return [
-            "No A4/Letter sheet or bank card was found, so lengths are in pixels only. "
-            "The perspective was taken from the corners of a rectangle on the floor, the "
-            "paper under the print or a tile (drawn grey on the photo); check that it is one. "
-            "For millimetres, lay a bank card beside the print or use an A4 or Letter sheet."
+            _NO_SCALE + "The perspective was taken from the corners of a rectangle on the floor, "
+            "the paper under the print or a tile (drawn grey on the photo); check that it is "
+            "one. " + _FOR_MM
         ]
     lines = plane.floor_lines
     if plane.mm_per_px is None and lines is not None:
         if np.allclose(plane.image_to_plane, np.eye(3)):  # nearly straight above: not warped
             return [
-                "No A4/Letter sheet or bank card was found, so lengths are in pixels only. Two "
-                "sets of straight floor lines at right angles, such as tile joints (drawn "
-                "violet on the photo), show it was taken from nearly straight above "
-                f"({lines.tilt_deg:.0f} degree tilt), so the perspective needs no correction. "
-                "For millimetres, lay a bank card beside the print or use an A4 or Letter sheet."
+                _NO_SCALE + "Two sets of straight floor lines at right angles, such as tile "
+                "joints (drawn violet on the photo), show it was taken from nearly straight "
+                f"above ({lines.tilt_deg:.0f} degree tilt), so the perspective needs no "
+                "correction. " + _FOR_MM
             ]
         return [
-            "No A4/Letter sheet or bank card was found, so lengths are in pixels only. "
-            f"The perspective (a {lines.tilt_deg:.0f} degree tilt) was taken from "
+            _NO_SCALE + f"The perspective (a {lines.tilt_deg:.0f} degree tilt) was taken from "
             "two sets of straight floor lines at right angles, such as tile joints (drawn violet "
-            "on the photo); check that they are lines on the floor. For millimetres, lay a bank "
-            "card beside the print or use an A4 or Letter sheet."
+            "on the photo); check that they are lines on the floor. " + _FOR_MM
         ]
     if plane.mm_per_px is None:
         return [

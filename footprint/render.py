@@ -336,16 +336,20 @@ def overlay_on_photo(analysis: Analysis, *, target_long_px: int | None = None) -
     # the scale reference (white), or a sheet of unknown size that gave only
     # the perspective (grey)
     sc = float(analysis.result.extra.get("work_scale", analysis.image.scale) or 1.0)
+
+    def to_work(full_xy: Any) -> np.ndarray:
+        """Full-resolution (x, y) points (rows of pairs) -> work resolution."""
+        return (np.asarray(full_xy, dtype=np.float64).reshape(-1, 2) + 0.5) / sc - 0.5
+
     for corners, colour in (
         (analysis.result.reference_corners, (255, 255, 255)),
         (analysis.result.paper_corners, (160, 160, 160)),
     ):
         if corners is not None:
-            quad = (np.asarray(corners, dtype=np.float64) + 0.5) / sc - 0.5
-            _poly(img, quad, s, colour, max(1, lw - 1), closed=True)
+            _poly(img, to_work(corners), s, colour, max(1, lw - 1), closed=True)
     # floor lines that gave the perspective (violet, no halo: they lie on the joints)
     for seg in analysis.result.floor_lines or ():
-        a, b = (np.asarray(seg, dtype=np.float64).reshape(2, 2) + 0.5) / sc - 0.5
+        a, b = to_work(seg)
         _line(img, a, b, s, FLOOR_LINE, max(1, lw - 1), halo=False)
     for foot in analysis.result.feet:
         g = foot.geometry
