@@ -101,3 +101,51 @@ def test_peeling_keeps_a_thin_part_away_from_the_border() -> None:
     assert len(kept) == 1
     assert kept[0][140:300, 190:205].all()  # the midfoot strip is kept whole
     assert not kept[0][:, :100].any()  # the rim and the neck are gone
+
+
+#: the sheet's bottom edge in :func:`_side_at_edge` (the floor below it)
+SIDE_SY1 = 600
+
+
+def _side_at_edge(gap_mm: float, seed: int = 5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A white sheet with a generated foot lying across it (toes to the right)
+    whose side lies ``gap_mm`` from the sheet's bottom edge (negative: beyond
+    it, cut off). Returns (rgb, sheet mask, true foot mask)."""
+    rng = np.random.default_rng(seed)
+    shape = synth.make_foot(np.random.default_rng(11), mm_per_px=1.0 / PX_PER_MM)
+    cover = np.rot90(np.clip(shape.sole + shape.toes, 0.0, 1.0), k=-1)
+    fh, fw = cover.shape
+    rows = np.nonzero((cover >= 0.5).any(axis=1))[0]
+    light = np.full((H, W), 0.25, np.float32)
+    sheet = np.zeros((H, W), bool)
+    sheet[SY0:SIDE_SY1, SX0:SX1] = True
+    light[sheet] = 0.9
+    y0 = SIDE_SY1 - int(round(gap_mm * PX_PER_MM)) - 1 - int(rows.max())
+    x0 = (W - fw) // 2
+    soft = np.zeros((H, W), np.float32)
+    soft[y0 : y0 + fh, x0 : x0 + fw] = cover
+    soft *= sheet
+    light *= 1.0 - 0.4 * soft
+    light += rng.normal(0, 0.004, (H, W)).astype(np.float32)
+    rgb = np.repeat((np.clip(light, 0, 1) * 255).astype(np.uint8)[..., None], 3, axis=2)
+    return rgb, sheet, soft >= 0.5
+
+
+def test_a_print_reaching_over_the_sheets_edge_is_kept_with_a_warning() -> None:
+    """A foot's side 10 mm over the sheet's edge (2 % of its area off the sheet)
+    lies on the border of the search (inset 3 mm) for 5-6 % of its outline.
+    Such prints were refused; no rim can be peeled off it, so it is kept, and
+    said to reach the edge."""
+    rgb, sheet, truth = _side_at_edge(-10.0)
+    seg = segment.segment(rgb, SegmentParams(), mm_per_px=1.0 / PX_PER_MM, sheet=sheet)
+    assert len(seg.feet) == 1
+    assert _iou(seg.feet[0].mask, truth) > 0.85
+    assert segment.AT_EDGE_WARNING in seg.feet[0].warnings
+
+
+def test_a_print_well_inside_the_sheet_has_no_edge_warning() -> None:
+    rgb, sheet, truth = _side_at_edge(15.0)
+    seg = segment.segment(rgb, SegmentParams(), mm_per_px=1.0 / PX_PER_MM, sheet=sheet)
+    assert len(seg.feet) == 1
+    assert _iou(seg.feet[0].mask, truth) > 0.9
+    assert segment.AT_EDGE_WARNING not in seg.feet[0].warnings
