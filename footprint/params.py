@@ -406,7 +406,8 @@ class SegmentParams:
         [mm] Podograph grid period; intensity is averaged over this to hide the grid.
     toe_link_mm : float
         [mm] Toe blobs within this distance of the sole are assigned to its foot
-        (toe-to-ball gaps in prints are 3-10 mm).
+        (toe-to-ball gaps in prints are 3-10 mm). Without a scale, millimetres
+        of the sole's own size (``segment.NOMINAL_SOLE_MM``).
     smooth_mm : float
         [mm] Radius of the opening/closing that removes speckle from the mask.
     second_look : bool

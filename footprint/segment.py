@@ -206,6 +206,16 @@ AT_EDGE_WARNING = (
     "The print reaches the edge of the sheet or of the area searched: check in the overlay "
     "that none of it is cut off."
 )
+#: [mm] Nominal length of a sole without its toes (heel to the ball's front,
+#: about four fifths of an adult foot's 230-270 mm). Without a scale the
+#: toe search is sized by the largest sole's own length against it
+#: (:func:`_sole_scale`), not by the nominal scene (``NOMINAL_SCENE_MM``): a
+#: print filling the frame of a photo without a reference is up to twice
+#: as large in pixels, and its toes lay beyond ``toe_link_mm``.
+NOMINAL_SOLE_MM = 190.0
+#: [1] The sole's own scale is kept within these factors of the nominal one
+#: (a heel alone, or a sole joined to a stain, is no measure of the foot).
+SOLE_SCALE_RANGE = (0.5, 2.5)
 #: [mm] Widest rim along the search region's border that is peeled off a
 #: piece hugging it (the shaded edge of a sheet, a sheet's or card's shadow,
 #: joined to a print near it); a foot's own print is thicker (a heel ~60 mm).
@@ -577,6 +587,19 @@ def _to_corner(box: tuple[slice, slice]) -> tuple[slice, slice]:
     background, add exact zeros.
     """
     return slice(0, box[0].stop), slice(0, box[1].stop)
+
+
+def _sole_scale(sole: np.ndarray, px_per_mm: float) -> float:
+    """Scale [px/mm] a sole's own length gives, for a photo without one.
+
+    ``L / NOMINAL_SOLE_MM``, with ``L`` the long side of the sole's
+    minimum-area rectangle [px], kept within ``SOLE_SCALE_RANGE`` times the
+    nominal ``px_per_mm``.
+    """
+    sl = _mask_box(sole)
+    length_px = _elongation(sole[sl].astype(np.uint8))[1]
+    lo, hi = SOLE_SCALE_RANGE
+    return float(np.clip(length_px / NOMINAL_SOLE_MM, lo * px_per_mm, hi * px_per_mm))
 
 
 def _elongation(mask_u8: np.ndarray, origin: tuple[int, int] = (0, 0)) -> tuple[float, float]:
@@ -1339,7 +1362,8 @@ def _segment_roi(
     taken = np.zeros((h, w), bool)
     for g in groups:
         taken |= g
-    link = params.toe_link_mm * px_per_mm
+    toe_ppm = px_per_mm if mm_per_px else _sole_scale(groups[0], px_per_mm)
+    link = params.toe_link_mm * toe_ppm
     dists = [cv2.distanceTransform((~g).astype(np.uint8), cv2.DIST_L2, 3) for g in groups]
     foot_masks = [g.copy() for g in groups]
     print_level = float(np.median(signal[taken]))
@@ -1383,7 +1407,7 @@ def _segment_roi(
             toes += _split_toe_row(c, signal, bg_level, print_level, min_toe_px)
     # a toe joins the foot whose sole lies within toe_link_mm, or (a lesser toe
     # further out) lies within TOE_CHAIN_MM of a toe that already joined it
-    chain = TOE_CHAIN_MM * px_per_mm
+    chain = TOE_CHAIN_MM * toe_ppm
     toe_masks = [np.zeros((h, w), bool) for _ in groups]
     group_area = [float(g.sum()) for g in groups]
     pending = list(range(len(toes)))
