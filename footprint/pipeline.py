@@ -363,16 +363,6 @@ def analyse_detailed(
     # where the print was looked for, to look again for one of either polarity
     search: dict[str, Any] | None = {"valid": _without_card(plane), "sheet": plane.sheet}
     seg = segment.segment(plane.image, params.segment, mm_per_px=plane.mm_per_px, **search)
-    if seg.feet and plane.mm_per_px is None:
-        own = _own_scale(seg, plane)
-        if own is not None:
-            # without a scale: found far larger (or smaller) than the nominal
-            # scene expects, the print is looked for again at its own scale
-            again = segment.segment(
-                plane.image, params.segment, mm_per_px=None, px_per_mm_hint=own, **search
-            )
-            if again.feet:
-                seg = again
     if not seg.feet and plane.sheet is not None and corners_xy is None:
         # a sheet laid beside a print on the floor: widen the plane to the floor around it
         wide = replace(
@@ -491,28 +481,6 @@ SECOND_LOOK_WARNING = (
     "(where the light's sheen falls on the wet print); such prints are measured less "
     "precisely: check its outline in the overlay."
 )
-
-
-#: [1] Without a scale, a largest print whose own scale
-#: (:func:`segment.print_px_per_mm`) is outside these factors of the nominal
-#: scene's is segmented again at its own. On development photos without a
-#: reference (9400-9559 and 6500-6659, 320 photos): scored 224 -> 233, MAE
-#: 0.0190 / 0.0191 -> 0.0169 / 0.0161, class 87.5 / 89.3 -> 89.5 / 92.6 %;
-#: six feet mend from 0.09-0.34 off, six new ones are 0.07-0.26 off.
-OWN_SCALE_RANGE = (0.7, 1.4)
-
-
-def _own_scale(seg: segment.Segmentation, plane: rectify.Plane) -> float | None:
-    """The largest print's own scale [px/mm] when it is far from the nominal one.
-
-    ``None`` when the ratio of :func:`segment.print_px_per_mm` to the nominal
-    scene's scale lies within ``OWN_SCALE_RANGE``.
-    """
-    nominal = segment_grid.nominal_px_per_mm(plane.image.shape[:2], None)
-    largest = max(seg.feet, key=lambda b: int(b.mask.sum()))
-    own = segment.print_px_per_mm(largest.mask)
-    lo, hi = OWN_SCALE_RANGE
-    return None if lo <= own / nominal <= hi else own
 
 
 def _whole_foot(foot: FootResult) -> bool:

@@ -216,10 +216,6 @@ AT_EDGE_WARNING = (
 #: millimetres: development 9400-9639 two feet 0.005-0.009 closer, 6500-6739
 #: one 0.003 further.
 NOMINAL_SOLE_MM = 190.0
-#: [mm] Nominal length of an adult foot's print (heel to toes): without a
-#: scale, a print's own length against it gives the scale it is segmented
-#: at again when the nominal scene is far off (:func:`print_px_per_mm`).
-NOMINAL_FOOT_MM = 240.0
 #: [1] The sole's own scale is kept within these factors of the nominal one
 #: (a heel alone, or a sole joined to a stain, is no measure of the foot).
 SOLE_SCALE_RANGE = (0.5, 2.5)
@@ -609,19 +605,6 @@ def _sole_scale(sole: np.ndarray, px_per_mm: float) -> float:
     return float(np.clip(length_px / NOMINAL_SOLE_MM, lo * px_per_mm, hi * px_per_mm))
 
 
-def print_px_per_mm(mask: np.ndarray) -> float:
-    """Scale [px/mm] at which a print is ``NOMINAL_FOOT_MM`` long.
-
-    ``L / NOMINAL_FOOT_MM``, with ``L`` the long side of the print's
-    minimum-area rectangle [px]: for a photo without a scale reference, a
-    better guess of the filters' scale than the nominal scene when the print
-    fills the frame or is small in it. Never a measurement: lengths stay in
-    pixels.
-    """
-    sl = _mask_box(mask)
-    return _elongation(mask[sl].astype(np.uint8))[1] / NOMINAL_FOOT_MM
-
-
 def _elongation(mask_u8: np.ndarray, origin: tuple[int, int] = (0, 0)) -> tuple[float, float]:
     """(long / short side, long side [px]) of the blob's minimum-area rectangle.
 
@@ -647,7 +630,6 @@ def segment(
     sheet: np.ndarray | None = None,
     polarity: str = "auto",
     beside_sheet: bool = False,
-    px_per_mm_hint: float | None = None,
 ) -> Segmentation:
     """Find the footprint(s) in a (rectified) image.
 
@@ -671,10 +653,6 @@ def segment(
         The print is not on ``sheet`` (it was looked for there): search only
         the floor around the sheet, without its shaded rim, and do not take a
         lighter patch of that floor for another sheet.
-    px_per_mm_hint : float, optional
-        Without a scale, the scale [px/mm] every filter is sized by, instead
-        of the nominal scene's (:func:`print_px_per_mm` of a print found
-        before).
 
     Returns
     -------
@@ -686,8 +664,6 @@ def segment(
         raise ValueError(f"polarity must be 'auto' or 'either', not {polarity!r}")
     h, w = rgb.shape[:2]
     px_per_mm = segment_grid.nominal_px_per_mm((h, w), mm_per_px)
-    if px_per_mm_hint and not mm_per_px:
-        px_per_mm = float(px_per_mm_hint)
     base = np.ones((h, w), bool) if valid is None else valid.astype(bool)
     light_u8 = lightness_u8(rgb)  # one colour conversion for every pass below
     if sheet is not None and (sheet.any() or beside_sheet):
