@@ -1445,7 +1445,8 @@ def _segment_roi(
         norm = float(np.percentile(inside, 99)) or 1.0
         intensity = np.where(fm, np.clip(dens / norm, 0.0, 1.0), 0.0).astype(np.float32)
         warnings: list[str] = []
-        if _hugs(fm, roi_border):
+        box = _grown_box(_mask_box(fm), fm.shape)  # the same answer, on the mask's box
+        if _hugs(fm[box], roi_border[box]):
             warnings.append(AT_EDGE_WARNING)
         if contrast < 2 * MIN_CONTRAST:
             warnings.append(
