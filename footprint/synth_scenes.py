@@ -14,6 +14,7 @@ Values are float32 display intensities 0..1 until the final quantisation.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +81,20 @@ def noise_tile(rng: np.random.Generator, beta: float = 2.0, n: int = _TILE) -> n
     return out.astype(np.float32)
 
 
+def floor_mod(x: np.ndarray, n: float) -> np.ndarray:
+    """``np.mod(x, n)`` for a power-of-two ``n``: bit for bit the same, about 4x faster.
+
+    For a power of two, ``x / n``, its floor ``k`` and ``k * n`` are exact, so
+    ``x - k * n`` is one rounding of the exact remainder, the same value that
+    ``np.mod`` rounds (``fmod`` is exact, then ``n`` is added to a negative one).
+    """
+    if not float(n) > 0 or math.frexp(float(n))[0] != 0.5:
+        raise ValueError(f"floor_mod needs a positive power of two, got {n!r}")
+    k = np.floor(x / n)
+    k *= n
+    return np.subtract(x, k, out=k)
+
+
 def sample(
     tile: np.ndarray,
     X: np.ndarray,
@@ -91,11 +106,18 @@ def sample(
     """Sample a periodic tile at world coordinates (mm), with anisotropic texels."""
     tx, ty = (texel_mm, texel_mm) if np.isscalar(texel_mm) else texel_mm  # type: ignore[misc]
     c, s = np.float32(np.cos(angle)), np.float32(np.sin(angle))
-    u = (c * X + s * Y) / np.float32(tx) + np.float32(offset[0])
-    v = (-s * X + c * Y) / np.float32(ty) + np.float32(offset[1])
+    # (c X + s Y) / tx + offset, in place (the same float32 operations, no temporaries)
+    u = c * X
+    u += s * Y
+    u /= np.float32(tx)
+    u += np.float32(offset[0])
+    v = -s * X
+    v += c * Y
+    v /= np.float32(ty)
+    v += np.float32(offset[1])
     n = np.float32(tile.shape[0])
-    u = np.mod(u, n)
-    v = np.mod(v, n)
+    u = floor_mod(u, n)
+    v = floor_mod(v, n)
     return cv2.remap(tile, u, v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP)
 
 
@@ -208,12 +230,14 @@ def _floor(
         fu, fv = u - iu * period, v - iv * period
         d = np.minimum(np.minimum(fu, period - fu), np.minimum(fv, period - fv))
         g = np.clip((0.5 * grout_w - d) / np.maximum(pix_mm, 1e-3) + 0.5, 0.0, 1.0)
-        idx = (np.mod(iu, 8) * 8 + np.mod(iv, 8)).astype(np.int32)
+        idx = (floor_mod(iu, 8) * 8 + floor_mod(iv, 8)).astype(np.int32)
         shade = (
             1.0 + 0.03 * table[idx] + 0.012 * sample(n1, X, Y, 3.0) + 0.01 * sample(n2, X, Y, 0.5)
         )
         alb = base[None, None, :] * shade[..., None]
-        alb = alb * (1.0 - g[..., None]) + grout[None, None, :] * g[..., None]
+        # alb (1 - g) + grout g, in place
+        alb *= 1.0 - g[..., None]
+        alb += grout[None, None, :] * g[..., None]
         return alb
     if kind == "wood":
         plank = float(rng.uniform(90.0, 200.0))
@@ -221,7 +245,7 @@ def _floor(
         base = tint(rng, (1.0, 0.68, 0.42), (0.45, 0.75), 0.05)
         p.update({"plank_mm": plank, "grain_mm": grain})
         iv = np.floor(V / plank)
-        idx = np.mod(iv, 64).astype(np.int32)
+        idx = floor_mod(iv, 64).astype(np.int32)
         warp = sample(n1, U, V, (60.0, 6.0))
         phase = V / grain + 2.5 * warp + 7.0 * table[idx]
         rings = 0.5 + 0.5 * np.sin(2.0 * np.pi * phase)
@@ -554,7 +578,7 @@ def _draw_print(
         iu, iv = np.floor(u), np.floor(v)
         fu, fv = np.abs(u - iu - 0.5), np.abs(v - iv - 0.5)
         table = rng.uniform(0, 1, 4096).astype(np.float32)
-        q = table[(np.mod(iu, 64) * 64 + np.mod(iv, 64)).astype(np.int32)]
+        q = table[(floor_mod(iu, 64) * 64 + floor_mod(iv, 64)).astype(np.int32)]
         # square half-size (period units) grows with pressure; light contact -> sparse dots
         hs = 0.1 + 0.38 * np.clip(pr, 0, 1) ** 0.8
         edge = pm / P

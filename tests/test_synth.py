@@ -331,3 +331,26 @@ def test_dataset_yields_one_photo_per_seed() -> None:
 def test_twelve_megapixel_render() -> None:
     ph = synth.render_photo(21, size=(4032, 3024), jpeg_quality=85)
     assert ph.rgb.shape == (3024, 4032, 3)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [8, 64, 256])
+def test_floor_mod_is_np_mod_bit_for_bit(dtype: type, n: int) -> None:
+    """The fast periodic wrap of the texture sampler gives np.mod's very bits
+    (so a seed renders the same photo as before it was made faster)."""
+    from footprint.synth_scenes import floor_mod
+
+    rng = np.random.default_rng(n)
+    x = np.concatenate(
+        [
+            rng.normal(0, 3000, 200_000),  # world coordinates in texels
+            np.arange(-4 * n, 4 * n + 1),  # exact multiples and integers
+            rng.uniform(-1e-6, 1e-6, 1000),  # rounds up to n below zero
+            [-0.0, 0.0, np.float32(-(2**-30)), 1e7 + 0.5],
+        ]
+    ).astype(dtype)
+    got, want = floor_mod(x, dtype(n)), np.mod(x, dtype(n))
+    assert got.dtype == want.dtype
+    assert np.array_equal(got.view(np.uint8), want.view(np.uint8))
+    with pytest.raises(ValueError, match="power of two"):
+        floor_mod(x, dtype(6))
