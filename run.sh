@@ -50,8 +50,9 @@ case "${1:-}" in
     setup_test_tools
     shift
     # one worker per core; each test file runs whole in one worker, so its
-    # module fixtures (rendered photos, servers) are built once
-    exec "$VENV/bin/python" -m pytest -n auto --dist loadfile "$@"
+    # module fixtures (rendered photos, servers) are built once; the long files
+    # go first, in the order tests/conftest.py gives them
+    exec "$VENV/bin/python" -m pytest -n auto --dist loadfile --no-loadscope-reorder "$@"
     ;;
   bench)
     setup_python test

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import cv2
@@ -22,8 +23,24 @@ from footprint.result import RECORD_COLUMNS, FootprintResult
 SIZE = (1600, 1200)
 
 
-def _photo(seed: int, scene: str = "ink_black", reference: str = "a4", n_feet: int = 1):
-    return synth.render_photo(seed, scene=scene, reference=reference, size=SIZE, n_feet=n_feet)
+def _photo(
+    seed: int,
+    scene: str = "ink_black",
+    reference: str = "a4",
+    n_feet: int | None = 1,
+    size: tuple[int, int] = SIZE,
+) -> synth.SynthPhoto:
+    """A rendered photo, cached (several tests look at the same one) and read-only."""
+    return _render(seed, scene, reference, n_feet, tuple(size))
+
+
+@functools.cache
+def _render(
+    seed: int, scene: str, reference: str, n_feet: int | None, size: tuple[int, int]
+) -> synth.SynthPhoto:
+    photo = synth.render_photo(seed, scene=scene, reference=reference, size=size, n_feet=n_feet)
+    photo.rgb.setflags(write=False)
+    return photo
 
 
 def _nearest(result: FootprintResult, truth: synth.FootTruth):
@@ -262,7 +279,7 @@ def test_both_prints_of_a_two_foot_form_get_their_sides() -> None:
     alone; no development photo of seeds 5000-5089 rendered as a two-foot
     form triggers it now; the rule is tested end to end below with its
     premise set at the anatomy step."""
-    photo = synth.render_photo(5087, scene="podograph", reference="card", size=(2016, 1512))
+    photo = _photo(5087, "podograph", "card", n_feet=None, size=(2016, 1512))
     assert sorted(t.side for t in photo.feet) == ["left", "right"]
     result = footprint.analyse(photo.jpeg)
     assert len(result.feet) == 2
@@ -289,7 +306,7 @@ def test_a_print_read_as_the_same_side_as_its_pair_is_measured_again(monkeypatch
         return anat
 
     monkeypatch.setattr(anatomy, "locate", misread)
-    photo = synth.render_photo(5087, scene="podograph", reference="card", size=(2016, 1512))
+    photo = _photo(5087, "podograph", "card", n_feet=None, size=(2016, 1512))
     result = footprint.analyse(photo.jpeg)
     assert len(result.feet) == 2
     for truth in photo.feet:

@@ -9,6 +9,7 @@ Every random choice comes from a seeded generator.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass
@@ -216,6 +217,7 @@ def _foot_blob(
         cv2.circle(img, (int(c[0] * 16), int(c[1] * 16)), r, colour, -1, cv2.LINE_AA, 4)
 
 
+@functools.lru_cache(maxsize=64)
 def make_scene(
     seed: int,
     reference: str,
@@ -232,7 +234,8 @@ def make_scene(
     ``principal_shift`` moves the principal point off the image centre by
     these fractions of the width and height (a phone's is within ~2 %);
     ``card_across_edge`` lays the card across the edge of a large sheet of
-    kraft paper that runs out of the frame.
+    kraft paper that runs out of the frame. Scenes are cached (several tests
+    look at the same ones) and read-only.
     """
     rng = np.random.default_rng(seed)
     tilt = rng.uniform(0, 30) if tilt_deg is None else tilt_deg
@@ -443,6 +446,9 @@ def make_scene(
     img = cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1].copy()
     kind = reference if reference in REFERENCE_SIZES_MM else "none"
     corners_xy = _project(hmat, corners_mm) if corners_mm is not None else None
+    for array in (img, corners_xy, hmat, check):  # shared by the tests of one scene
+        if array is not None:
+            array.setflags(write=False)
     return Scene(img, kind, corners_xy, hmat, check)
 
 
