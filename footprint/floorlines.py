@@ -134,6 +134,49 @@ def _distinct_lines(segs: np.ndarray, spacing_px: float) -> int:
     return 1 + int(np.sum(np.diff(offsets) > spacing_px))
 
 
+#: Relative slack [1] of the pair scores' ceilings: their cosine limit is lowered
+#: by it, and a pair is skipped only when its ceiling is below the best score by
+#: this share of the total length. Both are far above float rounding (1e-16)
+#: and far below any real difference, so the skipping changes no result.
+_SCORE_MARGIN = 1e-9
+
+#: Pairs of segments scored at once [1] (bounds the (pairs, segments, 2) arrays).
+_PAIR_BLOCK = 512
+
+
+def _score_ceilings(
+    segs: np.ndarray,
+    lines: np.ndarray,
+    length: np.ndarray,
+    pairs_i: np.ndarray,
+    pairs_j: np.ndarray,
+    tolerance_deg: float,
+) -> np.ndarray:
+    """Upper bounds of every pair's score in :func:`_vanishing_point`, all at once.
+
+    The score of the pair (i, j) is the length of the segments pointing at
+    :math:`v = l_i \\times l_j` (:func:`_points_at`). Here the cosine limit is
+    lowered by ``_SCORE_MARGIN``, so each pair's set of segments contains the
+    exact one and its summed length is at least the exact score (less float
+    rounding, which ``_SCORE_MARGIN`` covers in the caller).
+    """
+    mid = 0.5 * (segs[:, :2] + segs[:, 2:])
+    d = segs[:, 2:] - segs[:, :2]
+    d_norm = np.linalg.norm(d, axis=1)
+    limit = math.cos(math.radians(tolerance_deg)) - _SCORE_MARGIN
+    out = np.empty(len(pairs_i))
+    for start in range(0, len(pairs_i), _PAIR_BLOCK):
+        sl = slice(start, start + _PAIR_BLOCK)
+        v = np.cross(lines[pairs_i[sl]], lines[pairs_j[sl]])
+        v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-300)
+        to = v[:, None, :2] - mid[None, :, :] * v[:, None, 2:3]
+        cos = np.abs((d[None] * to).sum(axis=2)) / np.maximum(
+            d_norm[None, :] * np.linalg.norm(to, axis=2), 1e-12
+        )
+        out[sl] = (cos >= limit) @ length
+    return out
+
+
 def _vanishing_point(
     segs: np.ndarray, params: RectifyParams, spacing_px: float
 ) -> tuple[np.ndarray, np.ndarray] | None:
@@ -150,18 +193,22 @@ def _vanishing_point(
     lines = _homogeneous_lines(segs)
     length = np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1])
     tol = params.floor_line_angle_tolerance_deg
+    pairs_i, pairs_j = np.triu_indices(n, 1)  # the pairs in the order of the loop below
+    ceiling = _score_ceilings(segs, lines, length, pairs_i, pairs_j, tol)
+    margin = _SCORE_MARGIN * float(length.sum())
     best_score, best = 0.0, None
-    for i in range(n - 1):
-        for j in range(i + 1, n):
-            v = np.cross(lines[i], lines[j])
-            norm = np.linalg.norm(v)
-            if norm < 1e-12:
-                continue
-            v = v / norm
-            mask = _points_at(segs, v, tol)
-            score = float(length[mask].sum())
-            if score > best_score and _distinct_lines(segs[mask], spacing_px) >= 2:
-                best_score, best = score, (v, mask)
+    for i, j, most in zip(pairs_i.tolist(), pairs_j.tolist(), ceiling.tolist(), strict=True):
+        if most + margin <= best_score:  # cannot beat the best: its exact score is <= most
+            continue
+        v = np.cross(lines[i], lines[j])
+        norm = np.linalg.norm(v)
+        if norm < 1e-12:
+            continue
+        v = v / norm
+        mask = _points_at(segs, v, tol)
+        score = float(length[mask].sum())
+        if score > best_score and _distinct_lines(segs[mask], spacing_px) >= 2:
+            best_score, best = score, (v, mask)
     if best is None:
         return None
     v, mask = best

@@ -160,3 +160,50 @@ def test_cli_option(tiled_print, tmp_path) -> None:
     table = CliRunner().invoke(app, ["analyse", str(photo)])
     assert table.exit_code == 0, table.output
     assert "perspective from the floor's lines" in " ".join(table.stdout.split())
+
+
+def _vanishing_point_every_pair(segs: np.ndarray, spacing_px: float):  # noqa: ANN202
+    """The plain search of ``floorlines._vanishing_point``: every pair scored exactly."""
+    lines = floorlines._homogeneous_lines(segs)
+    length = np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1])
+    tol = PARAMS.floor_line_angle_tolerance_deg
+    best_score, best = 0.0, None
+    for i in range(len(segs) - 1):
+        for j in range(i + 1, len(segs)):
+            v = np.cross(lines[i], lines[j])
+            norm = np.linalg.norm(v)
+            if norm < 1e-12:
+                continue
+            mask = floorlines._points_at(segs, v / norm, tol)
+            score = float(length[mask].sum())
+            if score > best_score and floorlines._distinct_lines(segs[mask], spacing_px) >= 2:
+                best_score, best = score, (v / norm, mask)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_skipping_pairs_that_cannot_win_finds_the_same_point(seed: int) -> None:
+    """The vanishing-point search skips the pairs whose score's upper bound is
+    below the best so far; it must pick the very pair the full search picks:
+    two families of floor lines with noise, clutter and a repeated segment."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(8, 60))
+    segs = rng.uniform(0, 1000, (n, 4))  # clutter
+    points = [np.array([3000.0, 400.0]), np.array([-200.0, -5000.0])]
+    for r in range(int(0.7 * n)):
+        a = rng.uniform(0, 1000, 2)
+        vp = points[r % 2] + rng.normal(0, 3.0, 2)
+        segs[r] = [*a, *(a + rng.uniform(0.05, 0.3) * (vp - a))]
+    segs[-1] = segs[0]  # the two lines of one joint edge can coincide
+    for spacing in (5.0, 40.0):
+        want = _vanishing_point_every_pair(segs, spacing)
+        got = floorlines._vanishing_point(segs, PARAMS, spacing)
+        assert want is not None and got is not None
+        # the refinement may move the winner; compare before it, by its segments
+        lines = floorlines._homogeneous_lines(segs)
+        length = np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1])
+        _, _, vt = np.linalg.svd(lines[want[1]] * length[want[1], None])
+        refined = vt[-1] / np.linalg.norm(vt[-1])
+        refined_mask = floorlines._points_at(segs, refined, PARAMS.floor_line_angle_tolerance_deg)
+        v, mask = (refined, refined_mask) if refined_mask.sum() >= want[1].sum() else want
+        assert np.array_equal(got[0], v) and np.array_equal(got[1], mask)
