@@ -98,7 +98,9 @@ def _floor(rng: np.random.Generator, shape: tuple[int, int], floor: str) -> np.n
     rows, cols = shape
     s = WORLD_MM_PER_PX
     noise = _smooth_noise(rng, shape, 3.0)
-    yy, xx = np.mgrid[0:rows, 0:cols].astype(np.float32) * s
+    # world px -> mm as a column and a row (broadcast: the same values as full grids)
+    yy = np.arange(rows).astype(np.float32)[:, None] * s
+    xx = np.arange(cols).astype(np.float32)[None, :] * s
     if floor == "tile":
         period = rng.uniform(150, 300)
         grout = rng.uniform(2, 5)
@@ -116,7 +118,7 @@ def _floor(rng: np.random.Generator, shape: tuple[int, int], floor: str) -> np.n
         idx = ((yy + rng.uniform(0, plank)) // plank).astype(int)
         shade = rng.uniform(0.85, 1.15, idx.max() + 1)[idx]
         img *= shade[..., None]
-        img[((yy + 7) % plank) < 1.5] *= 0.55
+        img[np.broadcast_to(((yy + 7) % plank) < 1.5, (rows, cols))] *= 0.55
     elif floor == "concrete":
         base = np.array([140, 138, 132], float) * rng.uniform(0.8, 1.2)
         coarse = 0.05 * _smooth_noise(rng, shape, 60.0)
@@ -425,7 +427,8 @@ def make_scene(
     )
     img = cv2.resize(hi, (w, h), interpolation=cv2.INTER_AREA)
     # uneven light and a soft phone shadow
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    yy = np.arange(h).astype(np.float32)[:, None]
+    xx = np.arange(w).astype(np.float32)[None, :]
     ga = rng.uniform(0, 2 * np.pi)
     ramp = (
         1
