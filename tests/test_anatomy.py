@@ -12,6 +12,7 @@ Run ``python tests/test_anatomy.py`` to print the figures.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
@@ -53,8 +54,12 @@ def _toe_centres_rc(shape: synth.FootShape) -> np.ndarray:
     )
 
 
+@functools.lru_cache(maxsize=128)
 def make_case(seed: int) -> Case:
-    """A rotated, rescaled, noisy print mask of one random foot, and its truth."""
+    """A rotated, rescaled, noisy print mask of one random foot, and its truth.
+
+    Cached (the tests below look at the same prints) and read-only.
+    """
     rng = np.random.default_rng(10_000 + seed)
     side = "left" if seed % 2 else "right"
     shape = synth.make_foot(rng, side=side, mm_per_px=BASE_MM_PER_PX)
@@ -93,7 +98,7 @@ def make_case(seed: int) -> Case:
     for _ in range(int(rng.integers(3, 9))):
         x, y = rng.integers(0, diag, 2)
         cv2.circle(m8, (int(x), int(y)), int(rng.integers(0, 2)), int(rng.integers(0, 2)), -1)
-    return Case(
+    case = Case(
         mask=m8.astype(bool),
         side=side,
         heel_xy=pts[0],
@@ -102,6 +107,9 @@ def make_case(seed: int) -> Case:
         mm_per_px=BASE_MM_PER_PX / scale,
         arch_index=ai,
     )
+    for array in (case.mask, pts):
+        array.setflags(write=False)
+    return case
 
 
 def pipeline_ai(anat_sole: np.ndarray, mask: np.ndarray, heel, toe, side: str) -> float:
