@@ -102,20 +102,25 @@ def _homogeneous_lines(segs: np.ndarray) -> np.ndarray:
     return lines / np.maximum(np.linalg.norm(lines[:, :2], axis=1, keepdims=True), 1e-12)
 
 
-def _points_at(segs: np.ndarray, v: np.ndarray, tolerance_deg: float) -> np.ndarray:
-    """Segments whose direction points at ``v`` within ``tolerance_deg`` (a mask).
+def _pointing_cosines(segs: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """|cos| of the angle between each segment and the direction to ``v``.
 
     The direction from a segment's midpoint :math:`m` to :math:`v` is
     :math:`(v_x - m_x v_w, v_y - m_y v_w)`, which holds for a point at infinity
-    (:math:`v_w = 0`) too.
+    (:math:`v_w = 0`) too. ``v`` is one point (3,), giving (N,), or a block of
+    points (B, 3), giving (B, N).
     """
     mid = 0.5 * (segs[:, :2] + segs[:, 2:])
     d = segs[:, 2:] - segs[:, :2]
-    to = v[None, :2] - mid * v[2]
-    cos = np.abs((d * to).sum(axis=1)) / np.maximum(
-        np.linalg.norm(d, axis=1) * np.linalg.norm(to, axis=1), 1e-12
+    to = v[..., None, :2] - mid * v[..., None, 2:3]
+    return np.abs((d * to).sum(axis=-1)) / np.maximum(
+        np.linalg.norm(d, axis=1) * np.linalg.norm(to, axis=-1), 1e-12
     )
-    return cos >= math.cos(math.radians(tolerance_deg))
+
+
+def _points_at(segs: np.ndarray, v: np.ndarray, tolerance_deg: float) -> np.ndarray:
+    """Segments whose direction points at ``v`` within ``tolerance_deg`` (a mask)."""
+    return _pointing_cosines(segs, v) >= math.cos(math.radians(tolerance_deg))
 
 
 def _mean_direction(segs: np.ndarray) -> float:
@@ -160,21 +165,32 @@ def _score_ceilings(
     exact one and its summed length is at least the exact score (less float
     rounding, which ``_SCORE_MARGIN`` covers in the caller).
     """
-    mid = 0.5 * (segs[:, :2] + segs[:, 2:])
-    d = segs[:, 2:] - segs[:, :2]
-    d_norm = np.linalg.norm(d, axis=1)
     limit = math.cos(math.radians(tolerance_deg)) - _SCORE_MARGIN
     out = np.empty(len(pairs_i))
     for start in range(0, len(pairs_i), _PAIR_BLOCK):
         sl = slice(start, start + _PAIR_BLOCK)
         v = np.cross(lines[pairs_i[sl]], lines[pairs_j[sl]])
         v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-300)
-        to = v[:, None, :2] - mid[None, :, :] * v[:, None, 2:3]
-        cos = np.abs((d[None] * to).sum(axis=2)) / np.maximum(
-            d_norm[None, :] * np.linalg.norm(to, axis=2), 1e-12
-        )
-        out[sl] = (cos >= limit) @ length
+        out[sl] = (_pointing_cosines(segs, v) >= limit) @ length
     return out
+
+
+def _refined(
+    segs: np.ndarray,
+    lines: np.ndarray,
+    length: np.ndarray,
+    v: np.ndarray,
+    mask: np.ndarray,
+    tolerance_deg: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``v`` refined by least squares over the lines of ``mask`` (weighted by
+    length), with the segments pointing at it; kept only if it loses none."""
+    _, _, vt = np.linalg.svd(lines[mask] * length[mask, None])
+    refined = vt[-1] / np.linalg.norm(vt[-1])
+    refined_mask = _points_at(segs, refined, tolerance_deg)
+    if refined_mask.sum() >= mask.sum():
+        return refined, refined_mask
+    return v, mask
 
 
 def _vanishing_point(
@@ -211,13 +227,7 @@ def _vanishing_point(
             best_score, best = score, (v, mask)
     if best is None:
         return None
-    v, mask = best
-    _, _, vt = np.linalg.svd(lines[mask] * length[mask, None])
-    refined = vt[-1] / np.linalg.norm(vt[-1])
-    refined_mask = _points_at(segs, refined, tol)
-    if refined_mask.sum() >= mask.sum():
-        v, mask = refined, refined_mask
-    return v, mask
+    return _refined(segs, lines, length, *best, tol)
 
 
 def _turn_to(normal: np.ndarray) -> np.ndarray:
