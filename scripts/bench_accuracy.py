@@ -357,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     summary["seeds"] = f"{args.seed_start}..{args.seed_start + args.n - 1}"
     summary["size"] = args.size
     summary["options"] = options
+    summary["versions"] = library_versions()
     print(json.dumps(summary, indent=2))
     for name, outcome in bad:
         print(f"bad input {name}: {outcome}")
@@ -367,6 +368,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown:
         args.markdown.write_text(to_markdown(summary, bad, argv or sys.argv[1:]))
     return 0
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries the figures depend on.
+
+    The project asks for minimum versions only, so a fresh install takes the
+    newest; a decoder's or a filter's change can move a faint outline, and the
+    figures are reproducible only with the versions they were measured with.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    import footprint
+
+    out = {"footprint": footprint.__version__}
+    for dist in ("opencv-python-headless", "numpy", "scikit-image", "scipy", "pillow"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
 
 
 def to_markdown(s: dict[str, Any], bad: list[tuple[str, str]], argv: list[str]) -> str:
@@ -409,6 +430,8 @@ def to_markdown(s: dict[str, Any], bad: list[tuple[str, str]], argv: list[str]) 
     for k, v in s["per_scene"].items():
         lines.append(f"| {k} | {v['photos']} | {v['scored']} | {num(v['ai_mae'])} |")
     lines += ["", "Command: `python scripts/bench_accuracy.py " + " ".join(argv) + "`", ""]
+    if s.get("versions"):
+        lines += ["Measured with " + ", ".join(f"{k} {v}" for k, v in s["versions"].items()), ""]
     return "\n".join(lines)
 
 

@@ -47,3 +47,15 @@ def test_pressure_bench_pairs_feet_the_same_way() -> None:
     found = SimpleNamespace(centroid_x=791, centroid_y=866)
     analysis = SimpleNamespace(result=SimpleNamespace(feet=[found]))
     assert match_feet(photo, analysis) == [(1, 0)]
+
+
+def test_figures_carry_the_library_versions_they_were_measured_with() -> None:
+    import cv2
+    import numpy as np
+    from bench_accuracy import library_versions
+
+    versions = library_versions()
+    assert versions["numpy"] == np.__version__
+    # the wheel's version (5.0.0.93) starts with the library's own (5.0.0)
+    assert versions["opencv-python-headless"].startswith(cv2.__version__)
+    assert all(v for v in versions.values())
