@@ -295,6 +295,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, help="write every row and the summary here")
     parser.add_argument("--markdown", type=Path, help="write the summary table here")
+    parser.add_argument(
+        "--csv",
+        type=Path,
+        help="write one row per true foot here (per-photo baseline for development seeds)",
+    )
     parser.add_argument("--scene", default=None, help="only this scene")
     parser.add_argument("--reference", default=None, help="only this reference (e.g. none)")
     parser.add_argument(
@@ -367,7 +372,65 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.markdown:
         args.markdown.write_text(to_markdown(summary, bad, argv or sys.argv[1:]))
+    if args.csv:
+        write_foot_rows(rows, args.csv)
     return 0
+
+
+#: Columns of :func:`write_foot_rows`.
+FOOT_COLUMNS = (
+    "seed", "scene", "reference", "status", "scale_source", "side_true", "side_found",
+    "ai_true", "ai_found", "ai_error", "length_true_mm", "length_found_mm", "quality", "error",
+)  # fmt: skip
+
+
+def foot_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One flat record per true foot of photos with a print (``FOOT_COLUMNS``).
+
+    A photo that was not scored gives one record per true foot with its status
+    and error; a true foot that was not found has empty ``*_found`` fields.
+    ``ai_error`` is found minus true.
+    """
+    out = []
+    for r in rows:
+        if not r.get("with_print"):
+            continue
+        base = {
+            "seed": r["seed"],
+            "scene": r["scene"],
+            "reference": r["reference"],
+            "status": r["status"],
+            "scale_source": r.get("scale_source", ""),
+            "error": r.get("error", ""),
+        }
+        feet = r.get("feet") or [{"truth": None, "found": None}] * int(r.get("n_true", 1))
+        for pair in feet:
+            t, f = pair.get("truth") or {}, pair.get("found") or {}
+            ai_t, ai_f = t.get("ai"), f.get("arch_index")
+            out.append(
+                {
+                    **base,
+                    "side_true": t.get("side", ""),
+                    "side_found": f.get("side", ""),
+                    "ai_true": "" if ai_t is None else round(ai_t, 4),
+                    "ai_found": "" if ai_f is None else round(ai_f, 4),
+                    "ai_error": "" if ai_t is None or ai_f is None else round(ai_f - ai_t, 4),
+                    "length_true_mm": "" if t.get("length") is None else round(t["length"], 1),
+                    "length_found_mm": f.get("foot_length_mm") or "",
+                    "quality": f.get("quality", ""),
+                }
+            )
+    return out
+
+
+def write_foot_rows(rows: list[dict[str, Any]], path: Path) -> None:
+    """Write :func:`foot_rows` as CSV, so that a later run can be compared photo by photo."""
+    import csv
+
+    with path.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=FOOT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(foot_rows(rows))
 
 
 def library_versions() -> dict[str, str]:

@@ -59,3 +59,32 @@ def test_figures_carry_the_library_versions_they_were_measured_with() -> None:
     # the wheel's version (5.0.0.93) starts with the library's own (5.0.0)
     assert versions["opencv-python-headless"].startswith(cv2.__version__)
     assert all(v for v in versions.values())
+
+
+def test_per_foot_baseline_rows_keep_every_true_foot() -> None:
+    from bench_accuracy import FOOT_COLUMNS, foot_rows
+
+    photo = {"seed": 1, "scene": "wet_wood", "reference": "none", "with_print": True}
+    rows = [
+        {
+            **photo,
+            "status": "ok",
+            "scale_source": "none",
+            "n_true": 2,
+            "feet": [
+                {
+                    "truth": {"side": "left", "ai": 0.25, "length": 240.04},
+                    "found": {"side": "left", "arch_index": 0.2612, "quality": 0.9},
+                },
+                {"truth": {"side": "right", "ai": 0.2, "length": 241.0}, "found": None},
+            ],
+        },
+        {**photo, "seed": 2, "status": "no_footprint", "error": "none", "n_true": 2, "feet": []},
+        {**photo, "seed": 3, "with_print": False, "status": "no_footprint", "feet": []},
+    ]
+    out = foot_rows(rows)
+    assert [r["seed"] for r in out] == [1, 1, 2, 2]
+    assert all(set(r) == set(FOOT_COLUMNS) for r in out)
+    assert out[0]["ai_error"] == 0.0112 and out[0]["length_true_mm"] == 240.0
+    assert out[1]["side_found"] == "" and out[1]["ai_error"] == ""
+    assert out[2]["status"] == "no_footprint" and out[2]["ai_true"] == ""
