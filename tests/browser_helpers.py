@@ -143,6 +143,24 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+#: True once the page is drawn: no script run in progress, no placeholder
+#: skeleton, every image loaded and every Plotly chart drawn.
+_DRAWN_JS = """() => {
+  const busy = '[data-testid=stStatusWidget], [data-testid=stSkeleton]';
+  if (document.querySelector(busy)) return false;
+  if (![...document.querySelectorAll('img')].every(i => i.complete)) return false;
+  return [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
+    .every(c => c.querySelector('.main-svg'));
+}"""
+
+
+def settle(page: Any, *, quiet_ms: int = 300, timeout_ms: int = 60_000) -> None:
+    """Wait until the page is drawn (see ``_DRAWN_JS``), then ``quiet_ms`` more for
+    layout after the last change (charts resize to a new viewport)."""
+    page.wait_for_function(_DRAWN_JS, timeout=timeout_ms)
+    page.wait_for_timeout(quiet_ms)
+
+
 def shoot(page: Any, name: str, *, width: int | None = None) -> Path:
     """Screenshot the whole Streamlit page into ``docs/screenshots/<name>``.
 
@@ -158,7 +176,7 @@ def shoot(page: Any, name: str, *, width: int | None = None) -> Path:
     before = page.viewport_size or VIEWPORT
     w = width or before["width"]
     page.set_viewport_size({"width": w, "height": min(int(height) + 40, 6000)})
-    page.wait_for_timeout(800)
+    settle(page)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": before["width"], "height": before["height"]})
     return path

@@ -115,8 +115,7 @@ def test_upload_12mp_photo_shows_results(server: str, browser, tmp_path: Path) -
         page.get_by_text("Why:").first.wait_for(timeout=30_000)
         assert page.get_by_text("Why:").count() >= 3
         assert page.get_by_text("Traceback").count() == 0
-        page.wait_for_timeout(1500)  # let charts and images settle for the screenshot
-        shot = _shoot(page, "app-main.png")
+        shot = _shoot(page, "app-main.png")  # waits for charts and images
         assert shot.stat().st_size > 50_000
 
         # the PDF report downloads, carries no EXIF, and renders
@@ -168,16 +167,21 @@ def test_corrupt_file_shows_friendly_error(server: str, browser, tmp_path: Path)
 
 
 def test_guide_and_about_pages_load(server: str, browser) -> None:
-    context, page = _new_page(browser, server)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
     try:
-        pages = (("guide", "How to make and photograph"), ("about", "About footprint"))
-        for path, heading in pages:
+        pages = (
+            ("about", ["About footprint"]),
+            ("guide", ["How to make and photograph", "Examples"]),
+        )
+        for path, headings in pages:
             page.goto(f"{server}/{path}", wait_until="domcontentloaded")
-            page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
+            for heading in headings:
+                page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
             assert page.locator('[data-testid="stException"]').count() == 0
-        page.goto(f"{server}/guide", wait_until="domcontentloaded")
-        page.get_by_role("heading", name="Examples").first.wait_for(timeout=60_000)
-        page.wait_for_timeout(1500)
-        _shoot(page, "app-guide.png")
+        examples = page.locator('[data-testid="stImage"] img')
+        examples.nth(2).wait_for(timeout=60_000)
+        assert examples.count() == 3  # the example photos
+        _shoot(page, "app-guide.png")  # the guide page, drawn
     finally:
         context.close()

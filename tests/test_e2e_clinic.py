@@ -203,7 +203,6 @@ def test_patient_two_visits_compare_and_timeline(tmp_path: Path) -> None:
             dice = page.locator('[data-testid="stMetricValue"]').first.inner_text()
             assert 0.8 < float(dice) <= 1.0, dice
             assert page.locator('[data-testid="stImage"] img').count() >= 3
-            page.wait_for_timeout(1000)
             assert shoot(page, "clinic-compare.png").stat().st_size > 30_000
 
             # the timeline: both visits and the three trend charts
@@ -216,7 +215,6 @@ def test_patient_two_visits_compare_and_timeline(tmp_path: Path) -> None:
             expanders = page.locator('[data-testid="stExpander"]')
             assert expanders.count() == 2
             assert page.get_by_text(f"{SHOTS[1][0]} - 1 print(s)").count() == 1
-            page.wait_for_timeout(1000)
             assert shoot(page, "clinic-timeline.png").stat().st_size > 30_000
         finally:
             context.close()

@@ -198,7 +198,7 @@ def test_scoring_a_folder_with_workers_opens_no_connection(tmp_path: Path) -> No
     not Path("/usr/bin/chromium").exists(), reason="Debian's /usr/bin/chromium is not installed"
 )
 def test_app_in_a_browser_talks_only_to_localhost(tmp_path: Path) -> None:
-    from browser_helpers import chromium, free_port, streamlit_process
+    from browser_helpers import chromium, free_port, settle, streamlit_process
 
     env, log = _hooked_env(tmp_path)
     # the effective configuration of `streamlit run` from the repository, no flags
@@ -235,7 +235,7 @@ def test_app_in_a_browser_talks_only_to_localhost(tmp_path: Path) -> None:
             page.locator('input[type="file"]').first.set_input_files(str(SAMPLE))
             label = page.locator('[data-testid="stMetricLabel"]', has_text="Arch index")
             label.first.wait_for(timeout=90_000)
-            page.wait_for_timeout(1000)  # charts, images and any late requests
+            settle(page, quiet_ms=500)  # charts and images drawn, then any late requests
             for path in ("guide", "about", "clinic-patients"):
                 page.goto(f"{base}/{path}", wait_until="domcontentloaded")
                 page.locator("h1").first.wait_for(timeout=60_000)
