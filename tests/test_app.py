@@ -6,6 +6,7 @@ bytes, the real pipeline): no test seam in the pages is needed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,14 @@ def test_app_wires_pages_and_shows_disclaimer() -> None:
     assert len(at.file_uploader) == 1
     allowed = set(at.file_uploader[0].allowed_type)
     assert {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"} <= allowed
+    # the first page a visitor sees needs no charting library (widgets.band_html):
+    # the preset's bands are plain HTML in the sidebar
+    assert not at.get("plotly_chart")
+    preset = CUTOFF_PRESETS["adult"]
+    assert any(
+        f">{preset.ai_high_max:g}<" in m.value and f">{preset.ai_flat_min:g}<" in m.value
+        for m in at.sidebar.markdown
+    )
 
 
 def test_app_analyses_an_uploaded_photo(print_jpeg: bytes) -> None:
@@ -196,8 +205,24 @@ def test_band_class_matches_ai_cutoffs(value: float | None, expected: str | None
         "arch_index", "Arch index", value, 0.0, 0.45, 0.21, 0.26, "high", "flat", ".3f"
     )
     assert widgets.band_class(b) == expected
-    fig = widgets.band_figure(b)
-    assert len(fig.data) == (3 if value is None else 4)
+
+
+@pytest.mark.parametrize("preset", ["adult", "child_6_9"])
+def test_band_html_segments_and_ticks_follow_the_cutoffs(preset: str) -> None:
+    b = widgets.bands(None, CUTOFF_PRESETS[preset])[0]
+    html = widgets.band_html(b)
+    span = b.hi - b.lo
+    widths = [float(x) for x in re.findall(r"flex:([0-9.]+) 1 0", html)]
+    expected = [b.low_cut - b.lo, b.high_cut - b.low_cut, b.hi - b.high_cut]
+    assert widths == pytest.approx([w / span for w in expected], abs=1e-4)
+    ticks = re.findall(r"left:([0-9.]+)%;transform:translateX\(-50%\)\">([^<]+)<", html)
+    assert [(float(x), t) for x, t in ticks] == [
+        (pytest.approx(100 * (c - b.lo) / span, abs=0.01), f"{c:g}")
+        for c in (b.low_cut, b.high_cut)
+    ]
+    assert [
+        html.count(f"background:{widgets.BAND_COLOURS[c]}") for c in ("high", "normal", "flat")
+    ] == [1, 1, 1]
 
 
 def test_bands_figure_has_one_row_per_index() -> None:

@@ -47,12 +47,7 @@ def _preset_picker() -> str:
         )
         preset = CUTOFF_PRESETS[name]
         st.markdown("<small>Arch index bands of this preset</small>", unsafe_allow_html=True)
-        st.plotly_chart(
-            widgets.band_figure(widgets.bands(None, preset)[0]),
-            config=widgets.CHART_CONFIG,
-            key="preset-bands",
-            width="stretch",
-        )
+        st.markdown(widgets.band_html(widgets.bands(None, preset)[0]), unsafe_allow_html=True)
         st.caption(f"Source: {preset.source}")
     return str(name)
 

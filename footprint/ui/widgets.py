@@ -197,20 +197,40 @@ def _band_axis(b: Band) -> dict:
     }
 
 
-def band_figure(b: Band) -> go.Figure:
-    """A one-line chart: the high / normal / flat bands and a marker at the value."""
-    fig = go.Figure(_band_traces(b))
-    fig.update_layout(
-        barmode="overlay",
-        height=70,
-        margin={"l": 4, "r": 4, "t": 4, "b": 22},
-        plot_bgcolor="rgba(0,0,0,0)",
-        paper_bgcolor="rgba(0,0,0,0)",
-        bargap=0.25,
-        xaxis=_band_axis(b),
-        yaxis={"visible": False, "fixedrange": True},
+def band_html(b: Band) -> str:
+    """The high / normal / flat bands of one index as a bar in plain HTML.
+
+    For the sidebar's preset picker: the bands alone, no value. Drawn by the
+    browser itself, so the page shows at once; a Plotly chart there made the
+    Analyse page wait about 1.7 s for the charting library on a first visit
+    (Debian Chromium, this machine). Each segment's width is its share of
+    ``hi - lo``; the two cut-offs are labelled under their boundaries.
+    """
+    span = b.hi - b.lo
+    segs = (
+        (b.lo, b.low_cut, b.low_class),
+        (b.low_cut, b.high_cut, "normal"),
+        (b.high_cut, b.hi, b.high_class),
     )
-    return fig
+    cells = "".join(
+        f'<div title="{CLASS_WORDS[c]}" style="flex:{(x1 - x0) / span:.4f} 1 0;'
+        f"background:{BAND_COLOURS[c]};text-align:center;overflow:hidden;"
+        f'white-space:nowrap">{CLASS_WORDS[c].split(" (")[0]}</div>'
+        for x0, x1, c in segs
+    )
+    ticks = "".join(
+        f'<span style="position:absolute;left:{100 * (x - b.lo) / span:.2f}%;'
+        f'transform:translateX(-50%)">{x:g}</span>'
+        for x in (b.low_cut, b.high_cut)
+    )
+    words = ", ".join(f"{CLASS_WORDS[c]} {x0:g} to {x1:g}" for x0, x1, c in segs)
+    return (
+        f'<div role="img" aria-label="{b.label} bands: {words}">'
+        '<div style="display:flex;height:22px;line-height:22px;font-size:11px;color:#333;'
+        f'border-radius:3px;overflow:hidden">{cells}</div>'
+        '<div style="position:relative;height:16px;font-size:10px;color:#777">'
+        f"{ticks}</div></div>"
+    )
 
 
 def bands_figure(bs: list[Band]) -> go.Figure:
