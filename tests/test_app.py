@@ -320,3 +320,11 @@ def test_a_too_faint_print_is_refused_and_can_be_measured_on_request() -> None:
     assert not at.exception
     assert len(_metric(at, "Arch index")) == 1
     assert any("probably wrong" in w.value for w in at.warning)
+
+
+def test_band_html_escapes_its_label() -> None:
+    import dataclasses
+
+    b = widgets.bands(None, CUTOFF_PRESETS["adult"])[0]
+    html = widgets.band_html(dataclasses.replace(b, label='"><script>x</script>'))
+    assert "<script>" not in html and "&lt;script&gt;" in html

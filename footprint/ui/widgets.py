@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import escape
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -223,9 +224,9 @@ def band_html(b: Band) -> str:
         f'transform:translateX(-50%)">{x:g}</span>'
         for x in (b.low_cut, b.high_cut)
     )
-    words = ", ".join(f"{CLASS_WORDS[c]} {x0:g} to {x1:g}" for x0, x1, c in segs)
+    words = escape(", ".join(f"{CLASS_WORDS[c]} {x0:g} to {x1:g}" for x0, x1, c in segs))
     return (
-        f'<div role="img" aria-label="{b.label} bands: {words}">'
+        f'<div role="img" aria-label="{escape(b.label)} bands: {words}">'
         '<div style="display:flex;height:22px;line-height:22px;font-size:11px;color:#333;'
         f'border-radius:3px;overflow:hidden">{cells}</div>'
         '<div style="position:relative;height:16px;font-size:10px;color:#777">'
