@@ -223,6 +223,10 @@ def test_band_html_segments_and_ticks_follow_the_cutoffs(preset: str) -> None:
     assert [
         html.count(f"background:{widgets.BAND_COLOURS[c]}") for c in ("high", "normal", "flat")
     ] == [1, 1, 1]
+    # a band name is written only where it fits; every name is in the tooltips
+    for w, word in zip(widths, ("high arch", "normal", "flat"), strict=True):
+        assert (f">{word}</div>" in html) == (w >= widgets.BAND_LABEL_MIN_SHARE)
+        assert f'title="{word}' in html
 
 
 def test_bands_figure_has_one_row_per_index() -> None:

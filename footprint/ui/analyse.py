@@ -46,7 +46,10 @@ def _preset_picker() -> str:
             help="Where the high / normal / flat bands lie. Child presets by age.",
         )
         preset = CUTOFF_PRESETS[name]
-        st.markdown("<small>Arch index bands of this preset</small>", unsafe_allow_html=True)
+        st.markdown(
+            "<small>Arch index bands of this preset (green: normal)</small>",
+            unsafe_allow_html=True,
+        )
         st.markdown(widgets.band_html(widgets.bands(None, preset)[0]), unsafe_allow_html=True)
         st.caption(f"Source: {preset.source}")
     return str(name)

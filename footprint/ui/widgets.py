@@ -22,6 +22,9 @@ from footprint.result import REGIONS, FootResult
 BAND_COLOURS = {"high": "#9ecae1", "normal": "#a1d99b", "flat": "#fdae6b"}
 CLASS_WORDS = {"high": "high arch", "normal": "normal", "flat": "flat (low arch)"}
 CHART_CONFIG = {"displayModeBar": False, "staticPlot": True}
+#: [1] Narrowest band (share of the axis) that :func:`band_html` writes its name
+#: in; a narrower one (the adult normal arch index band, 11 %) shows its colour only.
+BAND_LABEL_MIN_SHARE = 0.15
 
 #: Characters Streamlit's markdown acts on (links, images, emphasis, code, HTML,
 #: formulas, tables, headings); :func:`plain_text` escapes them.
@@ -216,7 +219,9 @@ def band_html(b: Band) -> str:
     cells = "".join(
         f'<div title="{CLASS_WORDS[c]}" style="flex:{(x1 - x0) / span:.4f} 1 0;'
         f"background:{BAND_COLOURS[c]};text-align:center;overflow:hidden;"
-        f'white-space:nowrap">{CLASS_WORDS[c].split(" (")[0]}</div>'
+        f'white-space:nowrap">'
+        f"{CLASS_WORDS[c].split(' (')[0] if (x1 - x0) / span >= BAND_LABEL_MIN_SHARE else ''}"
+        "</div>"
         for x0, x1, c in segs
     )
     ticks = "".join(
