@@ -148,12 +148,21 @@ def band_class(b: Band) -> str | None:
     return "normal"
 
 
-def _band_traces(b: Band) -> list[go.BaseTraceType]:
-    segs = [
+def _band_segments(b: Band) -> tuple[tuple[float, float, str], ...]:
+    """(start, end, class) of the three bands along the index's axis."""
+    return (
         (b.lo, b.low_cut, b.low_class),
         (b.low_cut, b.high_cut, "normal"),
         (b.high_cut, b.hi, b.high_class),
-    ]
+    )
+
+
+def _short_word(cls: str) -> str:
+    """The class name written inside its band ("flat", not "flat (low arch)")."""
+    return CLASS_WORDS[cls].split(" (")[0]
+
+
+def _band_traces(b: Band) -> list[go.BaseTraceType]:
     traces: list[go.BaseTraceType] = [
         go.Bar(
             x=[x1 - x0],
@@ -161,14 +170,14 @@ def _band_traces(b: Band) -> list[go.BaseTraceType]:
             base=[x0],
             orientation="h",
             marker={"color": BAND_COLOURS[cls], "line": {"width": 0}},
-            text=[CLASS_WORDS[cls].split(" (")[0]],
+            text=[_short_word(cls)],
             textposition="inside",
             insidetextanchor="middle",
             textfont={"size": 11, "color": "#333"},
             hoverinfo="skip",
             showlegend=False,
         )
-        for x0, x1, cls in segs
+        for x0, x1, cls in _band_segments(b)
     ]
     if b.value is not None:
         traces.append(
@@ -211,18 +220,13 @@ def band_html(b: Band) -> str:
     ``hi - lo``; the two cut-offs are labelled under their boundaries.
     """
     span = b.hi - b.lo
-    segs = (
-        (b.lo, b.low_cut, b.low_class),
-        (b.low_cut, b.high_cut, "normal"),
-        (b.high_cut, b.hi, b.high_class),
-    )
+    segs = _band_segments(b)
+    shares = [(x1 - x0) / span for x0, x1, _ in segs]
     cells = "".join(
-        f'<div title="{CLASS_WORDS[c]}" style="flex:{(x1 - x0) / span:.4f} 1 0;'
+        f'<div title="{CLASS_WORDS[c]}" style="flex:{share:.4f} 1 0;'
         f"background:{BAND_COLOURS[c]};text-align:center;overflow:hidden;"
-        f'white-space:nowrap">'
-        f"{CLASS_WORDS[c].split(' (')[0] if (x1 - x0) / span >= BAND_LABEL_MIN_SHARE else ''}"
-        "</div>"
-        for x0, x1, c in segs
+        f'white-space:nowrap">{_short_word(c) if share >= BAND_LABEL_MIN_SHARE else ""}</div>'
+        for (_, _, c), share in zip(segs, shares, strict=True)
     )
     ticks = "".join(
         f'<span style="position:absolute;left:{100 * (x - b.lo) / span:.2f}%;'
