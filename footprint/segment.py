@@ -157,7 +157,9 @@ PAPER_MIN_SOLIDITY = 0.93
 #: of a sheet of A4 size, and when it runs to the sheet's edge (or comes
 #: within the coarse blur of it) all of it notches the outline ...
 PAPER_MIN_NOTCHED_SOLIDITY = 0.7
-#: [1] ... when its outline still runs along this share of its quad's sides.
+#: [1] Share of its quad's sides a sheet's outline must run along (within 1.5
+#: coarse px), notched or not: development sheets 0.88-1.0, a print's heel
+#: in a photo's corner taken for a sheet 0.74.
 PAPER_MIN_EDGE_COVERAGE = 0.8
 #: [mm] Distance either side of a sheet's outline at which its colour step is read.
 PAPER_EDGE_SAMPLE_MM = 20.0
@@ -774,7 +776,8 @@ def _paper_region(
     The coarse lightness (and, when that finds no sheet, the chroma: CIE
     ``sqrt(a*^2 + b*^2)``) is split in two by Otsu; a component of either class
     covering at least ``PAPER_MIN_FRACTION`` of the photo whose outline is a
-    convex quadrilateral (solidity >= ``PAPER_MIN_SOLIDITY``) is a sheet.
+    convex quadrilateral (solidity >= ``PAPER_MIN_SOLIDITY``) that runs along
+    its quad's sides (``PAPER_MIN_EDGE_COVERAGE``) is a sheet.
     ``light_u8`` is :func:`lightness_u8` of ``rgb`` when the caller has it.
     """
     h, w = valid.shape
@@ -831,14 +834,16 @@ def _paper_quad(
             # four corners, or up to six where the photo's edge cuts the sheet
             if not 4 <= len(quad) <= 6:
                 continue
+            # a sheet's straight sides run along most of its quad, even where a
+            # print notches it; a rounded blob (a print's heel in a corner of
+            # the photo) meets the quad of its outline near the corners only
+            if perimeter_coverage(c, quad, 1.5, samples_per_side=16) < PAPER_MIN_EDGE_COVERAGE:
+                continue
             if solidity < PAPER_MIN_SOLIDITY and not (
-                # a print running off the sheet's edge notches its outline, but
-                # the sheet's straight sides still run along most of the quad,
-                # and the notch is darker than the sheet (a print, not paper
-                # around a print that was taken for the sheet)
-                solidity >= PAPER_MIN_NOTCHED_SOLIDITY
-                and perimeter_coverage(c, quad, 1.5, samples_per_side=16) >= PAPER_MIN_EDGE_COVERAGE
-                and _notch_is_darker(light, comp, hull)
+                # a print running off the sheet's edge notches its outline; the
+                # notch is darker than the sheet (a print, not paper around a
+                # print that was taken for the sheet)
+                solidity >= PAPER_MIN_NOTCHED_SOLIDITY and _notch_is_darker(light, comp, hull)
             ):
                 continue
             quad_xy = quad.reshape(-1, 2).astype(np.float64)
