@@ -834,11 +834,6 @@ def _paper_quad(
             # four corners, or up to six where the photo's edge cuts the sheet
             if not 4 <= len(quad) <= 6:
                 continue
-            # a sheet's straight sides run along most of its quad, even where a
-            # print notches it; a rounded blob (a print's heel in a corner of
-            # the photo) meets the quad of its outline near the corners only
-            if perimeter_coverage(c, quad, 1.5, samples_per_side=16) < PAPER_MIN_EDGE_COVERAGE:
-                continue
             if solidity < PAPER_MIN_SOLIDITY and not (
                 # a print running off the sheet's edge notches its outline; the
                 # notch is darker than the sheet (a print, not paper around a
@@ -850,6 +845,11 @@ def _paper_quad(
             if len(quad_xy) == 4:
                 eps = 0.04 * cv2.arcLength(hull, True)
                 quad_xy = _hidden_corners(quad_xy, c.reshape(-1, 2), v, eps)
+            # a sheet's straight sides run along most of its quad, even where a
+            # print notches it; a rounded blob (a print's heel in a corner of
+            # the photo) meets the quad of its outline near the corners only
+            if _sheet_side_coverage(c, quad_xy, v) < PAPER_MIN_EDGE_COVERAGE:
+                continue
             reach = PAPER_EDGE_SAMPLE_MM * px_per_mm / _BG_DOWNSCALE
             step = _edge_colour_step(small_rgb, v, quad_xy, reach)
             if step is not None and step < PAPER_MIN_EDGE_STEP:
@@ -857,6 +857,42 @@ def _paper_quad(
             if best is None or area > best[0]:
                 best = (area, quad_xy)
     return None if best is None else best[1]
+
+
+def _near_hole(v: np.ndarray) -> np.ndarray | None:
+    """Coarse pixels within ``PAPER_HIDDEN_CORNER_PX`` of a hole in the search
+    ``v`` (a card cut out of it; not the photo's own edge), or None without holes."""
+    _, lab = cv2.connectedComponents((~v).astype(np.uint8), connectivity=8)
+    edge = np.unique(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]))
+    hole = (lab > 0) & ~np.isin(lab, edge)
+    if not hole.any():
+        return None
+    r = int(np.ceil(PAPER_HIDDEN_CORNER_PX))
+    return cv2.dilate(hole.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)) > 0
+
+
+def _sheet_side_coverage(contour: np.ndarray, quad: np.ndarray, v: np.ndarray) -> float:
+    """Share of a sheet candidate's quad sides its outline runs along (1.5 coarse px).
+
+    :func:`footprint.rectify.perimeter_coverage`, 16 samples per side, without
+    the samples next to a hole in the search (a card over the sheet hides its
+    edge there; :func:`_near_hole`).
+    """
+    poly = np.asarray(quad, np.float64).reshape(-1, 2)
+    near = _near_hole(v)
+    if near is None:
+        return perimeter_coverage(contour, poly, 1.5, samples_per_side=16)
+    h, w = v.shape
+    t = (np.arange(16) + 0.5) / 16
+    k = len(poly)
+    pts = np.concatenate([poly[i] + t[:, None] * (poly[(i + 1) % k] - poly[i]) for i in range(k)])
+    xi = np.clip(np.round(pts[:, 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.round(pts[:, 1]).astype(int), 0, h - 1)
+    seen = pts[~near[yi, xi]]
+    if not len(seen):
+        return 1.0
+    dist = [abs(cv2.pointPolygonTest(contour, (float(x), float(y)), True)) for x, y in seen]
+    return float(np.mean(np.array(dist) <= 1.5))
 
 
 def _hidden_corners(
@@ -891,14 +927,9 @@ def _hidden_corners(
         The polygon fit's tolerance [coarse px].
     """
     h, w = v.shape
-    # holes inside the photo (a card), not the photo's own edge
-    _, lab = cv2.connectedComponents((~v).astype(np.uint8), connectivity=8)
-    edge = np.unique(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]))
-    hole = (lab > 0) & ~np.isin(lab, edge)
-    if not hole.any():
+    near_hole = _near_hole(v)
+    if near_hole is None:
         return quad_xy
-    r = int(np.ceil(PAPER_HIDDEN_CORNER_PX))
-    near_hole = cv2.dilate(hole.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)) > 0
     xi = np.clip(np.round(quad_xy[:, 0]).astype(int), 0, w - 1)
     yi = np.clip(np.round(quad_xy[:, 1]).astype(int), 0, h - 1)
     if not near_hole[yi, xi].any():
