@@ -15,6 +15,7 @@ import pytest
 
 import footprint
 from footprint import indices, midfoot, render, segment, synth
+from footprint.errors import UnclearPrintError
 from footprint.frame import make_frame
 from footprint.params import SegmentParams
 from footprint.pipeline import analyse_detailed
@@ -71,10 +72,18 @@ def test_a_very_high_arch_is_left_alone(seed: int) -> None:
     assert gap is not None and gap.share < midfoot.MIN_GAP_DARKNESS
 
 
-def test_a_faint_midfoot_on_concrete_is_measured() -> None:
-    # development seed 3060: the midfoot was missed (arch index 0.056 against 0.307)
+def test_a_faint_midfoot_on_concrete_is_traced_and_measured_when_asked() -> None:
+    # development seed 3060: the midfoot was missed (arch index 0.056 against 0.307).
+    # Traced, it is measured right; but a traced midfoot's edge is faint by
+    # nature, and since the twenty-second session a sole whose outline follows
+    # a clear edge over less than 85 % of it is refused (81 % here): on the
+    # development sets 6 traced feet passed the other checks, 5 of them wrong,
+    # and the edge test refuses 4 of those 5 (docs/accuracy.md). This right
+    # one goes with them by default, and is measured when asked.
     photo = synth.render_photo(3060, scene="wet_concrete", reference="none", size=(2016, 1512))
-    analysis = analyse_detailed(photo.jpeg)
+    with pytest.raises(UnclearPrintError, match="outline follows a clear edge"):
+        analyse_detailed(photo.jpeg)
+    analysis = analyse_detailed(photo.jpeg, min_quality=0.0)
     res = analysis.result
     (foot,) = res.feet
     (truth,) = photo.feet
