@@ -40,6 +40,21 @@ def _floor(rng: np.random.Generator, h: int = 600, w: int = 800) -> np.ndarray:
     return base
 
 
+def _lay_sheet(img: np.ndarray, corners: list[list[int]], rgb: tuple[int, int, int]) -> np.ndarray:
+    """Paint a sheet with these corners (x, y px) on ``img``; its mask."""
+    sheet = np.zeros(img.shape[:2], np.uint8)
+    cv2.fillConvexPoly(sheet, np.array(corners), 1)
+    img[sheet > 0] = rgb
+    return sheet > 0
+
+
+def _assert_found(img: np.ndarray, sheet: np.ndarray, px_per_mm: float) -> None:
+    """``_paper_region`` finds ``sheet`` in ``img`` (intersection over union > 0.9)."""
+    found = segment._paper_region(img, np.ones(img.shape[:2], bool), px_per_mm=px_per_mm)
+    assert found is not None
+    assert (found & sheet).sum() / max((found | sheet).sum(), 1) > 0.9
+
+
 def test_the_lighter_half_of_a_floor_under_a_light_gradient_is_not_a_sheet() -> None:
     rng = np.random.default_rng(1)
     img = _floor(rng)
@@ -56,15 +71,8 @@ def test_a_kraft_sheet_as_light_as_the_floor_is_still_a_sheet() -> None:
     rng = np.random.default_rng(2)
     img = _floor(rng)
     # brown kraft paper with a sharp edge: a colour step with little lightness step
-    sheet = np.zeros(img.shape[:2], np.uint8)
-    cv2.fillConvexPoly(sheet, np.array([[230, 110], [600, 150], [570, 480], [200, 450]]), 1)
-    img[sheet > 0] = (200, 170, 130)
-    img = np.clip(img, 0, 255).astype(np.uint8)
-    valid = np.ones(img.shape[:2], bool)
-    found = segment._paper_region(img, valid, px_per_mm=1.0)
-    assert found is not None
-    overlap = (found & (sheet > 0)).sum() / max((found | (sheet > 0)).sum(), 1)
-    assert overlap > 0.9
+    sheet = _lay_sheet(img, [[230, 110], [600, 150], [570, 480], [200, 450]], (200, 170, 130))
+    _assert_found(np.clip(img, 0, 255).astype(np.uint8), sheet, px_per_mm=1.0)
 
 
 def test_the_colour_step_is_large_across_a_sheet_and_small_across_a_gradient() -> None:
@@ -142,12 +150,5 @@ def test_a_rounded_print_in_a_corner_of_the_photo_is_not_a_sheet() -> None:
 def test_a_sheet_cut_by_the_same_corner_is_still_a_sheet() -> None:
     rng = np.random.default_rng(5)
     img = _floor(rng)
-    sheet = np.zeros(img.shape[:2], np.uint8)
-    cv2.fillConvexPoly(sheet, np.array([[-80, -60], [400, -20], [330, 330], [-120, 280]]), 1)
-    img[sheet > 0] = (120, 110, 100)
-    img = np.clip(cv2.GaussianBlur(img, (0, 0), 3), 0, 255).astype(np.uint8)
-    valid = np.ones(img.shape[:2], bool)
-    found = segment._paper_region(img, valid, px_per_mm=2.0)
-    assert found is not None
-    overlap = (found & (sheet > 0)).sum() / max((found | (sheet > 0)).sum(), 1)
-    assert overlap > 0.9
+    sheet = _lay_sheet(img, [[-80, -60], [400, -20], [330, 330], [-120, 280]], (120, 110, 100))
+    _assert_found(np.clip(cv2.GaussianBlur(img, (0, 0), 3), 0, 255).astype(np.uint8), sheet, 2.0)
