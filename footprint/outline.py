@@ -35,6 +35,64 @@ RING_MM = (5.0, 15.0)
 EDGE_STEP_SHARE = 0.15
 
 
+def edge_samples(
+    mask: np.ndarray, darkness: np.ndarray, px_per_mm: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The outline samples of :func:`edge_support` and whether each supports it.
+
+    Returns
+    -------
+    points_xy : (N, 2) float ndarray
+        Outline samples (x, y) in ``mask``'s pixels, every ``EDGE_SAMPLE_MM``.
+    supported : (N,) bool ndarray
+        ``s_i >= k (m_in - m_ring)`` (see :func:`edge_support`); all False
+        when the print is no darker than the ring round it.
+    """
+    none = (np.zeros((0, 2)), np.zeros(0, bool))
+    mask = np.asarray(mask, bool)
+    if not mask.any():
+        return none
+    # everything below happens within the ring's reach of the print: crop to it
+    ys, xs = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
+    pad = int(np.ceil((RING_MM[1] + 3.0 * EDGE_SMOOTH_MM) * px_per_mm)) + 2
+    y0, y1 = max(0, ys[0] - pad), min(mask.shape[0], ys[-1] + 1 + pad)
+    x0, x1 = max(0, xs[0] - pad), min(mask.shape[1], xs[-1] + 1 + pad)
+    m8 = mask[y0:y1, x0:x1].astype(np.uint8)
+    h, w = m8.shape
+    sigma = max(0.5, EDGE_SMOOTH_MM * px_per_mm)
+    d = cv2.GaussianBlur(np.asarray(darkness[y0:y1, x0:x1], np.float32), (0, 0), sigma)
+    # distance of every pixel outside the print to it [px]
+    away = cv2.distanceTransform(1 - m8, cv2.DIST_L2, cv2.DIST_MASK_5)
+    ring = (away > RING_MM[0] * px_per_mm) & (away <= RING_MM[1] * px_per_mm)
+    floor = float(np.median(d[ring])) if ring.any() else 0.0
+    level = float(np.median(d[m8 > 0])) - floor
+    contours, _ = cv2.findContours(m8, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    off = EDGE_OFFSET_MM * px_per_mm
+    half = max(2, int(round(EDGE_OFFSET_MM * px_per_mm)))
+    stride = max(1, int(round(EDGE_SAMPLE_MM * px_per_mm)))
+    points, supported = [], []
+    for c in contours:
+        pts = c[:, 0, :].astype(np.float64)
+        if len(pts) < 2 * half + 1:
+            continue
+        tangent = np.roll(pts, -half, axis=0) - np.roll(pts, half, axis=0)
+        tangent /= np.maximum(np.linalg.norm(tangent, axis=1, keepdims=True), 1e-9)
+        normal = np.column_stack([tangent[:, 1], -tangent[:, 0]])
+        pts, normal = pts[::stride], normal[::stride]
+        lim = np.array([w - 1, h - 1])
+        a = np.clip(np.round(pts + off * normal).astype(np.int64), 0, lim)
+        b = np.clip(np.round(pts - off * normal).astype(np.int64), 0, lim)
+        # which side is inside depends on the contour's direction: ask the mask
+        a_inside = m8[a[:, 1], a[:, 0]] > 0
+        da, db = d[a[:, 1], a[:, 0]], d[b[:, 1], b[:, 0]]
+        step = np.where(a_inside, da - db, db - da)
+        points.append(pts + np.array([x0, y0], np.float64))
+        supported.append((step >= EDGE_STEP_SHARE * level) & (level > 0.0))
+    if not points:
+        return none
+    return np.concatenate(points), np.concatenate(supported)
+
+
 def edge_support(mask: np.ndarray, darkness: np.ndarray, px_per_mm: float) -> float:
     """Share of a print's outline that runs along a clear step in darkness.
 
@@ -56,48 +114,8 @@ def edge_support(mask: np.ndarray, darkness: np.ndarray, px_per_mm: float) -> fl
         darkness ``D`` across the outline at ``d = EDGE_OFFSET_MM`` along the
         outward normal ``n_i``, ``m_in`` the median of ``D`` in the print,
         ``m_ring`` its median in the ring ``RING_MM`` round it and
-        ``k = EDGE_STEP_SHARE``. 1.0 when the print has no outline to test.
+        ``k = EDGE_STEP_SHARE``. 1.0 when the print has no outline to test,
+        0.0 when it is no darker than the ring.
     """
-    mask = np.asarray(mask, bool)
-    if not mask.any():
-        return 1.0
-    # everything below happens within the ring's reach of the print: crop to it
-    ys, xs = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
-    pad = int(np.ceil((RING_MM[1] + 3.0 * EDGE_SMOOTH_MM) * px_per_mm)) + 2
-    y0, y1 = max(0, ys[0] - pad), min(mask.shape[0], ys[-1] + 1 + pad)
-    x0, x1 = max(0, xs[0] - pad), min(mask.shape[1], xs[-1] + 1 + pad)
-    m8 = mask[y0:y1, x0:x1].astype(np.uint8)
-    h, w = m8.shape
-    sigma = max(0.5, EDGE_SMOOTH_MM * px_per_mm)
-    d = cv2.GaussianBlur(np.asarray(darkness[y0:y1, x0:x1], np.float32), (0, 0), sigma)
-    # distance of every pixel outside the print to it [px]
-    away = cv2.distanceTransform(1 - m8, cv2.DIST_L2, cv2.DIST_MASK_5)
-    ring = (away > RING_MM[0] * px_per_mm) & (away <= RING_MM[1] * px_per_mm)
-    floor = float(np.median(d[ring])) if ring.any() else 0.0
-    level = float(np.median(d[m8 > 0])) - floor
-    if level <= 0.0:
-        return 0.0
-    contours, _ = cv2.findContours(m8, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    off = EDGE_OFFSET_MM * px_per_mm
-    half = max(2, int(round(EDGE_OFFSET_MM * px_per_mm)))
-    stride = max(1, int(round(EDGE_SAMPLE_MM * px_per_mm)))
-    steps = []
-    for c in contours:
-        pts = c[:, 0, :].astype(np.float64)
-        if len(pts) < 2 * half + 1:
-            continue
-        tangent = np.roll(pts, -half, axis=0) - np.roll(pts, half, axis=0)
-        tangent /= np.maximum(np.linalg.norm(tangent, axis=1, keepdims=True), 1e-9)
-        normal = np.column_stack([tangent[:, 1], -tangent[:, 0]])
-        pts, normal = pts[::stride], normal[::stride]
-        lim = np.array([w - 1, h - 1])
-        a = np.clip(np.round(pts + off * normal).astype(np.int64), 0, lim)
-        b = np.clip(np.round(pts - off * normal).astype(np.int64), 0, lim)
-        # which side is inside depends on the contour's direction: ask the mask
-        a_inside = m8[a[:, 1], a[:, 0]] > 0
-        da, db = d[a[:, 1], a[:, 0]], d[b[:, 1], b[:, 0]]
-        steps.append(np.where(a_inside, da - db, db - da))
-    s = np.concatenate(steps) if steps else np.zeros(0)
-    if not s.size:
-        return 1.0
-    return float(np.mean(s >= EDGE_STEP_SHARE * level))
+    _, supported = edge_samples(mask, darkness, px_per_mm)
+    return float(np.mean(supported)) if supported.size else 1.0

@@ -79,7 +79,9 @@ class FootArrays:
     """Pixel data of one foot, for rendering and comparison (not serialised).
 
     All masks are in the plane image's pixels; ``frame`` maps plane (x, y) to
-    the foot frame of :mod:`footprint.frame`.
+    the foot frame of :mod:`footprint.frame`. ``darkness`` is the signal the
+    print was segmented from (shared by the feet of one photo, not a copy),
+    which :func:`footprint.outline.edge_support` reads along the sole.
     """
 
     mask: np.ndarray
@@ -89,6 +91,7 @@ class FootArrays:
     frame: FootFrame
     sole_frame: np.ndarray
     intensity_frame: np.ndarray | None
+    darkness: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -306,6 +309,7 @@ def _measure_foot(
         frame=frame,
         sole_frame=sole_f,
         intensity_frame=intensity_f,
+        darkness=seg.darkness,
     )
     return foot, arrays
 

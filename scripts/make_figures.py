@@ -45,9 +45,9 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from footprint import indices, render, segment, segment_grid, synth
+from footprint import indices, outline, render, segment, segment_grid, synth
 from footprint.params import Params
-from footprint.pipeline import Analysis, analyse_detailed
+from footprint.pipeline import MIN_EDGE_SUPPORT, Analysis, analyse_detailed
 from footprint.rectify import rectangle_aspect_ratio
 
 log = logging.getLogger("make_figures")
@@ -110,6 +110,11 @@ MAIN = Case("main", 0, "ink_black", "a4", 1, 30.0, "ink print on an A4 sheet, ca
 #: first seed, from 1, on which floor lines are found and the print measured).
 FLOOR_LINES = Case(
     "floor-lines", 1, "wet_tile_light", "none", 1, 30.0, "wet print on light tile, no reference"
+)
+#: A print whose outline ran into the floor's grain: refused by the edge test
+#: (development seed 9531; measured with min_quality=0 for the figure).
+EDGE_REFUSED = Case(
+    "edge-refused", 9531, "wet_wood", "a4", 1, 30.0, "wet print on wood, outline in the grain"
 )
 #: Gallery of scene types (input photo and result side by side).
 GALLERY: tuple[Case, ...] = (
@@ -614,6 +619,34 @@ def fig_clarke(an: Analysis, foot: int = 0) -> np.ndarray:
     )
 
 
+def _edge_panel(an: Analysis, foot: int = 0, pad_mm: float = 25.0) -> np.ndarray:
+    """The sole's outline samples of the edge test: green supported, red not."""
+    arr = an.feet[foot]
+    assert arr.darkness is not None
+    ppm = segment_grid.nominal_px_per_mm(arr.sole.shape, an.plane.mm_per_px)
+    pts, ok = outline.edge_samples(arr.sole, arr.darkness, ppm)
+    ys, xs = np.nonzero(arr.sole)
+    pad = int(pad_mm * ppm)
+    y0, y1 = max(0, ys.min() - pad), min(arr.sole.shape[0], ys.max() + pad)
+    x0, x1 = max(0, xs.min() - pad), min(arr.sole.shape[1], xs.max() + pad)
+    img = np.ascontiguousarray(an.plane.image[y0:y1, x0:x1]).astype(np.float32)
+    img = (255 - (255 - img) * 0.7).astype(np.uint8)
+    img, s = resize_to(img, max(1, int(round(img.shape[1] * 380 / img.shape[0]))))
+    for (x, y), good in zip(pts, ok, strict=True):
+        colour = (30, 160, 60) if good else (230, 30, 30)
+        centre = (int(round((x - x0) * s)), int(round((y - y0) * s)))
+        cv2.circle(img, centre, 3, colour, -1, cv2.LINE_AA)
+    share = float(np.mean(ok)) if ok.size else 1.0
+    verdict = "measured" if share >= MIN_EDGE_SUPPORT else "refused"
+    lines = [f"edge support {100 * share:.0f} %: {verdict}", "green: clear step, red: none"]
+    return text_block(img, lines, (10, 10), size=16)
+
+
+def fig_edges(an: Analysis, refused: Analysis) -> np.ndarray:
+    """Section 8: the edge test on a print traced well and on one that ran into the floor."""
+    return hstack([_edge_panel(an), _edge_panel(refused)])
+
+
 def fig_heatmap(an: Analysis, foot: int = 0) -> np.ndarray:
     """Step 8: the pipeline's own heat map."""
     return render.heatmap(an, foot, target_height_px=620)
@@ -697,6 +730,9 @@ def make_figures(out: Path) -> dict[str, int]:
         "method-7-clarke.png": fig_clarke(an),
         "method-8-heatmap.png": fig_heatmap(an),
         "method-9-overlay.png": fig_overlay(an),
+        "method-10-edge-support.png": fig_edges(
+            an, analyse_detailed(EDGE_REFUSED.photo().jpeg, min_quality=0.0)
+        ),
         "method-scenes.png": fig_gallery(GALLERY),
     }
     return {name: save_png(img, out / name) for name, img in figures.items()}

@@ -76,3 +76,15 @@ def test_a_print_traced_into_the_wood_grain_is_refused_not_measured_wrong() -> N
     # and measured as before when asked to measure whatever it finds
     found = pipeline.analyse(photo.jpeg, min_quality=0.0)
     assert any("outline follows a clear edge" in w for f in found.feet for w in f.warnings)
+
+
+def test_the_samples_lie_on_the_outline_every_millimetre() -> None:
+    mask, dark = _print()
+    pts, ok = outline.edge_samples(mask, dark, PX_PER_MM)
+    contour = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)[0]
+    perimeter_mm = cv2.arcLength(contour[0], True) / PX_PER_MM
+    # a pixel contour is longer than the smooth ellipse it traces; one sample per mm of it
+    assert 0.8 * perimeter_mm <= len(pts) <= 1.3 * perimeter_mm
+    off = [abs(cv2.pointPolygonTest(contour[0], (float(x), float(y)), True)) for x, y in pts]
+    assert max(off) < 1.0
+    assert float(np.mean(ok)) == outline.edge_support(mask, dark, PX_PER_MM)
