@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_helpers import CHROMIUM, SHOTS, chromium, shoot, streamlit_server
+from browser_helpers import CHROMIUM, SHOTS, chromium, settle, shoot, streamlit_server
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +113,8 @@ def test_upload_12mp_photo_shows_results(server: str, browser, tmp_path: Path) -
         assert 0.0 < float(value) < 0.6
         assert page.get_by_text("Screening information, not a diagnosis").first.is_visible()
         page.get_by_text("Why:").first.wait_for(timeout=30_000)
+        # the page draws as the script runs: count once it has finished
+        settle(page)
         assert page.get_by_text("Why:").count() >= 3
         assert page.get_by_text("Traceback").count() == 0
         shot = _shoot(page, "app-main.png")  # waits for charts and images
