@@ -91,7 +91,7 @@ class FootArrays:
     frame: FootFrame
     sole_frame: np.ndarray
     intensity_frame: np.ndarray | None
-    darkness: np.ndarray | None = None
+    darkness: np.ndarray
 
 
 @dataclass(frozen=True)

@@ -682,18 +682,31 @@ def _threshold_levels(channel: np.ndarray, params: RectifyParams) -> list[float]
 
 
 def perimeter_coverage(
-    contour: np.ndarray, polygon_xy: np.ndarray, tol_px: float, samples_per_side: int = 12
+    contour: np.ndarray,
+    polygon_xy: np.ndarray,
+    tol_px: float,
+    samples_per_side: int = 12,
+    hidden: np.ndarray | None = None,
 ) -> float:
     """Fraction of points spread along a polygon's sides lying on a contour.
 
     A region bounded by a sheet's edge covers all of it even when a print
     cuts into the region; a blob whose 4-corner approximation is a quad only
-    touches it near the corners.
+    touches it near the corners. Points on pixels where ``hidden`` (a bool
+    image, optional) is True are not counted: the edge cannot be seen there
+    (a card over a sheet). 1.0 when no point is left.
     """
     poly = np.asarray(polygon_xy, np.float64).reshape(-1, 2)
     k = len(poly)
     t = (np.arange(samples_per_side) + 0.5) / samples_per_side
     pts = np.concatenate([poly[i] + t[:, None] * (poly[(i + 1) % k] - poly[i]) for i in range(k)])
+    if hidden is not None:
+        h, w = hidden.shape
+        xi = np.clip(np.round(pts[:, 0]).astype(int), 0, w - 1)
+        yi = np.clip(np.round(pts[:, 1]).astype(int), 0, h - 1)
+        pts = pts[~hidden[yi, xi]]
+        if not len(pts):
+            return 1.0
     hits = sum(
         abs(cv2.pointPolygonTest(contour, (float(x), float(y)), True)) <= tol_px for x, y in pts
     )

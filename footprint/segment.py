@@ -878,21 +878,7 @@ def _sheet_side_coverage(contour: np.ndarray, quad: np.ndarray, v: np.ndarray) -
     the samples next to a hole in the search (a card over the sheet hides its
     edge there; :func:`_near_hole`).
     """
-    poly = np.asarray(quad, np.float64).reshape(-1, 2)
-    near = _near_hole(v)
-    if near is None:
-        return perimeter_coverage(contour, poly, 1.5, samples_per_side=16)
-    h, w = v.shape
-    t = (np.arange(16) + 0.5) / 16
-    k = len(poly)
-    pts = np.concatenate([poly[i] + t[:, None] * (poly[(i + 1) % k] - poly[i]) for i in range(k)])
-    xi = np.clip(np.round(pts[:, 0]).astype(int), 0, w - 1)
-    yi = np.clip(np.round(pts[:, 1]).astype(int), 0, h - 1)
-    seen = pts[~near[yi, xi]]
-    if not len(seen):
-        return 1.0
-    dist = [abs(cv2.pointPolygonTest(contour, (float(x), float(y)), True)) for x, y in seen]
-    return float(np.mean(np.array(dist) <= 1.5))
+    return perimeter_coverage(contour, quad, 1.5, samples_per_side=16, hidden=_near_hole(v))
 
 
 def _hidden_corners(

@@ -622,7 +622,6 @@ def fig_clarke(an: Analysis, foot: int = 0) -> np.ndarray:
 def _edge_panel(an: Analysis, foot: int = 0, pad_mm: float = 25.0) -> np.ndarray:
     """The sole's outline samples of the edge test: green supported, red not."""
     arr = an.feet[foot]
-    assert arr.darkness is not None
     ppm = segment_grid.nominal_px_per_mm(arr.sole.shape, an.plane.mm_per_px)
     pts, ok = outline.edge_samples(arr.sole, arr.darkness, ppm)
     ys, xs = np.nonzero(arr.sole)
