@@ -1177,7 +1177,11 @@ def _segment_roi(
     if roi.sum() < 100:
         return empty
 
-    scan = None if either_polarity else segment_grid.grid_scan(rgb, roi, mm_per_px, light=light_u8)
+    scan = (
+        None
+        if either_polarity
+        else segment_grid.grid_scan(rgb, roi, mm_per_px, light=light_u8, on_sheet=on_paper)
+    )
     if scan is not None:
         grid_feet = segment_grid.segment_grid(rgb, params, mm_per_px=mm_per_px, roi=roi, scan=scan)
         if grid_feet:

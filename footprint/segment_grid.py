@@ -123,6 +123,9 @@ LINE_HALO_PERIODS = 0.5
 #: [mm] ... and at least this long (tuned on dev seeds): rows of merged squares in a print are
 #: shorter, the form's rules run across the whole sheet.
 LINE_LENGTH_MM = 120.0
+#: [line widths] A rule crossing a found line is bridged across it where ink lies on both
+#: sides within this many line widths (along the found line's normal).
+CROSSING_BRIDGE_WIDTHS = 3.0
 #: [periods] Ink that survives an opening with a disk this wide is solid print
 #: (merged squares at high pressure), never a line.
 SOLID_WIDTH_PERIODS = 0.8
@@ -488,15 +491,22 @@ def nominal_px_per_mm(shape: tuple[int, ...], mm_per_px: float | None) -> float:
 
 
 def _scan(
-    rgb: np.ndarray, search: np.ndarray, px_per_mm: float, light: np.ndarray | None = None
+    rgb: np.ndarray,
+    search: np.ndarray,
+    px_per_mm: float,
+    light: np.ndarray | None = None,
+    *,
+    on_sheet: bool = False,
 ) -> GridScan:
     """Sheet, darkness and lattice tiles of ``rgb`` within ``search``.
 
     ``light`` is :func:`_lightness` of ``rgb`` when the caller has it already.
+    ``on_sheet``: ``search`` is the sheet already (found by its edges), kept
+    whole; otherwise the sheet is looked for in it (:func:`_paper`).
     """
     if light is None:
         light = _lightness(rgb)
-    roi = _paper(light, search)
+    roi = search if on_sheet else _paper(light, search)
     dark = _darkness(light, roi, px_per_mm)
     return GridScan(px_per_mm, roi, dark, _grid_tiles(dark, roi))
 
@@ -507,15 +517,21 @@ def grid_scan(
     mm_per_px: float | None,
     *,
     light: np.ndarray | None = None,
+    on_sheet: bool = False,
 ) -> GridScan | None:
     """The grid scan of the photo when it shows a podograph grid print, else None.
 
     See :func:`is_grid_print` for the test; the scan can be handed on to
     :func:`segment_grid`. ``light`` is the CIE lightness of ``rgb`` as
     OpenCV scales it (uint8, :func:`_lightness`) when the caller has it.
+    ``on_sheet``: ``roi`` is the sheet, found by its edges (a reference sheet
+    or paper of unknown size), and is kept whole. Otherwise the sheet is
+    the light region's hull (:func:`_paper`), which a form's shaded margin
+    beyond a print near its edge can cut short.
     """
     search = np.asarray(roi, bool)
-    scan = _scan(rgb, search, nominal_px_per_mm(search.shape, mm_per_px), light)
+    nominal = nominal_px_per_mm(search.shape, mm_per_px)
+    scan = _scan(rgb, search, nominal, light, on_sheet=on_sheet)
     return scan if _grid_period(scan.tiles, mm_per_px) is not None else None
 
 
@@ -567,6 +583,61 @@ def _band_ink(ink: np.ndarray, p0: np.ndarray, p1: np.ndarray, thickness: int) -
     return float(ink[band > 0].mean()) if band.any() else 0.0
 
 
+def _hough(ink: np.ndarray, length: float, gap: float) -> np.ndarray:
+    """``cv2.HoughLinesP`` segments (N, 4) float64 of ``ink``, at least ``length`` long."""
+    segs = cv2.HoughLinesP(
+        ink,
+        rho=1.0,
+        theta=np.radians(LINE_ANGLE_STEP_DEG),
+        threshold=max(10, int(0.8 * length)),
+        minLineLength=length,
+        maxLineGap=gap,
+    )
+    return np.zeros((0, 4)) if segs is None else segs.reshape(-1, 4).astype(np.float64)
+
+
+def _long_lines(ink: np.ndarray, length: float, gap: float, width: int) -> np.ndarray:
+    """Straight runs of ``ink`` (uint8 0/1) at least ``length`` px long, at any angle.
+
+    The progressive probabilistic Hough transform (``cv2.HoughLinesP``)
+    takes each line's pixels out of the image as it finds the line, so a
+    rule crossing a longer one (a form's border where a panel rule meets
+    it) is left in pieces broken by more than ``gap``, each maybe shorter
+    than ``length``. A second pass looks at ``ink`` without the lines found
+    (drawn ``width`` + 2 px wide), where each crossing is put back: the
+    found line's pixels that a closing along its normal, over
+    :data:`CROSSING_BRIDGE_WIDTHS` line widths, fills from the ink on
+    either side.
+    """
+    segs = _hough(ink, length, gap)
+    if not len(segs):
+        return segs
+    thick = width + 2
+    found = np.zeros_like(ink)
+    for x0, y0, x1, y1 in segs:
+        cv2.line(found, (int(x0), int(y0)), (int(x1), int(y1)), 1, thick)
+    rest = ink & (1 - found)
+    span = _odd(CROSSING_BRIDGE_WIDTHS * thick)
+    half = span // 2
+    h, w = ink.shape
+    bridged = rest.copy()
+    for x0, y0, x1, y1 in segs:
+        normal = np.array([y0 - y1, x1 - x0])
+        normal /= max(float(np.hypot(*normal)), 1e-9)
+        kernel = np.zeros((span, span), np.uint8)
+        cv2.line(kernel, _px(half - half * normal), _px(half + half * normal), 1, 1)
+        bx0, bx1 = max(0, int(min(x0, x1)) - span), min(w, int(max(x0, x1)) + span + 1)
+        by0, by1 = max(0, int(min(y0, y1)) - span), min(h, int(max(y0, y1)) + span + 1)
+        band = np.zeros((by1 - by0, bx1 - bx0), np.uint8)
+        cv2.line(
+            band, _px(np.array([x0 - bx0, y0 - by0])), _px(np.array([x1 - bx0, y1 - by0])), 1, thick
+        )
+        closed = cv2.morphologyEx(rest[by0:by1, bx0:bx1], cv2.MORPH_CLOSE, kernel)
+        bridged[by0:by1, bx0:bx1] |= closed & band
+    again = _hough(bridged, length, gap)
+    return np.vstack([segs, again])
+
+
 def _remove_lines(
     dark: np.ndarray, ink: np.ndarray, period_px: float, px_per_mm: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -591,23 +662,16 @@ def _remove_lines(
     a 120 mm kernel no longer fits a 1 mm rule 1 degree away.
     """
     length = max(LINE_LENGTH_PERIODS * period_px, LINE_LENGTH_MM * px_per_mm)
-    segs = cv2.HoughLinesP(
-        ink,
-        rho=1.0,
-        theta=np.radians(LINE_ANGLE_STEP_DEG),
-        threshold=max(10, int(0.8 * length)),
-        minLineLength=length,
-        maxLineGap=max(1.0, LINE_MAX_GAP_MM * px_per_mm),
-    )
-    lines = np.zeros_like(ink)
     reach = max(1, int(round(2.0 * LINE_REACH_MM * px_per_mm + 1.0)))
+    segs = _long_lines(ink, length, max(1.0, LINE_MAX_GAP_MM * px_per_mm), reach)
+    lines = np.zeros_like(ink)
     side = max(reach + 2, int(round(2.0 * LINE_SIDE_PERIODS * period_px + 1.0)))
     chunk = max(2.0, LINE_CHUNK_MM * px_per_mm)
     thick = max(1, (side - reach - 2) // 2)
     offset = (reach + 2 + thick) / 2.0
     pad = side // 2 + 2
     h, w = ink.shape
-    for seg in [] if segs is None else segs.reshape(-1, 4).astype(np.float64):
+    for seg in segs:
         a, b = seg[:2], seg[2:]
         n = max(1, int(np.ceil(np.hypot(*(b - a)) / chunk)))
         normal = np.array([a[1] - b[1], b[0] - a[0]])

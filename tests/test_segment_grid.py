@@ -6,10 +6,11 @@ import cv2
 import numpy as np
 import pytest
 
+import footprint
 from footprint import rectify, synth
 from footprint.io import load_image
 from footprint.params import Params, SegmentParams
-from footprint.segment_grid import is_grid_print, segment_grid
+from footprint.segment_grid import _long_lines, is_grid_print, segment_grid
 
 
 def _lattice_sole(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -213,3 +214,43 @@ def test_rows_of_merged_dots_in_a_coarse_print_are_not_taken_for_rules(seed: int
             ),
         )
         assert abs(foot.arch_index - truth.arch_index) <= 0.05
+
+
+def test_a_border_rule_broken_where_a_panel_rule_meets_it_is_still_a_line() -> None:
+    """The Hough transform takes a found line's pixels away: a form's top border,
+    crossed by a double panel rule, is left as two pieces shorter than the
+    minimum line length, and must still be found (the second pass)."""
+    h, w = 300, 420
+    ink = np.zeros((h, w), np.uint8)
+    ink[40:44, 20:400] = 1  # the top border, 380 px
+    for x in (206, 212):  # a double panel rule from the border down, 260 px
+        ink[40:300, x : x + 3] = 1
+    length = 240.0  # each half of the border is about 190 px
+    found = _long_lines(ink, length, 1.0, 3)
+    horizontal = [s for s in found if abs(s[3] - s[1]) < 3]
+    assert horizontal, found
+    xs = np.concatenate([[s[0], s[2]] for s in horizontal])
+    assert xs.min() < 40 and xs.max() > 380  # the whole border, across the rule
+    assert all(40 <= s[1] <= 44 for s in horizontal)
+
+
+def test_a_heel_next_to_the_forms_border_keeps_its_length() -> None:
+    """Development seed 9447 (Letter form, both heels near its top border, in a
+    shade): the sheet found by its edges is searched whole, not cut short to
+    the light region's hull, and the border is removed as a rule, so both feet
+    are measured at their length (before: one heel cut off, 170 mm for 200)."""
+    photo = synth.render_photo(9447, scene="podograph", reference="letter", size=(2016, 1512))
+    result = footprint.analyse(photo.jpeg)
+    assert len(result.feet) == 2
+    for truth in photo.feet:
+        foot = min(
+            result.feet,
+            key=lambda f: np.hypot(
+                f.centroid_x - truth.centroid_xy[0], f.centroid_y - truth.centroid_xy[1]
+            ),
+        )
+        assert foot.side == truth.side
+        assert abs(foot.arch_index - truth.arch_index) <= 0.02
+    right = next(f for f in result.feet if f.side == "right")
+    truth_right = next(t for t in photo.feet if t.side == "right")
+    assert right.foot_length_mm == pytest.approx(truth_right.foot_length_mm, rel=0.02)
