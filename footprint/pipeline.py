@@ -533,6 +533,22 @@ LESSER_TOE_AT_EDGE_WARNING = (
 TOE_TIP_REACH_MM = 3.0
 
 
+def _sheet_margin(anat: anatomy.Anatomy, plane: rectify.Plane) -> np.ndarray | None:
+    """The floor searched around the reference sheet, for a print that lies beside it.
+
+    A print on the floor next to the sheet is looked for outside the sheet
+    grown by its shaded rim (``segment.SHEET_SHADOW_MM``); that margin is an
+    edge of the search as the photo's frame is. ``None`` when the plane has
+    no sheet or the sole lies mostly on it (a print on the sheet).
+    """
+    sheet = plane.sheet
+    if sheet is None or not sheet.any() or not plane.mm_per_px:
+        return None
+    if (anat.sole & sheet).sum() >= 0.5 * anat.sole.sum():
+        return None
+    return plane.valid & ~segment._grow(sheet, 1.0 / plane.mm_per_px)
+
+
 def _edge_contact(anat: anatomy.Anatomy, plane: rectify.Plane) -> str:
     """Which part of a foot reaches the edge of the photo or sheet.
 
@@ -544,6 +560,15 @@ def _edge_contact(anat: anatomy.Anatomy, plane: rectify.Plane) -> str:
     do: toes are left out of the arch index, and the hallux and second toe,
     which set the length and the axis, are whole. ``"none"`` otherwise.
     Stray blobs anatomy did not take as sole or toes are not judged.
+
+    For a print on the floor beside the reference sheet, toes reaching the
+    sheet's shaded margin (:func:`_sheet_margin`) count as at the edge too:
+    a toe there may be cut by the sheet, or be a piece of the sheet's shade
+    taken for a toe (development seeds 9473 and 9530: the toe holding the
+    axis, or the hallux, joined to the shade; 0.138 and 0.040 off, lengths
+    6 and 10 % long). A sole grazing the margin is not judged by it: of the
+    feet measured right beside a sheet, several do (development 9400-9639
+    and 6500-6739), and a sole loses little outline there.
     """
 
     def touches(part: np.ndarray) -> bool:
@@ -551,7 +576,14 @@ def _edge_contact(anat: anatomy.Anatomy, plane: rectify.Plane) -> str:
 
     if touches(anat.sole):
         return "cut"
-    if not anat.toes.any() or not touches(anat.toes):
+    margin = _sheet_margin(anat, plane) if anat.toes.any() else None
+
+    def toe_touches(part: np.ndarray) -> bool:
+        if touches(part):
+            return True
+        return margin is not None and segment.touches_frame(part, margin, plane.mm_per_px)
+
+    if not anat.toes.any() or not toe_touches(anat.toes):
         return "none"
     if anat.axis_source != "second_toe":
         return "cut"
@@ -567,7 +599,7 @@ def _edge_contact(anat: anatomy.Anatomy, plane: rectify.Plane) -> str:
     if d[nearest] > reach_px:  # the tip is on no toe blob: which toe holds the axis is unknown
         return "cut"
     at_tip = int(labels[ys[nearest], xs[nearest]])
-    if any(touches(labels == k) for k in {largest, at_tip}):
+    if any(toe_touches(labels == k) for k in {largest, at_tip}):
         return "cut"
     return "lesser_toe"
 
