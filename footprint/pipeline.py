@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -537,35 +536,16 @@ TOE_TIP_REACH_MM = 3.0
 def _sheet_margin(anat: anatomy.Anatomy, plane: rectify.Plane) -> np.ndarray | None:
     """The floor searched around the reference sheet, for a print that lies beside it.
 
-    A print on the floor next to the sheet is looked for outside the sheet
-    grown by its shaded rim (``segment.SHEET_SHADOW_MM``); that margin is an
-    edge of the search as the photo's frame is. ``None`` when the plane has
-    no sheet or scale, the foot no toes, or the sole lies mostly on the sheet
-    (a print on the sheet). The margin is worked out only around the toes,
-    as far as :func:`segment.touches_frame` looks (elsewhere it is
-    ``plane.valid``): the sheet grown on the whole plane took 12-15 ms.
+    :func:`segment.floor_beside_sheet` around the toes; ``None`` when the
+    plane has no sheet or scale, the foot no toes, or the sole lies mostly
+    on the sheet (a print on the sheet).
     """
     sheet = plane.sheet
     if sheet is None or not plane.mm_per_px or not anat.toes.any() or not anat.sole.any():
         return None
-    box = segment._mask_box(anat.sole)
-    if (anat.sole[box] & sheet[box]).sum() >= 0.5 * anat.sole[box].sum():
+    if (anat.sole & sheet).sum() >= 0.5 * anat.sole.sum():
         return None
-    px_per_mm = 1.0 / plane.mm_per_px
-    reach = math.ceil(segment.SEARCH_INSET_MM * px_per_mm + segment.FRAME_TOUCH_PX) + 2
-    look = segment._grown_box(segment._mask_box(anat.toes), sheet.shape, reach)
-    rim = math.ceil(segment.SHEET_SHADOW_MM * px_per_mm) + 2
-    crop = segment._grown_box(look, sheet.shape, rim)
-    if not sheet[crop].any():
-        return None
-    grown = segment._grow(sheet[crop], px_per_mm)
-    inner = (
-        slice(look[0].start - crop[0].start, look[0].stop - crop[0].start),
-        slice(look[1].start - crop[1].start, look[1].stop - crop[1].start),
-    )
-    margin = plane.valid.copy()
-    margin[look] &= ~grown[inner]
-    return margin
+    return segment.floor_beside_sheet(plane.valid, sheet, plane.mm_per_px, anat.toes)
 
 
 def _edge_contact(anat: anatomy.Anatomy, plane: rectify.Plane) -> str:
@@ -595,7 +575,7 @@ def _edge_contact(anat: anatomy.Anatomy, plane: rectify.Plane) -> str:
 
     if touches(anat.sole):
         return "cut"
-    margin = _sheet_margin(anat, plane) if anat.toes.any() else None
+    margin = _sheet_margin(anat, plane)
 
     def toe_touches(part: np.ndarray) -> bool:
         if touches(part):

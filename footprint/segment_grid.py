@@ -660,7 +660,8 @@ def _remove_lines(
     periods and :data:`LINE_LENGTH_MM` long, broken by no more than
     :data:`LINE_MAX_GAP_MM`, are found at any angle by the probabilistic Hough
     transform (Matas, Galambos & Kittler 2000, *CVIU* 78:119, as
-    ``cv2.HoughLinesP``, angle step :data:`LINE_ANGLE_STEP_DEG`); the ink
+    ``cv2.HoughLinesP``, angle step :data:`LINE_ANGLE_STEP_DEG`, again
+    across the crossings of the lines found, :func:`_long_lines`); the ink
     within :data:`LINE_REACH_MM` of them, minus solid print, is a line, except
     where ink covers more than :data:`LINE_MAX_SIDE_INK` of each of its sides
     (out to :data:`LINE_SIDE_PERIODS` periods, judged every
