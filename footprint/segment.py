@@ -844,6 +844,7 @@ def _paper_quad(
     """
     t = float(_otsu(chan[v]))
     best = None
+    near_hole = _near_hole(v)  # where a card over the sheet hides its edge
     for cls in (chan > t, chan <= t):
         m = (cls & v).astype(np.uint8)
         m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
@@ -873,11 +874,13 @@ def _paper_quad(
             quad_xy = quad.reshape(-1, 2).astype(np.float64)
             if len(quad_xy) == 4:
                 eps = 0.04 * cv2.arcLength(hull, True)
-                quad_xy = _hidden_corners(quad_xy, c.reshape(-1, 2), v, eps)
+                quad_xy = _hidden_corners(quad_xy, c.reshape(-1, 2), near_hole, eps)
             # a sheet's straight sides run along most of its quad, even where a
             # print notches it; a rounded blob (a print's heel in a corner of
             # the photo) meets the quad of its outline near the corners only
-            if _sheet_side_coverage(c, quad_xy, v) < PAPER_MIN_EDGE_COVERAGE:
+            # (within 1.5 coarse px; samples next to a card are not counted)
+            coverage = perimeter_coverage(c, quad_xy, 1.5, samples_per_side=16, hidden=near_hole)
+            if coverage < PAPER_MIN_EDGE_COVERAGE:
                 continue
             reach = PAPER_EDGE_SAMPLE_MM * px_per_mm / _BG_DOWNSCALE
             step = _edge_colour_step(small_rgb, v, quad_xy, reach)
@@ -900,18 +903,8 @@ def _near_hole(v: np.ndarray) -> np.ndarray | None:
     return cv2.dilate(hole.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)) > 0
 
 
-def _sheet_side_coverage(contour: np.ndarray, quad: np.ndarray, v: np.ndarray) -> float:
-    """Share of a sheet candidate's quad sides its outline runs along (1.5 coarse px).
-
-    :func:`footprint.rectify.perimeter_coverage`, 16 samples per side, without
-    the samples next to a hole in the search (a card over the sheet hides its
-    edge there; :func:`_near_hole`).
-    """
-    return perimeter_coverage(contour, quad, 1.5, samples_per_side=16, hidden=_near_hole(v))
-
-
 def _hidden_corners(
-    quad_xy: np.ndarray, outline_xy: np.ndarray, v: np.ndarray, tol_px: float
+    quad_xy: np.ndarray, outline_xy: np.ndarray, near_hole: np.ndarray | None, tol_px: float
 ) -> np.ndarray:
     """A sheet's quad with corners hidden under a hole of the search restored.
 
@@ -920,8 +913,8 @@ def _hidden_corners(
     the polygon fit puts there lies on the card's edge, and the sheet's sides
     through it are tilted, cutting off a strip of the sheet (a print near its
     edge loses its ball, development seed 9048). Where a corner lies within
-    ``PAPER_HIDDEN_CORNER_PX`` of a hole in ``v`` (one inside the photo,
-    not the photo's own edge), each side is fitted
+    ``PAPER_HIDDEN_CORNER_PX`` of a hole in the search (one inside the
+    photo, not the photo's own edge: ``near_hole``), each side is fitted
     again (least squares, :func:`cv2.fitLine`) to the outline points within
     ``tol_px`` of it that are not next to such a pixel, and the corners are
     where the fitted sides meet. The quad is returned unchanged when a side
@@ -936,15 +929,14 @@ def _hidden_corners(
         Polygon fit of the sheet's outline (coarse pixels).
     outline_xy : (N, 2) ndarray
         The sheet component's outline points.
-    v : (H, W) bool ndarray
-        Coarse pixels of the search.
+    near_hole : (H, W) bool ndarray or None
+        :func:`_near_hole` of the coarse search (None: no hole).
     tol_px : float
         The polygon fit's tolerance [coarse px].
     """
-    h, w = v.shape
-    near_hole = _near_hole(v)
     if near_hole is None:
         return quad_xy
+    h, w = near_hole.shape
     xi = np.clip(np.round(quad_xy[:, 0]).astype(int), 0, w - 1)
     yi = np.clip(np.round(quad_xy[:, 1]).astype(int), 0, h - 1)
     if not near_hole[yi, xi].any():

@@ -53,10 +53,10 @@ def test_corners_clear_of_any_hole_are_kept() -> None:
     v = np.ones((H // 8, W // 8), bool)
     q = np.array([[10.0, 10.0], [100.0, 12.0], [98.0, 90.0], [8.0, 88.0]])
     outline = np.array([[10, 10], [100, 12], [98, 90], [8, 88]], np.int32)
-    assert np.array_equal(segment._hidden_corners(q, outline, v, 5.0), q)
+    assert np.array_equal(segment._hidden_corners(q, outline, segment._near_hole(v), 5.0), q)
     # a hole by one corner, but too few outline points to fit a side: kept too
     v[80:95, 2:15] = False
-    assert np.array_equal(segment._hidden_corners(q, outline, v, 5.0), q)
+    assert np.array_equal(segment._hidden_corners(q, outline, segment._near_hole(v), 5.0), q)
 
 
 def test_both_feet_on_kraft_with_a_card_over_its_corner() -> None:
