@@ -383,49 +383,28 @@ def test_cross3_equals_numpy_cross_bit_for_bit() -> None:
         assert np.array_equal(np.signbit(got), np.signbit(expected))
 
 
-def _reference_poly_alpha(size: tuple[int, int], poly_xy: np.ndarray) -> np.ndarray:
-    """The generator's polygon coverage as first written: the block mean by numpy."""
-    w, h = size
-    out = np.zeros((h, w), np.float32)
-    poly = np.asarray(poly_xy, np.float64).reshape(-1, 2)
-    x0 = int(max(0, np.floor(poly[:, 0].min()) - 1))
-    y0 = int(max(0, np.floor(poly[:, 1].min()) - 1))
-    x1 = int(min(w, np.ceil(poly[:, 0].max()) + 2))
-    y1 = int(min(h, np.ceil(poly[:, 1].max()) + 2))
-    if x1 <= x0 or y1 <= y0:
-        return out
-    ss = 8
-    big = np.zeros(((y1 - y0) * ss, (x1 - x0) * ss), np.uint8)
-    sub = (poly - [x0 - 0.5, y0 - 0.5]) * ss - 0.5
-    pts = np.round(sub * 16.0).astype(np.int32).reshape(-1, 1, 2)
-    cv2.fillPoly(big, [pts], 1, lineType=cv2.LINE_8, shift=4)
-    out[y0:y1, x0:x1] = big.reshape(y1 - y0, ss, x1 - x0, ss).mean(axis=(1, 3), dtype=np.float32)
-    return out
-
-
-def test_polygon_coverage_equals_the_numpy_block_mean_bit_for_bit() -> None:
+def test_block_share_equals_the_numpy_block_mean_bit_for_bit() -> None:
+    """``poly_alpha``'s 8 x 8 block mean (the rest of it is as first written)."""
     from footprint import synth_scenes
 
     rng = np.random.default_rng(23)
-    for k in range(60):
-        size = (int(rng.integers(40, 400)), int(rng.integers(40, 300)))
-        if k % 2 == 0:  # a rounded card, rotated, anywhere (partly outside too)
-            outline = synth_scenes.rounded_rect(
-                rng.uniform(10, 250), rng.uniform(10, 200), rng.uniform(0, 20)
-            )
-            a = rng.uniform(0, 2 * np.pi)
-            rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-            poly = outline @ rot.T + rng.uniform(-40, [size[0] + 40, size[1] + 40])
-        else:  # any polygon, convex or not
-            poly = rng.uniform(-60, [size[0] + 60, size[1] + 60], (int(rng.integers(3, 9)), 2))
-        assert np.array_equal(
-            synth_scenes.poly_alpha(size, poly), _reference_poly_alpha(size, poly)
-        )
-    big = (rng.random((8 * 37, 8 * 53)) < 0.5).astype(np.uint8)
-    before = big.copy()
-    share = synth_scenes._block_share(big, 8)
-    assert np.array_equal(share, big.reshape(37, 8, 53, 8).mean(axis=(1, 3), dtype=np.float32))
-    assert np.array_equal(big, before)  # its input is left as it was
+    for k in range(40):
+        hb, wb = int(rng.integers(1, 120)), int(rng.integers(1, 160))
+        if k % 2 == 0:  # random samples
+            big = (rng.random((8 * hb, 8 * wb)) < rng.uniform(0.05, 0.95)).astype(np.uint8)
+        else:  # a filled polygon, as poly_alpha draws a sheet
+            big = np.zeros((8 * hb, 8 * wb), np.uint8)
+            pts = rng.uniform(-40, [8 * wb + 40, 8 * hb + 40], (int(rng.integers(3, 9)), 2))
+            cv2.fillPoly(big, [pts.astype(np.int32).reshape(-1, 1, 2)], 1)
+        before = big.copy()
+        expected = big.reshape(hb, 8, wb, 8).mean(axis=(1, 3), dtype=np.float32)
+        assert np.array_equal(synth_scenes._block_share(big, 8), expected)
+        assert np.array_equal(big, before)  # its input is left as it was
+    # a sheet of a 2016 x 1512 photo: more block rows than one pass takes
+    big = np.zeros((8 * 700, 8 * 900), np.uint8)
+    cv2.fillPoly(big, [np.int32([[100, 80], [7000, 300], [6800, 5500], [200, 5000]])], 1)
+    expected = big.reshape(700, 8, 900, 8).mean(axis=(1, 3), dtype=np.float32)
+    assert np.array_equal(synth_scenes._block_share(big, 8), expected)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
