@@ -616,7 +616,7 @@ def _draw_print(
         t = st["a"] + st["b"] * pr
         dens = cov * np.clip((1.3 * t + st["mottle"] * n - 0.3) * 2.0, 0.0, 1.0)
         ink = np.array(st["rgb"], np.float32)
-        out *= 1.0 - dens[..., None] * (1.0 - ink)
+        out *= 1.0 - colour_times(1.0 - ink, dens)
     elif scene == "podograph":
         st = p.setdefault(
             "grid",
@@ -640,7 +640,7 @@ def _draw_print(
         keep = np.clip((1.6 * pr + 0.35 - q) * 6.0, 0.0, 1.0)
         dens = np.clip(cov * 1.5 - 0.25, 0, 1) * keep * a * (0.65 + 0.35 * pr)
         ink = np.array(st["rgb"], np.float32)
-        out *= 1.0 - dens[..., None] * (1.0 - ink)
+        out *= 1.0 - colour_times(1.0 - ink, dens)
     else:  # wet
         strength = {
             "wet_kraft": (0.35, 0.5),
@@ -724,7 +724,8 @@ def _light(
     gains = np.array([1.0, 1.0, 1.0], np.float32) + np.float32(rng.uniform(-0.05, 0.06)) * np.array(
         [1.0, 0.0, -1.0], np.float32
     )
-    out *= gains
+    for k in range(out.shape[2]):  # per channel: see colour_times
+        out[..., k] *= gains[k]
     glossy = layout.scene in ("wet_tile_light", "wet_tile_dark", "wet_wood", "wet_concrete")
     gloss = 0.0
     if glossy or layout.scene == "wet_kraft":
