@@ -157,6 +157,60 @@ def run_one(args: tuple[Any, ...]) -> dict[str, Any]:
     return out
 
 
+#: Two-sided 95 % normal quantile.
+Z95 = 1.959963984540054
+#: Bootstrap resamples for the feet's intervals, and the seed that makes them
+#: reproducible.
+BOOTSTRAP_RESAMPLES = 2000
+BOOTSTRAP_SEED = 20261129
+
+
+def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float] | None:
+    """Wilson score interval of a proportion ``k / n`` (Wilson 1927).
+
+    ``(p + z^2 / 2n -+ z sqrt(p (1 - p) / n + z^2 / 4n^2)) / (1 + z^2 / n)``;
+    unlike ``p -+ z sqrt(p (1 - p) / n)`` it stays within [0, 1] and is not
+    empty at ``k = 0`` or ``k = n``. None when ``n`` is 0.
+    """
+    if n <= 0:
+        return None
+    p = k / n
+    centre = p + z * z / (2 * n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    den = 1 + z * z / n
+    return float(max(0.0, (centre - half) / den)), float(min(1.0, (centre + half) / den))
+
+
+def photo_bootstrap_interval(
+    groups: list[np.ndarray],
+    stat: Any,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+) -> tuple[float, float] | None:
+    """95 % percentile interval of ``stat`` over feet, resampling whole photos.
+
+    The two feet of one photo share its scene, light and reference, so their
+    errors are not independent: photos (``groups``, one array of per-foot
+    values each) are drawn with replacement (a cluster bootstrap, Davison &
+    Hinkley 1997, section 3.8) and ``stat`` is taken over the feet of each
+    resample. None when there are no feet.
+    """
+    groups = [np.asarray(g, np.float64) for g in groups if len(g)]
+    if not groups:
+        return None
+    rng = np.random.default_rng(seed)
+    sizes = np.array([len(g) for g in groups])
+    flat = np.concatenate(groups)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    values = np.empty(resamples)
+    for b in range(resamples):
+        pick = rng.integers(0, len(groups), len(groups))
+        idx = np.concatenate([np.arange(starts[i], starts[i] + sizes[i]) for i in pick])
+        values[b] = stat(flat[idx])
+    lo, hi = np.percentile(values, [2.5, 97.5])
+    return float(lo), float(hi)
+
+
 def bad_inputs() -> list[tuple[str, bytes]]:
     from PIL import Image
 
@@ -283,7 +337,68 @@ def summarise(rows: list[dict], bad: list[tuple[str, str]]) -> dict[str, Any]:
         if photos_scored
         else None,
     }
+    summary["intervals_95"] = intervals(with_print, no_print)
     return summary
+
+
+def intervals(with_print: list[dict], no_print: list[dict]) -> dict[str, list[float] | None]:
+    """95 % intervals of the headline figures: how far chance alone can move them.
+
+    Photo counts (scored, no-print rejected): Wilson intervals. Feet figures
+    (arch-index MAE, within 0.02, class, side, length within 1 %): a
+    bootstrap over photos (:func:`photo_bootstrap_interval`).
+    """
+
+    def per_photo(value: Any) -> list[np.ndarray]:
+        out = []
+        for r in with_print:
+            vals = [
+                value(f)
+                for f in r.get("feet", [])
+                if f["found"] is not None and f["found"]["arch_index"] is not None
+            ]
+            out.append(np.array([v for v in vals if v is not None], np.float64))
+        return out
+
+    def ai_err(f: dict) -> float:
+        return abs(f["found"]["arch_index"] - f["truth"]["ai"])
+
+    def len_err(f: dict) -> float | None:
+        got = f["found"]["foot_length_mm"]
+        return None if got is None else abs(got - f["truth"]["length"]) / f["truth"]["length"]
+
+    def share(ok: Any) -> Any:
+        return lambda f: float(ok(f))
+
+    def as_list(iv: tuple[float, float] | None) -> list[float] | None:
+        return None if iv is None else [round(iv[0], 4), round(iv[1], 4)]
+
+    errs = per_photo(ai_err)
+    return {
+        "scored_fraction": as_list(
+            wilson_interval(sum(r["status"] == "ok" for r in with_print), len(with_print))
+        ),
+        "ai_mae": as_list(photo_bootstrap_interval(errs, np.mean)),
+        "ai_within_0_02": as_list(
+            photo_bootstrap_interval(errs, lambda e: float(np.mean(e <= 0.02)))
+        ),
+        "arch_class_accuracy": as_list(
+            photo_bootstrap_interval(
+                per_photo(share(lambda f: f["found"]["arch_type"] == f["truth"]["type"])), np.mean
+            )
+        ),
+        "side_accuracy": as_list(
+            photo_bootstrap_interval(
+                per_photo(share(lambda f: f["found"]["side"] == f["truth"]["side"])), np.mean
+            )
+        ),
+        "length_within_1pct": as_list(
+            photo_bootstrap_interval(per_photo(len_err), lambda e: float(np.mean(e <= 0.01)))
+        ),
+        "no_print_rejected": as_list(
+            wilson_interval(sum(r["status"] == "no_footprint" for r in no_print), len(no_print))
+        ),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -460,32 +575,40 @@ def to_markdown(s: dict[str, Any], bad: list[tuple[str, str]], argv: list[str]) 
     def num(v: float | None, fmt: str = ".4f") -> str:
         return "n/a" if v is None else format(v, fmt)
 
+    iv = s.get("intervals_95") or {}
+
+    def ci(key: str, fmt: Any = pct) -> str:
+        v = iv.get(key)
+        return "" if v is None else f"{fmt(v[0])} to {fmt(v[1])}"
+
     lines = [
-        "| measure | value |",
-        "|---|---|",
-        f"| photos with a print | {s['photos_with_print']} (seeds {s['seeds']}, {s['size']}) |",
-        f"| photos scored | {s['photos_scored']} ({pct(s['scored_fraction'])}) |",
-        f"| feet (true / measured) | {s['feet_true']} / {s['feet_matched']} |",
-        f"| arch index MAE | {num(s['ai_mae'])} |",
-        f"| arch index within 0.02 | {pct(s['ai_within_0_02'])} |",
-        f"| arch index 95th-percentile error | {num(s['ai_p95_error'])} |",
-        f"| arch class correct | {pct(s['arch_class_accuracy'])} |",
-        f"| side correct | {pct(s['side_accuracy'])} |",
+        "| measure | value | 95 % interval |",
+        "|---|---|---|",
+        f"| photos with a print | {s['photos_with_print']} (seeds {s['seeds']}, {s['size']}) | |",
+        f"| photos scored | {s['photos_scored']} ({pct(s['scored_fraction'])}) | "
+        f"{ci('scored_fraction')} |",
+        f"| feet (true / measured) | {s['feet_true']} / {s['feet_matched']} | |",
+        f"| arch index MAE | {num(s['ai_mae'])} | {ci('ai_mae', num)} |",
+        f"| arch index within 0.02 | {pct(s['ai_within_0_02'])} | {ci('ai_within_0_02')} |",
+        f"| arch index 95th-percentile error | {num(s['ai_p95_error'])} | |",
+        f"| arch class correct | {pct(s['arch_class_accuracy'])} | {ci('arch_class_accuracy')} |",
+        f"| side correct | {pct(s['side_accuracy'])} | {ci('side_accuracy')} |",
         f"| foot axis (heel centre to second toe) median error (deg) | "
-        f"{num(s.get('axis_error_median_deg'), '.2f')} |",
-        f"| foot axis within 2 degrees | {pct(s.get('axis_within_2deg'))} |",
-        f"| Chippaux-Smirak MAE (points) | {num(s['csi_mae_points'], '.2f')} |",
-        f"| Staheli MAE | {num(s['staheli_mae'], '.3f')} |",
-        f"| Clarke's angle MAE (deg) | {num(s['clarke_mae_deg'], '.2f')} |",
-        f"| reference found (counted on scored photos) | {s['reference_detected']} |",
+        f"{num(s.get('axis_error_median_deg'), '.2f')} | |",
+        f"| foot axis within 2 degrees | {pct(s.get('axis_within_2deg'))} | |",
+        f"| Chippaux-Smirak MAE (points) | {num(s['csi_mae_points'], '.2f')} | |",
+        f"| Staheli MAE | {num(s['staheli_mae'], '.3f')} | |",
+        f"| Clarke's angle MAE (deg) | {num(s['clarke_mae_deg'], '.2f')} | |",
+        f"| reference found (counted on scored photos) | {s['reference_detected']} | |",
         f"| foot length mean error (feet with a reference: {s['length_feet']}) | "
-        f"{pct(s['length_mean_rel_error'])} |",
-        f"| foot length within 1 % | {pct(s['length_within_1pct'])} |",
-        f"| cop_along within 0.03 | {pct(s['cop_along_within_0_03'])} |",
-        f"| all region shares within 5 points | {pct(s['region_shares_within_5pts'])} |",
-        f"| photos without a print rejected | {s['no_print_rejected']} / {s['no_print_photos']} |",
+        f"{pct(s['length_mean_rel_error'])} | |",
+        f"| foot length within 1 % | {pct(s['length_within_1pct'])} | {ci('length_within_1pct')} |",
+        f"| cop_along within 0.03 | {pct(s['cop_along_within_0_03'])} | |",
+        f"| all region shares within 5 points | {pct(s['region_shares_within_5pts'])} | |",
+        f"| photos without a print rejected | {s['no_print_rejected']} / {s['no_print_photos']} | "
+        f"{ci('no_print_rejected')} |",
         f"| bad inputs rejected with a typed error | {s['bad_inputs_rejected_typed']} / "
-        f"{s['bad_inputs']} |",
+        f"{s['bad_inputs']} | |",
         "",
         "| scene | photos | scored | AI MAE |",
         "|---|---|---|---|",
