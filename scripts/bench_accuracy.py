@@ -268,7 +268,8 @@ def summarise(rows: list[dict], bad: list[tuple[str, str]]) -> dict[str, Any]:
         ]
     )
     axis_err = np.array([f["axis_error_deg"] for f in found if f.get("axis_error_deg") is not None])
-    scale_expected = [r for r in with_print if r["reference"] != "none"]
+    # a photo that was not scored records no scale: count scored photos only
+    scale_expected = [r for r in with_print if r["reference"] != "none" and r["status"] == "ok"]
     scale_found = [r for r in scale_expected if r.get("scale_source") not in (None, "none")]
     photos_scored = [r for r in with_print if r["status"] == "ok"]
     per_scene: dict[str, dict[str, Any]] = defaultdict(
@@ -599,7 +600,7 @@ def to_markdown(s: dict[str, Any], bad: list[tuple[str, str]], argv: list[str]) 
         f"| Chippaux-Smirak MAE (points) | {num(s['csi_mae_points'], '.2f')} | |",
         f"| Staheli MAE | {num(s['staheli_mae'], '.3f')} | |",
         f"| Clarke's angle MAE (deg) | {num(s['clarke_mae_deg'], '.2f')} | |",
-        f"| reference found (counted on scored photos) | {s['reference_detected']} | |",
+        f"| reference found (scored photos with a sheet or card) | {s['reference_detected']} | |",
         f"| foot length mean error (feet with a reference: {s['length_feet']}) | "
         f"{pct(s['length_mean_rel_error'])} | |",
         f"| foot length within 1 % | {pct(s['length_within_1pct'])} | {ci('length_within_1pct')} |",
