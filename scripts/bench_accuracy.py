@@ -199,14 +199,13 @@ def photo_bootstrap_interval(
     if not groups:
         return None
     rng = np.random.default_rng(seed)
-    sizes = np.array([len(g) for g in groups])
     flat = np.concatenate(groups)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    ends = np.cumsum([len(g) for g in groups])
+    members = [np.arange(end - len(g), end) for g, end in zip(groups, ends, strict=True)]
     values = np.empty(resamples)
     for b in range(resamples):
         pick = rng.integers(0, len(groups), len(groups))
-        idx = np.concatenate([np.arange(starts[i], starts[i] + sizes[i]) for i in pick])
-        values[b] = stat(flat[idx])
+        values[b] = stat(flat[np.concatenate([members[i] for i in pick])])
     lo, hi = np.percentile(values, [2.5, 97.5])
     return float(lo), float(hi)
 
@@ -231,12 +230,28 @@ def bad_inputs() -> list[tuple[str, bytes]]:
     ]
 
 
+def measured(feet: list[dict]) -> list[dict]:
+    """The true feet that were matched to a found foot with an arch index."""
+    return [f for f in feet if f["found"] is not None and f["found"]["arch_index"] is not None]
+
+
+def ai_error(foot: dict) -> float:
+    """Absolute arch-index error of a :func:`measured` foot."""
+    return abs(foot["found"]["arch_index"] - foot["truth"]["ai"])
+
+
+def length_error(foot: dict) -> float | None:
+    """Relative foot-length error of a :func:`measured` foot; None without a length."""
+    got = foot["found"]["foot_length_mm"]
+    return None if got is None else abs(got - foot["truth"]["length"]) / foot["truth"]["length"]
+
+
 def summarise(rows: list[dict], bad: list[tuple[str, str]]) -> dict[str, Any]:
     with_print = [r for r in rows if r["with_print"]]
     no_print = [r for r in rows if not r["with_print"]]
     feet = [f for r in with_print for f in r.get("feet", [])]
-    found = [f for f in feet if f["found"] is not None and f["found"]["arch_index"] is not None]
-    ai_err = np.array([abs(f["found"]["arch_index"] - f["truth"]["ai"]) for f in found])
+    found = measured(feet)
+    ai_err = np.array([ai_error(f) for f in found])
     cls_ok = np.array([f["found"]["arch_type"] == f["truth"]["type"] for f in found])
     side_ok = np.array([f["found"]["side"] == f["truth"]["side"] for f in found])
     csi_err = np.array(
@@ -260,13 +275,7 @@ def summarise(rows: list[dict], bad: list[tuple[str, str]]) -> dict[str, Any]:
             if f["found"]["clarke_angle_deg"] is not None
         ]
     )
-    len_err = np.array(
-        [
-            abs(f["found"]["foot_length_mm"] - f["truth"]["length"]) / f["truth"]["length"]
-            for f in found
-            if f["found"]["foot_length_mm"] is not None
-        ]
-    )
+    len_err = np.array([e for e in map(length_error, found) if e is not None])
     axis_err = np.array([f["axis_error_deg"] for f in found if f.get("axis_error_deg") is not None])
     # a photo that was not scored records no scale: count scored photos only
     scale_expected = [r for r in with_print if r["reference"] != "none" and r["status"] == "ok"]
@@ -279,11 +288,7 @@ def summarise(rows: list[dict], bad: list[tuple[str, str]]) -> dict[str, Any]:
         s = per_scene[r["scene"]]
         s["photos"] += 1
         s["scored"] += r["status"] == "ok"
-        s["err"] += [
-            abs(f["found"]["arch_index"] - f["truth"]["ai"])
-            for f in r.get("feet", [])
-            if f["found"] is not None and f["found"]["arch_index"] is not None
-        ]
+        s["err"] += [ai_error(f) for f in measured(r.get("feet", []))]
     pressure_cop, pressure_share = [], []
     for f in found:
         tp = f.get("truth_pressure")
@@ -353,20 +358,9 @@ def intervals(with_print: list[dict], no_print: list[dict]) -> dict[str, list[fl
     def per_photo(value: Any) -> list[np.ndarray]:
         out = []
         for r in with_print:
-            vals = [
-                value(f)
-                for f in r.get("feet", [])
-                if f["found"] is not None and f["found"]["arch_index"] is not None
-            ]
+            vals = [value(f) for f in measured(r.get("feet", []))]
             out.append(np.array([v for v in vals if v is not None], np.float64))
         return out
-
-    def ai_err(f: dict) -> float:
-        return abs(f["found"]["arch_index"] - f["truth"]["ai"])
-
-    def len_err(f: dict) -> float | None:
-        got = f["found"]["foot_length_mm"]
-        return None if got is None else abs(got - f["truth"]["length"]) / f["truth"]["length"]
 
     def share(ok: Any) -> Any:
         return lambda f: float(ok(f))
@@ -374,7 +368,7 @@ def intervals(with_print: list[dict], no_print: list[dict]) -> dict[str, list[fl
     def as_list(iv: tuple[float, float] | None) -> list[float] | None:
         return None if iv is None else [round(iv[0], 4), round(iv[1], 4)]
 
-    errs = per_photo(ai_err)
+    errs = per_photo(ai_error)
     return {
         "scored_fraction": as_list(
             wilson_interval(sum(r["status"] == "ok" for r in with_print), len(with_print))
@@ -394,7 +388,7 @@ def intervals(with_print: list[dict], no_print: list[dict]) -> dict[str, list[fl
             )
         ),
         "length_within_1pct": as_list(
-            photo_bootstrap_interval(per_photo(len_err), lambda e: float(np.mean(e <= 0.01)))
+            photo_bootstrap_interval(per_photo(length_error), lambda e: float(np.mean(e <= 0.01)))
         ),
         "no_print_rejected": as_list(
             wilson_interval(sum(r["status"] == "no_footprint" for r in no_print), len(no_print))
