@@ -3,7 +3,7 @@
 A wet print's midfoot carries little load and prints much fainter than the
 heel and ball (the water film there is thin). On a textured floor (concrete,
 grained kraft paper, dark tile) it can fall below the segmentation's
-threshold; worse, the background estimate of :func:`footprint.segment.darkness_map`
+threshold; worse, the background estimate of :func:`footprint.background.darkness_map`
 then takes it for floor and lifts the floor level under it. The outline
 shows a *broken* midfoot, heel and forefoot apart, and an arch index near 0,
 as a very high arch would print.
@@ -41,7 +41,7 @@ import cv2
 import numpy as np
 from skimage.filters import threshold_otsu
 
-from footprint import segment, segment_grid
+from footprint import background, segment, segment_grid
 from footprint.frame import FootFrame
 from footprint.params import SegmentParams
 
@@ -196,7 +196,7 @@ def midfoot_pixels(darkness_f: np.ndarray, sole_f: np.ndarray, gap: GapDarkness)
     keep[np.unique(lab[touch & cand])] = True
     keep[0] = False
     grown = (sole | keep[lab]).astype(np.uint8)
-    grown = cv2.morphologyEx(grown, cv2.MORPH_CLOSE, segment._disk(_px(CLOSE_FRACTION, length)))
+    grown = cv2.morphologyEx(grown, cv2.MORPH_CLOSE, background.disk(_px(CLOSE_FRACTION, length)))
     # holes the floor's noise left in the midfoot (a print has none this small)
     grown = segment._fill_small_holes(grown, (HOLE_FRACTION * length) ** 2)
     return grown.astype(bool) & region
@@ -272,7 +272,7 @@ def recover(
     px_per_mm = segment_grid.nominal_px_per_mm((h, w), mm_per_px)
     k = int(round(2.0 * HULL_MARGIN_MM * px_per_mm)) | 1
     hull = cv2.dilate(_hull(sole).astype(np.uint8), np.ones((k, k), np.uint8)).astype(bool)
-    dark, _ = segment.darkness_map(
+    dark, _ = background.darkness_map(
         rgb, px_per_mm, params, valid, either_polarity=either_polarity, exclude=hull
     )
     dark_f = frame.warp(dark)

@@ -41,7 +41,7 @@ on a white A4 sheet lying on a grey floor: the sensor map is upsampled to
 ``print_mm_per_px`` (0.25 mm) by bicubic interpolation, contact is where the
 (smoothly upsampled) recorded pressure is above zero, and the print's darkness
 ``1 - L*/L*_paper`` is proportional to pressure (the quantity
-:func:`footprint.segment.darkness_map` measures). A mild light gradient, lens
+:func:`footprint.background.darkness_map` measures). A mild light gradient, lens
 blur, sensor noise and a JPEG round trip follow; the camera is tilted a few
 degrees. The exact plate -> world -> image maps are kept, so the pipeline's map
 can be taken back to the 5 mm sensor grid by area averaging

@@ -8,7 +8,7 @@ pressure in kPa**.
 Map
 ---
 The illumination-corrected darkness of the print (see
-:func:`footprint.segment.darkness_map`) is resampled into the foot frame,
+:func:`footprint.background.darkness_map`) is resampled into the foot frame,
 smoothed over ``smooth_mm`` (which also averages a podograph grid over its
 period) and normalised to 0..1 by its 99th percentile inside the print.
 

@@ -1444,7 +1444,7 @@ def _paper_plane(rgb: np.ndarray, corners_xy: np.ndarray, params: RectifyParams)
     photographed floor, cut to the photo's long side around its centre. Shapes
     in it are true up to one scale; lengths stay in pixels (``mm_per_px`` None).
     ``sheet`` stays None: the segmentation finds the paper in the plane as it
-    does in a photo without a reference (``segment._paper_region``). Its exact
+    does in a photo without a reference (``paper.paper_region``). Its exact
     outline as the search region was measured and not kept: prints touching
     the paper's edge were refused or took in its rim (docs/accuracy.md).
     """

@@ -12,7 +12,8 @@ method therefore works on one darkness signal:
 3. Lightness ``L`` (CIE Lab); illumination ``B`` by normalised convolution
    over background pixels at 1/8 size, iterated so the print, grout and grain
    are excluded and ``B`` is interpolated under them; darkness
-   ``D = 1 - L / B`` (flat-fielding, so gradients and shadows cancel). On a
+   ``D = 1 - L / B`` (flat-fielding, so gradients and shadows cancel;
+   :mod:`footprint.background`). On a
    floor, long straight lines (grout, plank seams) are found by a Hough
    transform of thin structures and filled in from beside them.
 4. Candidates on a 2.5 mm detection signal; an Otsu threshold chosen in a
@@ -33,20 +34,23 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 from scipy import ndimage
-from skimage.filters import threshold_otsu
 
 from footprint import pairing, segment_grid
+from footprint.background import (
+    darkness_map,
+    disk,
+    lightness,
+    lightness_u8,
+    nconv,
+    odd_px,
+    otsu,
+    wide_blur,
+)
+from footprint.paper import paper_region
 from footprint.params import SegmentParams
-from footprint.rectify import perimeter_coverage, quad_corners
 
 log = logging.getLogger(__name__)
 
-#: [1] Downscale factor for the illumination estimate.
-_BG_DOWNSCALE = 8
-#: [px] Gaussian blurs this wide and wider are computed on a coarser grid
-#: (:func:`_wide_blur`), at most ``WIDE_BLUR_MAX_FACTOR`` times coarser.
-WIDE_BLUR_MIN_SIGMA_PX = 4.0
-WIDE_BLUR_MAX_FACTOR = 4
 #: [mm] A foot's sole is at least this thick (largest inscribed radius);
 #: excludes form borders, pen strokes and grout lines.
 MIN_FOOT_THICKNESS_MM = 12.0
@@ -121,56 +125,12 @@ MAX_SOLE_PIECES = 2
 #: [1] Hysteresis low threshold as a fraction of the main threshold's height
 #: above the background.
 HYSTERESIS_LOW_FRACTION = 0.5
-#: Iterations of the background re-estimate that excludes dark pixels.
-BACKGROUND_ITERATIONS = 3
-#: [noise sigmas] Pixels this far above the background noise are excluded from it.
-BACKGROUND_OUTLIER_SIGMAS = 3.0
-#: [1] Pixels this much lighter than their background (relative, 1 - L/B below
-#: the median by more) are excluded from it too: light grout on dark tile (50 %
-#: and more), a card, a wet print's sheen. A smaller step would also take the
-#: lit side of a shadow's edge, which the background must follow. When
-#: searching for a print of either polarity, the darker rule's step applies on
-#: both sides.
-BACKGROUND_LIGHT_OUTLIER = 0.25
-#: [1] Pixels darker than their background by this fraction of the outlier
-#: step are excluded from it too when they are joined to excluded pixels and
-#: their joined region stays inside the search region (see :func:`_grow_exclusion`).
-BACKGROUND_GROW_FRACTION = 0.7
-#: [mm] Radius of the grey closing of the lightness that gives the first
-#: background estimate: wider than half a forefoot, so a large, even print (a
-#: wet sole covering much of a sheet) does not pass for background.
-BACKGROUND_INIT_RADIUS_MM = 60.0
 #: [1] Smallest darkness step (print over background) accepted as a print.
 MIN_CONTRAST = 0.035
 #: [noise sigmas] ... and it must also stand this far above the background noise.
 MIN_CONTRAST_SIGMAS = 3.0
 #: [mm] Rim around a sheet excluded when searching the floor beside it (shadow).
 SHEET_SHADOW_MM = 8.0
-#: [1] Smallest sheet of unknown size, as a fraction of the photo's valid area.
-PAPER_MIN_FRACTION = 0.08
-#: [1] Largest sheet (its outline's area) as a fraction of the photo's valid area.
-PAPER_MAX_FRACTION = 0.8
-#: [1] Smallest solidity of a sheet's outline.
-PAPER_MIN_SOLIDITY = 0.93
-#: [1] A sheet whose outline a print notches may have this smaller solidity
-#: ...: a foot's print (sole and toes, 14 000-20 000 mm^2) covers up to ~30 %
-#: of a sheet of A4 size, and when it runs to the sheet's edge (or comes
-#: within the coarse blur of it) all of it notches the outline ...
-PAPER_MIN_NOTCHED_SOLIDITY = 0.7
-#: [1] Share of its quad's sides a sheet's outline must run along (within 1.5
-#: coarse px), notched or not: development sheets 0.88-1.0, a print's heel
-#: in a photo's corner taken for a sheet 0.74.
-PAPER_MIN_EDGE_COVERAGE = 0.8
-#: [mm] Distance either side of a sheet's outline at which its colour step is read.
-PAPER_EDGE_SAMPLE_MM = 20.0
-#: [1] Smallest colour step across a sheet's outline (median CIE76 Delta E / 100):
-#: paper on a floor differs from it by 0.24-0.80 on development photos, the
-#: lighter half of an evenly tiled floor under a light gradient by 0.02-0.06.
-PAPER_MIN_EDGE_STEP = 0.12
-#: [coarse px] A sheet's corner this close to a hole in the search (a card
-#: lying over the corner) may be hidden: its sides are fitted again without
-#: the outline along the hole, and meet where the corner is.
-PAPER_HIDDEN_CORNER_PX = 2.0
 #: [mm] Gaussian sigma of the detection signal (averages floor texture).
 DETECT_SIGMA_MM = 2.5
 #: [noise sigmas] Detection level above the background of the detection signal.
@@ -327,220 +287,6 @@ class Segmentation:
     either_untried: bool = False
 
 
-def _odd(n: float) -> int:
-    k = max(1, int(round(n)))
-    return k if k % 2 == 1 else k + 1
-
-
-def lightness_u8(rgb: np.ndarray) -> np.ndarray:
-    """CIE L* of an RGB uint8 image as OpenCV scales it (uint8, 0..255)."""
-    return cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[:, :, 0]
-
-
-def lightness(rgb: np.ndarray, light_u8: np.ndarray | None = None) -> np.ndarray:
-    """CIE L* of an RGB uint8 image, scaled to 0..1 (float32).
-
-    ``light_u8`` is :func:`lightness_u8` of ``rgb`` when the caller has it already.
-    """
-    if light_u8 is None:
-        light_u8 = lightness_u8(rgb)
-    return light_u8.astype(np.float32) / 255.0
-
-
-def _otsu(values: np.ndarray, nbins: int = 256) -> float:
-    """Otsu's threshold, or the values' level when they are (nearly) constant."""
-    vals = np.asarray(values, dtype=np.float64)
-    if vals.size == 0:
-        return 0.0
-    lo, hi = float(vals.min()), float(vals.max())
-    if hi - lo < 1e-6:
-        return hi
-    return float(threshold_otsu(vals, nbins=nbins))
-
-
-def _wide_blur(img: np.ndarray, sigma_px: float) -> np.ndarray:
-    """Gaussian blur (sigma ``sigma_px``, replicated border); wide ones computed coarser.
-
-    From ``WIDE_BLUR_MIN_SIGMA_PX`` on, the image is area-averaged by a factor
-    ``f`` (up to 4, at most sigma / 2), blurred there with
-    ``sqrt(sigma^2 - f^2 / 4) / f`` and interpolated back: the box average and
-    the linear interpolation add about ``f^2 / 4`` px^2 of variance, and what
-    the coarse grid drops (periods under ``2 f`` px) the blur removes anyway.
-    """
-    f = int(min(WIDE_BLUR_MAX_FACTOR, sigma_px // 2.0)) if sigma_px >= WIDE_BLUR_MIN_SIGMA_PX else 1
-    if f < 2:
-        return cv2.GaussianBlur(img, (0, 0), sigma_px, borderType=cv2.BORDER_REPLICATE)
-    h, w = img.shape[:2]
-    size = (max(1, -(-w // f)), max(1, -(-h // f)))
-    small = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
-    sigma_s = float(np.sqrt(max(sigma_px**2 - f * f / 4.0, 1.0))) / f
-    small = cv2.GaussianBlur(small, (0, 0), sigma_s, borderType=cv2.BORDER_REPLICATE)
-    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
-
-
-def _nconv(values: np.ndarray, weights: np.ndarray, sigma_px: float) -> np.ndarray:
-    """Normalised convolution: Gaussian mean of ``values`` where ``weights`` > 0."""
-    weighted = values * weights
-    num = _wide_blur(weighted, sigma_px)
-    den = _wide_blur(weights, sigma_px)
-    covered = den > 1e-4
-    # the fallback (the weighted mean) only where nothing is near: usually nowhere
-    fallback = float(weighted.sum() / max(float(weights.sum()), 1e-9)) if not covered.all() else 0.0
-    return np.where(covered, num / np.maximum(den, 1e-12), fallback).astype(np.float32)
-
-
-def darkness_map(
-    rgb: np.ndarray,
-    px_per_mm: float,
-    params: SegmentParams,
-    roi: np.ndarray | None = None,
-    light: np.ndarray | None = None,
-    *,
-    either_polarity: bool = False,
-    exclude: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Illumination-corrected darkness ``D = 1 - L / B`` (float32, >= 0).
-
-    Parameters
-    ----------
-    rgb : (H, W, 3) uint8 ndarray
-    px_per_mm : float
-        Plane sampling (nominal when no scale is known).
-    params : SegmentParams
-    roi : (H, W) bool ndarray, optional
-        Where the background may be estimated (e.g. the sheet).
-    light : (H, W) float32 ndarray, optional
-        :func:`lightness` of ``rgb`` when the caller has it already.
-    either_polarity : bool
-        Return the contrast ``|1 - L / B|`` instead: a wet print on glossy
-        tile or wood can be lighter than the floor where it catches a
-        highlight (the water's sheen) and darker elsewhere.
-    exclude : (H, W) bool ndarray, optional
-        Pixels never taken as background (a print's outline, known to hold
-        a faint part the iteration would otherwise take for floor); ``B``
-        is interpolated under them from around.
-
-    Returns
-    -------
-    darkness, background_weight : (H, W) float32 ndarrays
-        The darkness map and the final weight (1 = background) used for ``B``.
-
-    Notes
-    -----
-    ``B`` is a normalised convolution (Gaussian sigma ``background_scale_mm``)
-    of the lightness over background pixels only, computed at 1/8 size and
-    iterated: pixels clearly darker than their estimated background (the
-    print, grout, grain) or much lighter (``BACKGROUND_LIGHT_OUTLIER``: light
-    grout on dark tile, a card) are excluded and ``B`` re-estimated, so ``B``
-    interpolates the illumination under the print from its surroundings. The
-    first estimate is a grey closing then opening with a disk of
-    ``BACKGROUND_INIT_RADIUS_MM`` (Soille 2003, *Morphological Image
-    Analysis*, alternating sequential filters), which removes darker and
-    lighter features narrower than a forefoot.
-    """
-    if light is None:
-        light = lightness(rgb)
-    h, w = light.shape
-    roi_f = np.ones((h, w), np.float32) if roi is None else roi.astype(np.float32)
-    size = (max(1, w // _BG_DOWNSCALE), max(1, h // _BG_DOWNSCALE))
-    small = cv2.resize(light, size, interpolation=cv2.INTER_AREA)
-    small_roi = cv2.resize(roi_f, size, interpolation=cv2.INTER_AREA)
-    small_roi = (small_roi > 0.99).astype(np.float32)
-    if small_roi.sum() < 4:
-        small_roi = (cv2.resize(roi_f, size, interpolation=cv2.INTER_AREA) > 0.5).astype(np.float32)
-    sigma = max(1.0, params.background_scale_mm * px_per_mm / _BG_DOWNSCALE)
-    radius = max(1, int(round(BACKGROUND_INIT_RADIUS_MM * px_per_mm / _BG_DOWNSCALE)))
-    if exclude is not None:
-        ex = cv2.resize(exclude.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0
-        small_roi = small_roi * (~ex).astype(np.float32)
-    weight = small_roi.copy()
-    # first estimate: a grey closing, then opening, of the lightness (darker,
-    # then lighter features narrower than the disk removed: a wet print can be
-    # lighter than a glossy floor; broad shading kept), smoothed; then the
-    # normalised convolution over the pixels that do not stand out from it.
-    # Outside the ROI is ignored: 0 for a dilation (max), +inf for an erosion.
-    disk = _disk(2.0 * radius + 1.0)
-    outside = small_roi == 0
-    first = small.astype(np.float32)
-    for op, ignored in (
-        (cv2.dilate, 0.0),
-        (cv2.erode, np.inf),
-        (cv2.erode, np.inf),
-        (cv2.dilate, 0.0),
-    ):
-        first[outside] = ignored
-        first = op(first, disk)
-    first[outside] = small[outside]
-    bg = cv2.GaussianBlur(first, (0, 0), sigma)
-    for it in range(BACKGROUND_ITERATIONS + 1):
-        if it > 0:
-            bg = _nconv(small, weight, sigma)
-        d = 1.0 - small / np.maximum(bg, 1e-3)
-        if either_polarity:
-            d = np.abs(d)
-        vals = d[weight > 0]
-        if vals.size < 4:
-            break
-        med = float(np.median(vals))
-        noise = 1.4826 * float(np.median(np.abs(vals - med))) + 1e-4
-        step = max(BACKGROUND_OUTLIER_SIGMAS * noise, 0.02)
-        # much lighter than the floor is not floor either (light grout on dark
-        # tile, a card); a milder light excursion is the lit side of a shadow's
-        # edge, which the background must follow
-        light_step = step if either_polarity else max(step, BACKGROUND_LIGHT_OUTLIER)
-        excl = ((d > med + step) | (d < med - light_step)).astype(np.uint8)
-        grow = (d > med + BACKGROUND_GROW_FRACTION * step) & (small_roi > 0)
-        excl = _grow_exclusion(excl.astype(bool), grow, small_roi > 0).astype(np.uint8)
-        excl = cv2.dilate(excl, np.ones((3, 3), np.uint8))
-        weight = small_roi * (1.0 - excl.astype(np.float32))
-    bg_full = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
-    dark = 1.0 - light / np.maximum(bg_full, 1e-3)
-    if either_polarity:
-        dark = np.abs(dark)
-    wfull = cv2.resize(weight, (w, h), interpolation=cv2.INTER_NEAREST)
-    return np.clip(dark, 0.0, 1.0).astype(np.float32), wfull
-
-
-def _grow_exclusion(excl: np.ndarray, grow: np.ndarray, roi: np.ndarray) -> np.ndarray:
-    """Excluded background pixels, grown into the fainter print joined to them.
-
-    Parameters
-    ----------
-    excl : (h, w) bool ndarray
-        Pixels clearly darker (or lighter) than the background estimate.
-    grow : (h, w) bool ndarray
-        Pixels somewhat darker than it (``BACKGROUND_GROW_FRACTION`` of the step).
-    roi : (h, w) bool ndarray
-        Where the background is estimated.
-
-    Returns
-    -------
-    (h, w) bool ndarray
-        ``excl`` plus every connected region of ``grow`` that holds an
-        excluded pixel and does not reach the edge of ``roi`` or the image.
-
-    Notes
-    -----
-    A hysteresis (Canny 1986): a wet print's midfoot and ball can be much
-    fainter than its heel. Left in the background, they pull the estimate
-    down under themselves, and the next estimate takes in more of them, until
-    the ball reads as floor and the print falls apart. Joined to the darker
-    heel, they are excluded with it. A shadow or a floor seam comes in from
-    outside the search region: a region that reaches its edge is not grown.
-    """
-    n, lab = cv2.connectedComponents(grow.astype(np.uint8), connectivity=8)
-    if n <= 1:
-        return excl
-    seeded = np.bincount(lab[excl & grow], minlength=n) > 0
-    roi8 = roi.astype(np.uint8)
-    edge = (roi8 - cv2.erode(roi8, np.ones((3, 3), np.uint8))).astype(bool)
-    edge[0, :] = edge[-1, :] = edge[:, 0] = edge[:, -1] = True
-    at_edge = np.bincount(lab[edge & grow], minlength=n) > 0
-    ok = seeded & ~at_edge
-    ok[0] = False
-    return excl | ok[lab]
-
-
 def _grown_box(
     box: tuple[slice, slice], shape: tuple[int, ...], margin: int = 1
 ) -> tuple[slice, slice]:
@@ -680,7 +426,7 @@ def segment(
                 return found
         floor = base & ~_grow(sheet, px_per_mm)
         return _segment_floor(rgb, params, px_per_mm, mm_per_px, floor, light_u8, polarity)
-    paper = _paper_region(rgb, base, px_per_mm, light_u8)
+    paper = paper_region(rgb, base, px_per_mm, light_u8)
     if paper is not None:
         # a sheet of unknown size (kraft paper, a form) under the print
         found = _segment_roi(
@@ -708,7 +454,7 @@ def touches_frame(mask: np.ndarray, frame: np.ndarray, mm_per_px: float | None) 
         return False
     h, w = frame.shape
     px_per_mm = segment_grid.nominal_px_per_mm((h, w), mm_per_px)
-    reach = (_odd(SEARCH_INSET_MM * px_per_mm) - 1) / 2.0 + FRAME_TOUCH_PX
+    reach = (odd_px(SEARCH_INSET_MM * px_per_mm) - 1) / 2.0 + FRAME_TOUCH_PX
     grown = _grown_box(_mask_box(mask), (h, w), int(np.ceil(reach)) + 1)
     inside = np.pad(frame[grown], 1, constant_values=False).astype(np.uint8)
     dist = cv2.distanceTransform(inside, cv2.DIST_L2, 3)[1:-1, 1:-1]
@@ -754,7 +500,7 @@ def _segment_floor(
 
 def _grow(region: np.ndarray, px_per_mm: float) -> np.ndarray:
     """``region`` grown by ``SHEET_SHADOW_MM`` (a sheet's edge casts a dark rim)."""
-    k = _disk(2.0 * SHEET_SHADOW_MM * px_per_mm)
+    k = disk(2.0 * SHEET_SHADOW_MM * px_per_mm)
     return cv2.dilate(region.astype(np.uint8), k).astype(bool)
 
 
@@ -785,242 +531,6 @@ def floor_beside_sheet(
     floor = valid.copy()
     floor[look] &= ~grown[inner]
     return floor
-
-
-def _notch_is_darker(light: np.ndarray, comp: np.ndarray, hull: np.ndarray) -> bool:
-    """True when the part of ``hull`` outside ``comp`` is darker than ``comp``."""
-    inside = np.zeros_like(comp)
-    cv2.fillConvexPoly(inside, hull.reshape(-1, 2).astype(np.int32), 1)
-    notch = (inside > 0) & (comp == 0)
-    if not notch.any():
-        return False
-    return float(light[notch].mean()) < float(light[comp > 0].mean())
-
-
-def _paper_region(
-    rgb: np.ndarray, valid: np.ndarray, px_per_mm: float, light_u8: np.ndarray | None = None
-) -> np.ndarray | None:
-    """A large, four-sided region of uniform colour (a sheet of any size), or None.
-
-    The coarse lightness (and, when that finds no sheet, the chroma: CIE
-    ``sqrt(a*^2 + b*^2)``) is split in two by Otsu; a component of either class
-    covering at least ``PAPER_MIN_FRACTION`` of the photo whose outline is a
-    convex quadrilateral (solidity >= ``PAPER_MIN_SOLIDITY``) that runs along
-    its quad's sides (``PAPER_MIN_EDGE_COVERAGE``) is a sheet.
-    ``light_u8`` is :func:`lightness_u8` of ``rgb`` when the caller has it.
-    """
-    h, w = valid.shape
-    small_size = (max(1, w // _BG_DOWNSCALE), max(1, h // _BG_DOWNSCALE))
-    light = cv2.resize(lightness(rgb, light_u8), small_size, interpolation=cv2.INTER_AREA)
-    small_rgb = cv2.resize(rgb, small_size, interpolation=cv2.INTER_AREA)
-    v = cv2.resize(valid.astype(np.uint8), small_size, interpolation=cv2.INTER_NEAREST) > 0
-    if v.sum() < 100:
-        return None
-    sigma = max(1.0, 3.0 * px_per_mm / _BG_DOWNSCALE)
-    light = cv2.GaussianBlur(light, (0, 0), sigma)
-    best = _paper_quad(light, light, small_rgb, v, px_per_mm)
-    if best is None:
-        # kraft paper on a grey floor differs most in colour: a light gradient
-        # or a shadow across it can split it by lightness alone
-        lab = cv2.cvtColor(small_rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
-        chroma = cv2.GaussianBlur(np.hypot(lab[..., 1], lab[..., 2]), (0, 0), sigma)
-        best = _paper_quad(chroma, light, small_rgb, v, px_per_mm)
-    if best is None:
-        return None
-    quad = (best + 0.5) * np.array([w / small_size[0], h / small_size[1]]) - 0.5
-    out = np.zeros((h, w), np.uint8)
-    cv2.fillConvexPoly(out, np.round(quad).astype(np.int32), 1)
-    return out.astype(bool) & valid
-
-
-def _paper_quad(
-    chan: np.ndarray, light: np.ndarray, small_rgb: np.ndarray, v: np.ndarray, px_per_mm: float
-) -> np.ndarray | None:
-    """The largest sheet-like component of either Otsu class of a coarse channel.
-
-    ``light`` is the coarse lightness (for the notch test), ``v`` the valid
-    coarse pixels. Returns the outline (4-6 corners, coarse pixels) or None;
-    the tests are those of :func:`_paper_region`.
-    """
-    t = float(_otsu(chan[v]))
-    best = None
-    near_hole = _near_hole(v)  # where a card over the sheet hides its edge
-    for cls in (chan > t, chan <= t):
-        m = (cls & v).astype(np.uint8)
-        m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
-        n, lab, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=4)
-        for i in range(1, n):
-            area = float(stats[i, cv2.CC_STAT_AREA])
-            if area < PAPER_MIN_FRACTION * v.sum() or area > PAPER_MAX_FRACTION * v.sum():
-                continue
-            comp = (lab == i).astype(np.uint8)
-            cs, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-            c = max(cs, key=cv2.contourArea)
-            if cv2.contourArea(c) > PAPER_MAX_FRACTION * v.sum():
-                continue  # the floor around a sheet: its outline is the photo's edge
-            hull = cv2.convexHull(c)
-            solidity = cv2.contourArea(c) / max(cv2.contourArea(hull), 1e-6)
-            quad = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True)
-            # four corners, or up to six where the photo's edge cuts the sheet
-            if not 4 <= len(quad) <= 6:
-                continue
-            if solidity < PAPER_MIN_SOLIDITY and not (
-                # a print running off the sheet's edge notches its outline; the
-                # notch is darker than the sheet (a print, not paper around a
-                # print that was taken for the sheet)
-                solidity >= PAPER_MIN_NOTCHED_SOLIDITY and _notch_is_darker(light, comp, hull)
-            ):
-                continue
-            quad_xy = quad.reshape(-1, 2).astype(np.float64)
-            if len(quad_xy) == 4:
-                eps = 0.04 * cv2.arcLength(hull, True)
-                quad_xy = _hidden_corners(quad_xy, c.reshape(-1, 2), near_hole, eps)
-            # a sheet's straight sides run along most of its quad, even where a
-            # print notches it; a rounded blob (a print's heel in a corner of
-            # the photo) meets the quad of its outline near the corners only
-            # (within 1.5 coarse px; samples next to a card are not counted)
-            coverage = perimeter_coverage(c, quad_xy, 1.5, samples_per_side=16, hidden=near_hole)
-            if coverage < PAPER_MIN_EDGE_COVERAGE:
-                continue
-            reach = PAPER_EDGE_SAMPLE_MM * px_per_mm / _BG_DOWNSCALE
-            step = _edge_colour_step(small_rgb, v, quad_xy, reach)
-            if step is not None and step < PAPER_MIN_EDGE_STEP:
-                continue  # a lighter or darker patch of one floor, not paper on it
-            if best is None or area > best[0]:
-                best = (area, quad_xy)
-    return None if best is None else best[1]
-
-
-def _near_hole(v: np.ndarray) -> np.ndarray | None:
-    """Coarse pixels within ``PAPER_HIDDEN_CORNER_PX`` of a hole in the search
-    ``v`` (a card cut out of it; not the photo's own edge), or None without holes."""
-    _, lab = cv2.connectedComponents((~v).astype(np.uint8), connectivity=8)
-    edge = np.unique(np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]]))
-    hole = (lab > 0) & ~np.isin(lab, edge)
-    if not hole.any():
-        return None
-    r = int(np.ceil(PAPER_HIDDEN_CORNER_PX))
-    return cv2.dilate(hole.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)) > 0
-
-
-def _hidden_corners(
-    quad_xy: np.ndarray, outline_xy: np.ndarray, near_hole: np.ndarray | None, tol_px: float
-) -> np.ndarray:
-    """A sheet's quad with corners hidden under a hole of the search restored.
-
-    A card laid over a sheet's corner is cut out of the search (it is no
-    foot), and the outline of the sheet then runs round the card: the corner
-    the polygon fit puts there lies on the card's edge, and the sheet's sides
-    through it are tilted, cutting off a strip of the sheet (a print near its
-    edge loses its ball, development seed 9048). Where a corner lies within
-    ``PAPER_HIDDEN_CORNER_PX`` of a hole in the search (one inside the
-    photo, not the photo's own edge: ``near_hole``), each side is fitted
-    again (least squares, :func:`cv2.fitLine`) to the outline points within
-    ``tol_px`` of it that are not next to such a pixel, and the corners are
-    where the fitted sides meet. The quad is returned unchanged when a side
-    keeps too few points, a corner would move further than ``tol_px``
-    beyond the sheet's outline box, a corner by the hole would not move
-    out, or a side would move in by more than ``PAPER_HIDDEN_CORNER_PX``
-    (pulled in by a print that notches the sheet's outline).
-
-    Parameters
-    ----------
-    quad_xy : (4, 2) ndarray
-        Polygon fit of the sheet's outline (coarse pixels).
-    outline_xy : (N, 2) ndarray
-        The sheet component's outline points.
-    near_hole : (H, W) bool ndarray or None
-        :func:`_near_hole` of the coarse search (None: no hole).
-    tol_px : float
-        The polygon fit's tolerance [coarse px].
-    """
-    if near_hole is None:
-        return quad_xy
-    h, w = near_hole.shape
-    xi = np.clip(np.round(quad_xy[:, 0]).astype(int), 0, w - 1)
-    yi = np.clip(np.round(quad_xy[:, 1]).astype(int), 0, h - 1)
-    if not near_hole[yi, xi].any():
-        return quad_xy
-    pts = outline_xy.astype(np.float64)
-    px = np.clip(pts[:, 0].astype(int), 0, w - 1)
-    py = np.clip(pts[:, 1].astype(int), 0, h - 1)
-    free = ~near_hole[py, px]
-    lines = []
-    for i in range(4):
-        p0, p1 = quad_xy[i], quad_xy[(i + 1) % 4]
-        d = p1 - p0
-        length = float(np.hypot(*d))
-        if length < 1.0:
-            return quad_xy
-        u = d / length
-        rel = pts - p0
-        along = rel @ u
-        across = rel @ np.array([-u[1], u[0]])
-        sel = free & (np.abs(across) <= tol_px) & (along >= 0.0) & (along <= length)
-        if sel.sum() < max(5, 0.25 * length):
-            return quad_xy
-        vx, vy, x0, y0 = cv2.fitLine(pts[sel].astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01)
-        lines.append((np.array([x0[0], y0[0]], np.float64), np.array([vx[0], vy[0]], np.float64)))
-    out = quad_corners(lines)
-    lo = pts.min(axis=0) - tol_px
-    hi = pts.max(axis=0) + tol_px
-    if not np.all(np.isfinite(out)) or np.any(out < lo) or np.any(out > hi):
-        return quad_xy
-    # a hidden corner gives back what the hole hid: it moves out. A side
-    # pulled in is a notch the print made in the sheet's outline, not a tilt
-    poly = quad_xy.astype(np.float32).reshape(-1, 1, 2)
-    frac = np.linspace(0.0, 1.0, 11)[:, None]
-    along_sides = np.concatenate([out[i] + frac * (out[(i + 1) % 4] - out[i]) for i in range(4)])
-    inside = np.array([cv2.pointPolygonTest(poly, (float(x), float(y)), True) for x, y in out])
-    pulled_in = max(cv2.pointPolygonTest(poly, (float(x), float(y)), True) for x, y in along_sides)
-    if pulled_in > PAPER_HIDDEN_CORNER_PX or not np.all(inside[near_hole[yi, xi]] < 0.0):
-        return quad_xy
-    return out
-
-
-def _edge_colour_step(
-    rgb: np.ndarray, valid: np.ndarray, polygon_xy: np.ndarray, offset_px: float
-) -> float | None:
-    """Median colour difference across a polygon's sides (CIE76 Delta E / 100).
-
-    Along each side, at 17 points, the CIE L*a*b* colour ``offset_px`` inside
-    the polygon is compared with the colour as far outside it:
-    :math:`\\Delta E = \\lVert Lab_{in} - Lab_{out} \\rVert`. Points whose outer
-    (or inner) sample falls outside ``valid`` (a side along the photo's edge)
-    are skipped. A sheet's edge is a step in colour (paper against floor); the
-    outline of the lighter half of a floor under a light gradient is not.
-
-    Returns
-    -------
-    float or None
-        The median over the points, or None when fewer than 8 could be read
-        (nothing to judge by).
-    """
-    h, w = valid.shape
-    lab = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
-    poly = np.asarray(polygon_xy, np.float64).reshape(-1, 2)
-    centre = poly.mean(axis=0)
-    t = np.linspace(0.1, 0.9, 17)
-    steps = []
-    for i in range(len(poly)):
-        p0, p1 = poly[i], poly[(i + 1) % len(poly)]
-        d = p1 - p0
-        length = float(np.hypot(*d))
-        if length < 1.0:
-            continue
-        n = np.array([-d[1], d[0]]) / length
-        if np.dot(centre - 0.5 * (p0 + p1), n) < 0:
-            n = -n  # inwards
-        for p in p0 + t[:, None] * d:
-            (xi, yi), (xo, yo) = np.round(p + offset_px * n), np.round(p - offset_px * n)
-            if not (0 <= xi < w and 0 <= yi < h and 0 <= xo < w and 0 <= yo < h):
-                continue
-            if not (valid[int(yi), int(xi)] and valid[int(yo), int(xo)]):
-                continue
-            steps.append(float(np.linalg.norm(lab[int(yi), int(xi)] - lab[int(yo), int(xo)])))
-    if len(steps) < 8:
-        return None
-    return float(np.median(steps)) / 100.0
 
 
 def _line_sampling(shape: tuple[int, ...], px_per_mm: float) -> tuple[float, tuple[int, int]]:
@@ -1066,13 +576,13 @@ def floor_lines(light: np.ndarray, roi: np.ndarray, px_per_mm: float) -> np.ndar
     small = cv2.resize(light, size, interpolation=cv2.INTER_AREA)
     roi_s = cv2.resize(roi.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
     ppm = px_per_mm * s
-    k = _disk(LINE_MAX_WIDTH_MM * ppm)
+    k = disk(LINE_MAX_WIDTH_MM * ppm)
     dark_lines = cv2.morphologyEx(small, cv2.MORPH_CLOSE, k) - small
     light_lines = small - cv2.morphologyEx(small, cv2.MORPH_OPEN, k)
-    local = cv2.blur(small, (_odd(8.0 * LINE_MAX_WIDTH_MM * ppm),) * 2)
+    local = cv2.blur(small, (odd_px(8.0 * LINE_MAX_WIDTH_MM * ppm),) * 2)
     rel = np.maximum(dark_lines, light_lines) / np.maximum(local, 1e-3)
     min_len = LINE_MIN_LENGTH_MM * ppm
-    box = _odd(3.0 * LINE_MAX_WIDTH_MM * ppm)
+    box = odd_px(3.0 * LINE_MAX_WIDTH_MM * ppm)
     thick = max(1, round(LINE_BAND_MM * ppm))
     roi_u8 = roi_s.astype(np.uint8)
     found = np.zeros(small.shape, np.uint8)
@@ -1163,7 +673,7 @@ def _without_lines(
     s, size = _line_sampling(dark.shape, px_per_mm)
     keep = cv2.resize((~lines).astype(np.float32), size, interpolation=cv2.INTER_AREA)
     small = cv2.resize(dark, size, interpolation=cv2.INTER_AREA)
-    fill = _nconv(small, (keep > 0.99).astype(np.float32), LINE_FILL_SIGMA_MM * px_per_mm * s)
+    fill = nconv(small, (keep > 0.99).astype(np.float32), LINE_FILL_SIGMA_MM * px_per_mm * s)
     fill = cv2.resize(fill, dark.shape[::-1], interpolation=cv2.INTER_LINEAR)
     return np.where(lines, fill, dark).astype(np.float32)
 
@@ -1193,7 +703,7 @@ def _segment_roi(
     h, w = rgb.shape[:2]
     empty = Segmentation((), "unknown", np.zeros((h, w), np.float32), 0.0, ())
     # stay away from the ROI's border: paper edges and their shadows are dark
-    edge = _odd(SEARCH_INSET_MM * px_per_mm)
+    edge = odd_px(SEARCH_INSET_MM * px_per_mm)
     roi = cv2.erode(roi.astype(np.uint8), np.ones((edge, edge), np.uint8)).astype(bool)
     if roi.sum() < 100:
         return empty
@@ -1216,7 +726,7 @@ def _segment_roi(
         dark = _without_lines(dark, light, roi, px_per_mm, lines)
     del light
     fine = cv2.GaussianBlur(dark, (0, 0), max(0.5, FINE_SIGMA_MM * px_per_mm))
-    dens = _wide_blur(dark, max(1.0, params.grid_period_mm * px_per_mm))
+    dens = wide_blur(dark, max(1.0, params.grid_period_mm * px_per_mm))
     fine[~roi] = 0.0
     dens[~roi] = 0.0
 
@@ -1234,12 +744,12 @@ def _segment_roi(
         noise = 1.4826 * float(np.median(np.abs(bgv - med))) + 1e-4
         vals = sig[roi_s]
         hi = float(np.percentile(vals, 99.8))
-        t = float(_otsu(np.clip(vals, med, hi), nbins=256)) if hi > med else hi
+        t = float(otsu(np.clip(vals, med, hi), nbins=256)) if hi > med else hi
         return med, noise, t
 
     bg_level, noise, t_otsu = levels(fine)
     # detection: where is something clearly darker than the floor/paper around it?
-    det = _wide_blur(dark, max(1.0, DETECT_SIGMA_MM * px_per_mm))
+    det = wide_blur(dark, max(1.0, DETECT_SIGMA_MM * px_per_mm))
     det[~roi] = 0.0
     det_bg, det_noise, _ = levels(det)
     log.debug(
@@ -1252,7 +762,7 @@ def _segment_roi(
         else params.min_foot_area_fraction * 0.2 * float(roi.sum())
     )
     cand = (det > det_bg + max(DETECT_SIGMAS * det_noise, 0.5 * MIN_CONTRAST)).astype(np.uint8)
-    cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, _disk(4.0 * px_per_mm))
+    cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, disk(4.0 * px_per_mm))
     nc, clab, cstats, cand_box = _components_in_box(cand)
     det_box = det[cand_box]
     boxes = []
@@ -1281,7 +791,7 @@ def _segment_roi(
     core = roi & (dens > d_bg + 0.3 * (float(np.percentile(dens_roi, 99.8)) - d_bg))
     del dens_roi
     contrast_ratio = 0.0
-    outside = roi & ~_dilate_in_box(core.astype(np.uint8), _disk(10.0 * px_per_mm)).astype(bool)
+    outside = roi & ~_dilate_in_box(core.astype(np.uint8), disk(10.0 * px_per_mm)).astype(bool)
     if core.sum() > 50 and outside.sum() > 50:
         texture = fine - dens
         t_in = float(np.std(texture[core]))
@@ -1324,13 +834,13 @@ def _segment_roi(
 
     # half-level edge: threshold each pixel at half its local print level
     m_f = (seed_mask & (signal > t_map)).astype(np.float32)
-    local = _nconv(signal, m_f, EDGE_LEVEL_MM * px_per_mm)
+    local = nconv(signal, m_f, EDGE_LEVEL_MM * px_per_mm)
     half = bg_level + 0.5 * (local - bg_level)
-    near = _dilate_in_box(seed_mask.astype(np.uint8), _disk(2.0 * px_per_mm)).astype(bool)
+    near = _dilate_in_box(seed_mask.astype(np.uint8), disk(2.0 * px_per_mm)).astype(bool)
     mask = near & (signal > np.maximum(half, bg_level + 2.0 * noise)) & roi
     del m_f, local, half, near
 
-    se = _disk(2.0 * params.smooth_mm * px_per_mm)
+    se = disk(2.0 * params.smooth_mm * px_per_mm)
     m8 = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, se)
     m8 = _fill_small_holes(m8, MAX_HOLE_MM2 * px_per_mm**2)
     labels_pre = _cut_bridges(m8, BRIDGE_CUT_MM * px_per_mm)
@@ -1347,7 +857,7 @@ def _segment_roi(
         min_piece = params.min_foot_area_fraction * 0.2 * total_area
     min_thick = 0.5 * MIN_FOOT_THICKNESS_MM * px_per_mm
     roi_border = roi & ~cv2.erode(roi.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    roi_border = cv2.dilate(roi_border.astype(np.uint8), _disk(1.0 * px_per_mm)).astype(bool)
+    roi_border = cv2.dilate(roi_border.astype(np.uint8), disk(1.0 * px_per_mm)).astype(bool)
 
     # candidate sole pieces: big, thick, dark enough, not hugging the ROI border
     # (a print on a sheet may touch the sheet's edge a little more)
@@ -1423,7 +933,7 @@ def _segment_roi(
     # near each foot, with the same half-level edge as the sole
     toe_level = bg_level + max(3.0 * noise, TOE_SEARCH_LEVEL * (print_level - bg_level))
     weak = roi & ~taken & (signal > toe_level)
-    weak8 = cv2.morphologyEx(weak.astype(np.uint8), cv2.MORPH_OPEN, _disk(1.0 * toe_ppm))
+    weak8 = cv2.morphologyEx(weak.astype(np.uint8), cv2.MORPH_OPEN, disk(1.0 * toe_ppm))
     tlab = cv2.connectedComponents(weak8, connectivity=8)[1]
     # only blobs within reach of a foot can be its toes; they are handled as
     # crops (a floor's texture has hundreds of blobs, full-size masks cost GBs)
@@ -1613,7 +1123,7 @@ def _local_thresholds(
         hi = float(np.percentile(vals, 99.8))
         if hi <= bg_level:
             continue
-        t_i = float(_otsu(np.clip(vals, bg_level, hi), nbins=256))
+        t_i = float(otsu(np.clip(vals, bg_level, hi), nbins=256))
         t_map[y0:y1, x0:x1] = np.minimum(t_map[y0:y1, x0:x1], t_i)
     return t_map
 
@@ -1673,7 +1183,7 @@ def _cut_bridges(m8: np.ndarray, radius_px: float) -> np.ndarray:
     so toes and thin but isolated parts are kept.
     """
     n, lab = cv2.connectedComponents(m8, connectivity=8)
-    opened = cv2.morphologyEx(m8, cv2.MORPH_OPEN, _disk(2.0 * radius_px))
+    opened = cv2.morphologyEx(m8, cv2.MORPH_OPEN, disk(2.0 * radius_px))
     n_o, lab_o = cv2.connectedComponents(opened, connectivity=8)
     out = lab.astype(np.int32)
     if n_o <= 2:
@@ -1800,11 +1310,6 @@ def _grid_segmentation(
     return Segmentation(tuple(blobs), "podograph", density, 0.0, ())
 
 
-def _disk(diameter_px: float) -> np.ndarray:
-    k = _odd(diameter_px)
-    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-
-
 def _hugs(mask: np.ndarray, roi_border: np.ndarray, share: float = MAX_BORDER_FRACTION) -> bool:
     """Whether over ``share`` of the mask's outline lies on ``roi_border``."""
     outline = mask & ~cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
@@ -1928,7 +1433,7 @@ def _foot_like(
         # (not for a mark cut by the edge: light or shadow the frame cuts off)
         r = FOOT_CORE_RADIUS_MM / mm_per_px if mm_per_px else FOOT_CORE_RADIUS_FRACTION * length
         core = cv2.morphologyEx(
-            crop, cv2.MORPH_OPEN, _disk(2.0 * r), borderType=cv2.BORDER_CONSTANT, borderValue=0
+            crop, cv2.MORPH_OPEN, disk(2.0 * r), borderType=cv2.BORDER_CONSTANT, borderValue=0
         )
         if core.sum() >= FOOT_CORE_MIN_SHARE * crop.sum() and _solidity(core) >= (
             FOOT_CORE_MIN_SOLIDITY

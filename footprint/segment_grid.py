@@ -40,6 +40,7 @@ import cv2
 import numpy as np
 
 from footprint import pairing
+from footprint.background import disk, lightness_u8, nconv, odd_px
 from footprint.params import SegmentParams
 
 log = logging.getLogger(__name__)
@@ -217,34 +218,10 @@ INTENSITY_PERCENTILE = 99.0
 
 
 # --------------------------------------------------------------------------- helpers
-def _odd(n: float) -> int:
-    k = max(1, int(round(n)))
-    return k if k % 2 == 1 else k + 1
-
-
-def _disk(diameter_px: float) -> np.ndarray:
-    k = _odd(diameter_px)
-    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-
-
-def _nconv(values: np.ndarray, weights: np.ndarray, sigma_px: float) -> np.ndarray:
-    """Normalised convolution: Gaussian mean of ``values`` where ``weights`` > 0."""
-    num = cv2.GaussianBlur(values * weights, (0, 0), sigma_px, borderType=cv2.BORDER_REPLICATE)
-    den = cv2.GaussianBlur(weights, (0, 0), sigma_px, borderType=cv2.BORDER_REPLICATE)
-    total = float(weights.sum())
-    fallback = float((values * weights).sum() / total) if total > 0 else 0.0
-    return np.where(den > 1e-4, num / np.maximum(den, 1e-12), fallback).astype(np.float32)
-
-
-def _lightness(rgb: np.ndarray) -> np.ndarray:
-    """CIE lightness ``L`` of an RGB image as OpenCV scales it (uint8, 0..255)."""
-    return cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[:, :, 0]
-
-
 def _darkness(light_u8: np.ndarray, roi: np.ndarray, px_per_mm: float) -> np.ndarray:
     """Illumination-corrected darkness ``1 - L / B`` (float32, 0 on paper).
 
-    ``light_u8`` is the lightness from :func:`_lightness`.
+    ``light_u8`` is the lightness from :func:`footprint.background.lightness_u8`.
     """
     light = light_u8.astype(np.float32) / 255.0
     h, w = light.shape
@@ -256,7 +233,7 @@ def _darkness(light_u8: np.ndarray, roi: np.ndarray, px_per_mm: float) -> np.nda
         small_roi = np.ones_like(small_roi)
     weight = small_roi.astype(np.float32)
     sigma = max(1.0, BACKGROUND_SIGMA_MM * px_per_mm / k)
-    bg = _nconv(small, weight, sigma)
+    bg = nconv(small, weight, sigma, exact=True)
     for _ in range(BACKGROUND_ITERATIONS):
         d = 1.0 - small / np.maximum(bg, 1e-3)
         sel = d[small_roi & (weight > 0)]
@@ -265,7 +242,7 @@ def _darkness(light_u8: np.ndarray, roi: np.ndarray, px_per_mm: float) -> np.nda
         med = float(np.median(sel))
         noise = 1.4826 * float(np.median(np.abs(sel - med))) + 1e-4
         weight = (small_roi & (d < med + BACKGROUND_OUTLIER_SIGMAS * noise)).astype(np.float32)
-        bg = _nconv(small, weight, sigma)
+        bg = nconv(small, weight, sigma, exact=True)
     big = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
     dark = 1.0 - light / np.maximum(big, 1e-3)
     return np.where(roi, np.clip(dark, 0.0, 1.0), 0.0).astype(np.float32)
@@ -299,7 +276,7 @@ def _paper(light: np.ndarray, roi: np.ndarray) -> np.ndarray:
     would pass for dots. The sheet is the convex hull of the largest region
     lighter than the Otsu level (a print reaching the sheet's edge only
     notches it); ``roi`` itself when no clear sheet stands out. ``light`` is
-    the lightness from :func:`_lightness`.
+    the lightness from :func:`footprint.background.lightness_u8`.
     """
     vals = light[roi]
     if vals.size < 100:
@@ -307,7 +284,7 @@ def _paper(light: np.ndarray, roi: np.ndarray) -> np.ndarray:
     level, _ = cv2.threshold(vals.reshape(-1, 1), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     bright = (roi & (light > level)).astype(np.uint8)
     # printed rules (panel borders) must not cut the sheet into pieces
-    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, _disk(2 * PAPER_RIM_PX + 1))
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, disk(2 * PAPER_RIM_PX + 1))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=8)
     if n <= 1:
         return roi
@@ -319,7 +296,7 @@ def _paper(light: np.ndarray, roi: np.ndarray) -> np.ndarray:
     pts = _hull_points(labels[box] == k) + np.array([x, y], np.int32)
     hull = np.zeros_like(bright)
     cv2.fillConvexPoly(hull, cv2.convexHull(pts), 1)
-    hull = cv2.erode(hull, _disk(2 * PAPER_RIM_PX + 1))
+    hull = cv2.erode(hull, disk(2 * PAPER_RIM_PX + 1))
     return roi & hull.astype(bool)
 
 
@@ -500,12 +477,13 @@ def _scan(
 ) -> GridScan:
     """Sheet, darkness and lattice tiles of ``rgb`` within ``search``.
 
-    ``light`` is :func:`_lightness` of ``rgb`` when the caller has it already.
+    ``light`` is :func:`footprint.background.lightness_u8` of ``rgb`` when the caller
+    has it already.
     ``on_sheet``: ``search`` is the sheet already (found by its edges), kept
     whole; otherwise the sheet is looked for in it (:func:`_paper`).
     """
     if light is None:
-        light = _lightness(rgb)
+        light = lightness_u8(rgb)
     roi = search if on_sheet else _paper(light, search)
     dark = _darkness(light, roi, px_per_mm)
     return GridScan(px_per_mm, roi, dark, _grid_tiles(dark, roi))
@@ -523,7 +501,7 @@ def grid_scan(
 
     See :func:`is_grid_print` for the test; the scan can be handed on to
     :func:`segment_grid`. ``light`` is the CIE lightness of ``rgb`` as
-    OpenCV scales it (uint8, :func:`_lightness`) when the caller has it.
+    OpenCV scales it (uint8, :func:`footprint.background.lightness_u8`) when the caller has it.
     ``on_sheet``: ``roi`` is the sheet, found by its edges (a reference sheet
     or paper of unknown size), and is kept whole. Otherwise the sheet is
     the light region's hull (:func:`_paper`), which a form's shaded margin
@@ -619,7 +597,7 @@ def _long_lines(ink: np.ndarray, length: float, gap: float, width: int) -> np.nd
     for x0, y0, x1, y1 in segs:
         cv2.line(found, (int(x0), int(y0)), (int(x1), int(y1)), 1, thick)
     rest = ink & (1 - found)
-    span = _odd(CROSSING_BRIDGE_WIDTHS * thick)
+    span = odd_px(CROSSING_BRIDGE_WIDTHS * thick)
     half = span // 2
     h, w = ink.shape
     bridged = rest.copy()
@@ -711,12 +689,12 @@ def _remove_lines(
     lines &= ink
     # solid print (merged squares) survives a narrow disk opening, and lies near a
     # core that survives a wide one; a double rule survives only the narrow one
-    solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, _disk(SOLID_WIDTH_PERIODS * period_px))
-    core = cv2.morphologyEx(solid, cv2.MORPH_OPEN, _disk(SOLID_CORE_PERIODS * period_px))
-    solid &= cv2.dilate(core, _disk(2 * SOLID_REACH_PERIODS * period_px + 1))
-    solid = cv2.dilate(solid, _disk(3))
+    solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, disk(SOLID_WIDTH_PERIODS * period_px))
+    core = cv2.morphologyEx(solid, cv2.MORPH_OPEN, disk(SOLID_CORE_PERIODS * period_px))
+    solid &= cv2.dilate(core, disk(2 * SOLID_REACH_PERIODS * period_px + 1))
+    solid = cv2.dilate(solid, disk(3))
     halo = max(3.0, 2.0 * LINE_HALO_PERIODS * period_px + 1.0)
-    lines = cv2.dilate(lines & (1 - solid), _disk(halo)).astype(bool)
+    lines = cv2.dilate(lines & (1 - solid), disk(halo)).astype(bool)
     return np.where(lines, 0.0, dark).astype(np.float32), lines
 
 
@@ -935,7 +913,7 @@ def segment_grid(
     if period >= SHADE_MIN_PERIOD_PX:
         # a shadow across the form is smooth; dots stand out from the paper
         # between them: the opening keeps the shade (and the solid print)
-        shade = cv2.morphologyEx(dark, cv2.MORPH_OPEN, _disk(SHADE_OPEN_PERIODS * period))
+        shade = cv2.morphologyEx(dark, cv2.MORPH_OPEN, disk(SHADE_OPEN_PERIODS * period))
         above = paper + np.maximum(dark - np.maximum(shade, paper), 0.0)
         dark = np.where(dark >= SOLID_INK_DARKNESS, dark, above).astype(np.float32)
     ink_level = max(INK_MIN_DARKNESS, paper + INK_SIGMAS * noise)
@@ -945,17 +923,17 @@ def segment_grid(
     ink = (roi & (clean > ink_level)).astype(np.uint8)
     # every printed cell, whatever its dot size, becomes a full cell: occupancy
     # does not depend on pressure, so sparse dots and solid print look alike
-    cells = cv2.dilate(ink, _disk(CELL_DILATION_PERIODS * period)).astype(np.float32)
+    cells = cv2.dilate(ink, disk(CELL_DILATION_PERIODS * period)).astype(np.float32)
     weight = roi.astype(np.float32)
-    occ = _nconv(cells, weight, DENSITY_SIGMA_PERIODS * period)
+    occ = nconv(cells, weight, DENSITY_SIGMA_PERIODS * period, exact=True)
     mask = (occ > OCCUPANCY_LEVEL).astype(np.uint8)
     inset = EDGE_INSET_PERIODS * period
     if inset >= 0.5:
-        mask = cv2.erode(mask, _disk(2 * inset + 1))
+        mask = cv2.erode(mask, disk(2 * inset + 1))
     # text, pen strokes and bridges to them are narrower than any toe
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, _disk(OPEN_WIDTH_MM * px_per_mm))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, disk(OPEN_WIDTH_MM * px_per_mm))
     mask = roi & mask.astype(bool)
-    rho = _nconv(clean, weight, DENSITY_SIGMA_PERIODS * period)
+    rho = nconv(clean, weight, DENSITY_SIGMA_PERIODS * period, exact=True)
     return _assemble(
         mask, np.maximum(rho - paper, 0.0), params, px_per_mm, mm_per_px, roi, rules=rules
     )
@@ -972,7 +950,7 @@ def _assemble(
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Soles (grouped), their toes, intensity; largest first."""
     # the sheet's shaded rim: pieces lying mostly along the search border
-    rim = ~cv2.erode(roi.astype(np.uint8), _disk(2 * RIM_MM * px_per_mm + 1)).astype(bool)
+    rim = ~cv2.erode(roi.astype(np.uint8), disk(2 * RIM_MM * px_per_mm + 1)).astype(bool)
     mask = mask & ~rim
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     if n <= 1:

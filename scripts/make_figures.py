@@ -45,7 +45,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from footprint import indices, outline, render, segment, segment_grid, synth
+from footprint import background, indices, outline, render, segment_grid, synth
 from footprint.params import Params
 from footprint.pipeline import MIN_EDGE_SUPPORT, Analysis, analyse_detailed
 from footprint.rectify import rectangle_aspect_ratio
@@ -345,8 +345,8 @@ def fig_darkness(an: Analysis) -> np.ndarray:
     mm = an.plane.mm_per_px
     px_per_mm = segment_grid.nominal_px_per_mm(rgb.shape, mm)
     params = Params().segment
-    dark, bgw = segment.darkness_map(rgb, px_per_mm, params, _roi(an))
-    light = segment.lightness(rgb)
+    dark, bgw = background.darkness_map(rgb, px_per_mm, params, _roi(an))
+    light = background.lightness(rgb)
     roi = _roi(an)
     lo, hi = np.percentile(light[roi], [0.5, 99.5])
     l_img = np.clip((light - lo) / max(hi - lo, 1e-6), 0, 1)

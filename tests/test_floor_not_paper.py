@@ -4,7 +4,7 @@ a piece the edge cuts is no part of another print.
 Two ways the floor search lost prints on light tile (development seeds
 8600-8839):
 
-* ``segment._paper_region`` looks for a sheet of unknown size (kraft paper,
+* ``paper.paper_region`` looks for a sheet of unknown size (kraft paper,
   a podograph form) as the lighter or darker Otsu class of the photo. Under a
   light gradient the lighter half of an evenly tiled floor can pass its shape
   tests; the floor search then left that "sheet" (grown by its shaded rim)
@@ -28,7 +28,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from footprint import pipeline, segment, synth
+from footprint import paper, pipeline, segment, synth
 
 SIZE = (2016, 1512)
 
@@ -49,8 +49,8 @@ def _lay_sheet(img: np.ndarray, corners: list[list[int]], rgb: tuple[int, int, i
 
 
 def _assert_found(img: np.ndarray, sheet: np.ndarray, px_per_mm: float) -> None:
-    """``_paper_region`` finds ``sheet`` in ``img`` (intersection over union > 0.9)."""
-    found = segment._paper_region(img, np.ones(img.shape[:2], bool), px_per_mm=px_per_mm)
+    """``paper_region`` finds ``sheet`` in ``img`` (intersection over union > 0.9)."""
+    found = paper.paper_region(img, np.ones(img.shape[:2], bool), px_per_mm=px_per_mm)
     assert found is not None
     assert (found & sheet).sum() / max((found | sheet).sum(), 1) > 0.9
 
@@ -64,7 +64,7 @@ def test_the_lighter_half_of_a_floor_under_a_light_gradient_is_not_a_sheet() -> 
     patch = cv2.GaussianBlur(patch, (0, 0), 25)
     img = np.clip(img + 10.0 * patch[..., None], 0, 255).astype(np.uint8)
     valid = np.ones(img.shape[:2], bool)
-    assert segment._paper_region(img, valid, px_per_mm=1.0) is None
+    assert paper.paper_region(img, valid, px_per_mm=1.0) is None
 
 
 def test_a_kraft_sheet_as_light_as_the_floor_is_still_a_sheet() -> None:
@@ -79,13 +79,13 @@ def test_the_colour_step_is_large_across_a_sheet_and_small_across_a_gradient() -
     rng = np.random.default_rng(3)
     quad = np.array([[50.0, 40.0], [150.0, 40.0], [150.0, 110.0], [50.0, 110.0]])
     valid = np.ones((150, 200), bool)
-    paper = np.clip(_floor(rng, 150, 200), 0, 255).astype(np.uint8)
-    cv2.fillConvexPoly(paper, quad.astype(np.int32), (250, 250, 245))
-    sheet_step = segment._edge_colour_step(paper, valid, quad, offset_px=5.0)
+    img = np.clip(_floor(rng, 150, 200), 0, 255).astype(np.uint8)
+    cv2.fillConvexPoly(img, quad.astype(np.int32), (250, 250, 245))
+    sheet_step = paper._edge_colour_step(img, valid, quad, offset_px=5.0)
     ramp = np.linspace(170.0, 200.0, 200)[None, :, None] * np.ones((150, 1, 3))
-    gradient_step = segment._edge_colour_step(ramp.astype(np.uint8), valid, quad, offset_px=5.0)
-    assert sheet_step is not None and sheet_step > segment.PAPER_MIN_EDGE_STEP
-    assert gradient_step is not None and gradient_step < segment.PAPER_MIN_EDGE_STEP
+    gradient_step = paper._edge_colour_step(ramp.astype(np.uint8), valid, quad, offset_px=5.0)
+    assert sheet_step is not None and sheet_step > paper.PAPER_MIN_EDGE_STEP
+    assert gradient_step is not None and gradient_step < paper.PAPER_MIN_EDGE_STEP
 
 
 def test_a_print_beside_a_sheet_on_tile_is_found_on_the_floor_around_the_sheet() -> None:
@@ -144,7 +144,7 @@ def test_a_rounded_print_in_a_corner_of_the_photo_is_not_a_sheet() -> None:
     cv2.ellipse(img, (0, 0), (380, 300), 0, 0, 360, (120, 110, 100), -1)
     img = np.clip(cv2.GaussianBlur(img, (0, 0), 3), 0, 255).astype(np.uint8)
     valid = np.ones(img.shape[:2], bool)
-    assert segment._paper_region(img, valid, px_per_mm=2.0) is None
+    assert paper.paper_region(img, valid, px_per_mm=2.0) is None
 
 
 def test_a_sheet_cut_by_the_same_corner_is_still_a_sheet() -> None:

@@ -1,6 +1,6 @@
 """Kraft paper on a grey floor is found by its colour when its lightness splits it.
 
-A sheet of unknown size (kraft, a form) is what `segment._paper_region` finds:
+A sheet of unknown size (kraft, a form) is what `paper.paper_region` finds:
 a large quadrilateral region of one class of the coarse image. The class was
 taken from lightness alone, and a light gradient or the phone's shadow across
 brown kraft split it there (solidity 0.87 on seed 8488), so the print was

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import footprint
-from footprint import indices, midfoot, render, segment, synth
+from footprint import background, indices, midfoot, render, synth
 from footprint.errors import UnclearPrintError
 from footprint.frame import make_frame
 from footprint.params import SegmentParams
@@ -158,7 +158,7 @@ def test_a_glossy_midfoot_lighter_than_the_floor_is_traced_on_its_contrast(
     rgb = np.dstack([np.clip(255 * light, 0, 255).astype(np.uint8)] * 3)
     valid = np.ones(sole.shape, bool)
     params = SegmentParams()
-    contrast, _ = segment.darkness_map(rgb, 1 / MM_PER_PX, params, valid, either_polarity=True)
+    contrast, _ = background.darkness_map(rgb, 1 / MM_PER_PX, params, valid, either_polarity=True)
     (hr, hc), (tr, tc) = shape.heel_centre_rc, shape.toe_tip_rc
     ys, xs = np.nonzero(sole)
     extent = np.column_stack([xs, ys]).astype(np.float64)

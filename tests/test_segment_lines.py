@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 import pytest
 
-from footprint import segment
+from footprint import background, segment
 from footprint.params import SegmentParams
 
 PX_PER_MM = 2.0
@@ -39,7 +39,7 @@ def _scene(grout_delta: float, print_dark: float = 0.12) -> tuple[np.ndarray, np
 def test_grout_lines_are_found_and_the_print_is_not(grout_delta: float) -> None:
     rgb, foot, grout = _scene(grout_delta)
     roi = np.ones((H, W), bool)
-    lines = segment.floor_lines(segment.lightness(rgb), roi, PX_PER_MM)
+    lines = segment.floor_lines(background.lightness(rgb), roi, PX_PER_MM)
     assert lines is not None
     assert lines[grout].mean() > 0.95, "the grout is not covered"
     # only a band of LINE_BAND_MM around each line is touched, nothing else of the print
@@ -53,8 +53,8 @@ def test_grout_lines_are_found_and_the_print_is_not(grout_delta: float) -> None:
 def test_a_print_crossed_by_grout_stays_one_piece(grout_delta: float) -> None:
     rgb, foot, grout = _scene(grout_delta)
     roi = np.ones((H, W), bool)
-    dark, _ = segment.darkness_map(rgb, PX_PER_MM, SegmentParams(), roi)
-    mended = segment._without_lines(dark, segment.lightness(rgb), roi, PX_PER_MM)
+    dark, _ = background.darkness_map(rgb, PX_PER_MM, SegmentParams(), roi)
+    mended = segment._without_lines(dark, background.lightness(rgb), roi, PX_PER_MM)
     inside = foot & grout
     level = float(np.median(dark[foot & ~grout]))
     # before: the grout is far from the print's level; after: it is the print's level
@@ -66,7 +66,7 @@ def test_a_print_crossed_by_grout_stays_one_piece(grout_delta: float) -> None:
 
 def test_no_lines_on_plain_paper_or_a_print_alone() -> None:
     rgb, _, _ = _scene(0.0)
-    lines = segment.floor_lines(segment.lightness(rgb), np.ones((H, W), bool), PX_PER_MM)
+    lines = segment.floor_lines(background.lightness(rgb), np.ones((H, W), bool), PX_PER_MM)
     assert lines is None
 
 
@@ -93,8 +93,8 @@ def test_a_narrow_part_of_a_print_crossed_by_grout_keeps_its_darkness() -> None:
     light = np.where(grout > 0, light - 0.3 * 0.8, light).astype(np.float32)
     rgb = np.repeat((np.clip(light, 0, 1) * 255).astype(np.uint8)[..., None], 3, axis=2)
     roi = np.ones((H, W), bool)
-    dark, _ = segment.darkness_map(rgb, PX_PER_MM, SegmentParams(), roi)
-    mended = segment._without_lines(dark, segment.lightness(rgb), roi, PX_PER_MM)
+    dark, _ = background.darkness_map(rgb, PX_PER_MM, SegmentParams(), roi)
+    mended = segment._without_lines(dark, background.lightness(rgb), roi, PX_PER_MM)
     level = float(np.median(dark[(foot > 0) & (grout == 0)]))
     inside = (foot > 0) & (grout > 0)
     assert float(np.median(mended[inside])) > 0.7 * level

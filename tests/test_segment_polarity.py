@@ -3,7 +3,7 @@
 Where the light's highlight falls on it, the water film's sheen makes a wet
 print on dark tile or wood lighter than the dry floor around it. The floor is
 searched for a darker print first, then for one of either polarity
-(:func:`footprint.segment.darkness_map` with ``either_polarity``). Drawn
+(:func:`footprint.background.darkness_map` with ``either_polarity``). Drawn
 scenes with exactly known geometry.
 """
 
@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
-from footprint import segment, synth
+from footprint import background, segment, synth
 from footprint.params import SegmentParams
 
 PX_PER_MM = 2.0
@@ -61,8 +61,8 @@ def test_either_polarity_contrast_is_symmetric() -> None:
     heel = foot.copy()
     heel[:, W // 2 :] = False  # the broad heel, away from thin toes and edges
     inside = cv2.erode(heel.astype(np.uint8), np.ones((15, 15), np.uint8)).astype(bool)
-    d_dark, _ = segment.darkness_map(darker, PX_PER_MM, SegmentParams(), roi)
-    d_light, _ = segment.darkness_map(
+    d_dark, _ = background.darkness_map(darker, PX_PER_MM, SegmentParams(), roi)
+    d_light, _ = background.darkness_map(
         lighter, PX_PER_MM, SegmentParams(), roi, either_polarity=True
     )
     level_dark = float(np.median(d_dark[inside]))
@@ -78,7 +78,7 @@ def test_either_polarity_contrast_is_symmetric() -> None:
     for d in (d_dark, d_light):
         assert float(np.percentile(d[ring], 90)) < float(np.percentile(d[far], 90)) + 0.01
     # the plain darkness of a lighter print is nothing: it is not a darker print
-    d_plain, _ = segment.darkness_map(lighter, PX_PER_MM, SegmentParams(), roi)
+    d_plain, _ = background.darkness_map(lighter, PX_PER_MM, SegmentParams(), roi)
     assert float(np.median(d_plain[inside])) < 0.01
     assert float(np.percentile(d_plain[ring], 90)) < float(np.percentile(d_plain[far], 90)) + 0.01
 
@@ -105,7 +105,7 @@ def test_light_grout_on_dark_tile_is_not_background() -> None:
     light[grout > 0] = 0.55
     rgb = (light * 255).astype(np.uint8)
     roi = np.ones((H, W), bool)
-    d, _ = segment.darkness_map(rgb, PX_PER_MM, SegmentParams(), roi)
+    d, _ = background.darkness_map(rgb, PX_PER_MM, SegmentParams(), roi)
     g = grout.astype(np.uint8)
     beside = cv2.dilate(g, np.ones((21, 21), np.uint8)).astype(bool) & ~cv2.dilate(
         g, np.ones((9, 9), np.uint8)

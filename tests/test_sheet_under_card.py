@@ -5,7 +5,7 @@ kraft paper, it notches the paper's outline, and the polygon fit put the
 sheet's corner on the card's edge: the two sides through it were tilted and
 cut a strip off the sheet. A print near that edge lost its ball (development
 seed 9048: the lower foot measured without it, arch index
-0.359 for 0.247, turned round). `segment._hidden_corners` fits the sides
+0.359 for 0.247, turned round). `paper._hidden_corners` fits the sides
 again without the outline along the hole and puts the corner where they meet.
 """
 
@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 from conftest import both_feet_measured
 
-from footprint import segment
+from footprint import paper
 
 W, H = 1200, 900
 
@@ -38,7 +38,7 @@ def _scene() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def test_the_sheet_reaches_its_sides_beside_a_card_on_its_corner() -> None:
     img, sheet, valid = _scene()
-    found = segment._paper_region(img, valid, px_per_mm=1.0)
+    found = paper.paper_region(img, valid, px_per_mm=1.0)
     assert found is not None
     truth = sheet & valid
     # the coarse search (1/8 size, smoothed) keeps the outline about a coarse
@@ -53,10 +53,10 @@ def test_corners_clear_of_any_hole_are_kept() -> None:
     v = np.ones((H // 8, W // 8), bool)
     q = np.array([[10.0, 10.0], [100.0, 12.0], [98.0, 90.0], [8.0, 88.0]])
     outline = np.array([[10, 10], [100, 12], [98, 90], [8, 88]], np.int32)
-    assert np.array_equal(segment._hidden_corners(q, outline, segment._near_hole(v), 5.0), q)
+    assert np.array_equal(paper._hidden_corners(q, outline, paper._near_hole(v), 5.0), q)
     # a hole by one corner, but too few outline points to fit a side: kept too
     v[80:95, 2:15] = False
-    assert np.array_equal(segment._hidden_corners(q, outline, segment._near_hole(v), 5.0), q)
+    assert np.array_equal(paper._hidden_corners(q, outline, paper._near_hole(v), 5.0), q)
 
 
 def test_both_feet_on_kraft_with_a_card_over_its_corner() -> None:

@@ -172,10 +172,10 @@ def test_rectify_median_equals_numpy_bit_for_bit(dtype: type) -> None:
 
 @pytest.mark.parametrize("sigma", [4.0, 6.7, 8.1, 12.0])
 def test_wide_blur_is_close_to_the_exact_gaussian(sigma: float) -> None:
-    """The coarse-grid blur (:func:`footprint.segment._wide_blur`) of a print-like
+    """The coarse-grid blur (:func:`footprint.background.wide_blur`) of a print-like
     image (a dark ellipse with a soft edge, grid dots and noise on a gradient)
     stays within 1.5 % of the image's range of the exact Gaussian blur."""
-    from footprint import segment
+    from footprint import background
 
     rng = np.random.default_rng(4)
     h, w = 600, 800
@@ -187,7 +187,7 @@ def test_wide_blur_is_close_to_the_exact_gaussian(sigma: float) -> None:
     img += 0.2 * ((xx % 7 < 3) & (yy % 7 < 3)).astype(np.float32) * blob
     img += rng.normal(0, 0.02, (h, w)).astype(np.float32)
     exact = cv2.GaussianBlur(img, (0, 0), sigma, borderType=cv2.BORDER_REPLICATE)
-    fast = segment._wide_blur(img, sigma)
+    fast = background.wide_blur(img, sigma)
     assert fast.shape == exact.shape
     assert float(np.abs(fast - exact).max()) < 0.015 * float(np.ptp(img))
 
@@ -310,12 +310,12 @@ def test_components_in_the_bounding_box_equal_the_whole_image() -> None:
 
 
 def test_dilation_in_the_bounding_box_equals_the_whole_image() -> None:
-    from footprint import segment
+    from footprint import background, segment
 
     masks = [m.astype(np.uint8) for m in _masks()] + [np.zeros((20, 30), np.uint8)]
     for m8 in masks + [np.ascontiguousarray(m[::-1, ::-1]) for m in masks]:
         for diameter in (1.0, 3.0, 7.4, 25.0, 90.0):
-            kernel = segment._disk(diameter)
+            kernel = background.disk(diameter)
             assert np.array_equal(segment._dilate_in_box(m8, kernel), cv2.dilate(m8, kernel))
 
 
@@ -350,7 +350,7 @@ def test_hysteresis_in_the_bounding_box_equals_the_whole_image() -> None:
 
 
 def test_normalised_convolution_equals_the_direct_formula() -> None:
-    from footprint import segment
+    from footprint import background
 
     rng = np.random.default_rng(16)
     values = rng.random((80, 120)).astype(np.float32)
@@ -360,11 +360,19 @@ def test_normalised_convolution_equals_the_direct_formula() -> None:
         np.pad(np.ones((4, 4), np.float32), ((0, 76), (0, 116))),  # far corners uncovered
     ):
         for sigma in (1.5, 3.0, 20.0):
-            num = segment._wide_blur(values * weights, sigma)
-            den = segment._wide_blur(weights, sigma)
+            num = background.wide_blur(values * weights, sigma)
+            den = background.wide_blur(weights, sigma)
             fallback = float((values * weights).sum() / max(float(weights.sum()), 1e-9))
             expected = np.where(den > 1e-4, num / np.maximum(den, 1e-12), fallback)
-            got = segment._nconv(values, weights, sigma)
+            got = background.nconv(values, weights, sigma)
+            assert np.array_equal(got, expected.astype(np.float32))
+            # exact: full-resolution blurs, as the grid search's own copy had them
+            num = cv2.GaussianBlur(values * weights, (0, 0), sigma, borderType=cv2.BORDER_REPLICATE)
+            den = cv2.GaussianBlur(weights, (0, 0), sigma, borderType=cv2.BORDER_REPLICATE)
+            total = float(weights.sum())
+            fallback = float((values * weights).sum() / total) if total > 0 else 0.0
+            expected = np.where(den > 1e-4, num / np.maximum(den, 1e-12), fallback)
+            got = background.nconv(values, weights, sigma, exact=True)
             assert np.array_equal(got, expected.astype(np.float32))
 
 
