@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from footprint.background import BACKGROUND_DOWNSCALE, lightness, otsu
-from footprint.rectify import perimeter_coverage, quad_corners
+from footprint.rectify import perimeter_coverage, quad_corners, quad_sides
 
 #: [1] Smallest sheet of unknown size, as a fraction of the photo's valid area.
 PAPER_MIN_FRACTION = 0.08
@@ -203,14 +203,11 @@ def _hidden_corners(
     px = np.clip(pts[:, 0].astype(int), 0, w - 1)
     py = np.clip(pts[:, 1].astype(int), 0, h - 1)
     free = ~near_hole[py, px]
+    sides = quad_sides(quad_xy, min_length_px=1.0)
+    if sides is None:
+        return quad_xy
     lines = []
-    for i in range(4):
-        p0, p1 = quad_xy[i], quad_xy[(i + 1) % 4]
-        d = p1 - p0
-        length = float(np.hypot(*d))
-        if length < 1.0:
-            return quad_xy
-        u = d / length
+    for p0, u, length in sides:
         rel = pts - p0
         along = rel @ u
         across = rel @ np.array([-u[1], u[0]])

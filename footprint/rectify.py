@@ -220,6 +220,24 @@ def _interior_angles_deg(quad_xy: np.ndarray) -> np.ndarray:
     return np.degrees(np.arccos(np.clip(cosang, -1.0, 1.0)))
 
 
+def quad_sides(
+    quad_xy: np.ndarray, min_length_px: float = 0.0
+) -> list[tuple[np.ndarray, np.ndarray, float]] | None:
+    """Each side ``i -> i + 1`` of a quad: start point, unit direction, length.
+
+    Returns four ``(start (2,), unit (2,), length)`` in the quad's dtype, or
+    None when a side is shorter than ``min_length_px``; a side of zero length
+    has a zero direction.
+    """
+    start = np.asarray(quad_xy)
+    vec = np.roll(start, -1, axis=0) - start
+    length = np.hypot(vec[:, 0], vec[:, 1])
+    if np.any(length < min_length_px):
+        return None
+    unit = vec / np.where(length > 0, length, 1.0)[:, None]
+    return [(start[i], unit[i], float(length[i])) for i in range(len(start))]
+
+
 def _offset_quad(quad_xy: np.ndarray, dist: float) -> np.ndarray:
     """Move each side of a clockwise (on screen) quad outwards by ``dist`` px."""
     sides = []
@@ -512,13 +530,10 @@ def _fit_sides(
     n_off = len(offsets)
     side_pts = []
     side_normals = []
-    for i in range(4):
-        p0, p1 = quad_xy[i], quad_xy[(i + 1) % 4]
-        vec = p1 - p0
-        length = float(np.hypot(*vec))
-        if length < 4.0:
-            return None
-        d = vec / length
+    sides = quad_sides(quad_xy, min_length_px=4.0)
+    if sides is None:
+        return None
+    for i, (p0, d, length) in enumerate(sides):
         frac = params.corner_exclusion_fraction
         if size_hint_mm is not None and exclude_mm > 0:
             side_mm = size_hint_mm[0] if i % 2 == 0 else size_hint_mm[1]

@@ -25,6 +25,7 @@ from footprint.rectify import (
     Plane,
     aspect_ratio_range,
     find_reference,
+    quad_sides,
     rectangle_aspect_ratio,
     rectify,
 )
@@ -510,8 +511,21 @@ CARD_CASES = [
 ]
 
 
-@pytest.mark.parametrize("tilt_deg", [0.0, 10.0, 25.0, 35.0])
+def test_quad_sides_walk_round_the_quad() -> None:
+    """Each side's start plus its unit direction times its length is the next corner."""
+    quad = np.array([[10.0, 12.0], [310.5, 20.25], [298.0, 240.0], [5.0, 230.0]])
+    sides = quad_sides(quad)
+    for i, (start, unit, length) in enumerate(sides):
+        assert np.allclose(start + unit * length, quad[(i + 1) % 4], atol=1e-9)
+        assert math.hypot(*unit) == pytest.approx(1.0)
+    assert sides[0][2] == pytest.approx(math.hypot(300.5, 8.25))
+    assert quad_sides(quad, min_length_px=222.0) is None  # the shortest side is 218 px
+    sides = quad_sides(np.array([[1.0, 1.0], [1.0, 1.0], [4.0, 5.0], [0.0, 5.0]]))
+    assert sides[0][2] == 0.0 and not sides[0][1].any()  # zero length: no direction
+
+
 @pytest.mark.parametrize("ratio", [1.0, 297 / 210, 279.4 / 215.9, 85.6 / 53.98, 0.5])
+@pytest.mark.parametrize("tilt_deg", [0.0, 10.0, 25.0, 35.0])
 def test_aspect_ratio_of_projected_rectangle(ratio: float, tilt_deg: float) -> None:
     """Zhang & He recover the true aspect ratio from the projected quad."""
     rng = np.random.default_rng(int(ratio * 1000 + tilt_deg))
