@@ -212,8 +212,9 @@ def _measure_foot(
         raise UnclearPrintError(
             f"A print-like mark was found, but it is too faint or unclear to measure "
             f"reliably (quality {quality:.2f}, below {params.anatomy.min_quality:.2f}). "
-            f"{reasons} Retake the photo soon after stepping, in even light, with the "
-            f"whole print in the frame on a surface it contrasts with."
+            f"{reasons} Retake the photo soon after stepping, in even light (no shadow of "
+            f"the phone and no lamp's shine on the wet print), with the whole print in the "
+            f"frame on a surface it contrasts with."
         )
     preset = params.preset
     mm = plane.mm_per_px
@@ -414,7 +415,8 @@ def analyse_detailed(
     if not seg.feet:
         raise NoFootprintError(
             "No footprint was found in this photo. Make sure the whole print is in the frame, "
-            "lit evenly, and contrasts with the floor or paper; or raise the sensitivity."
+            "lit evenly (no shadow of the phone and no lamp's shine on the wet print), and "
+            "contrasts with the floor or paper; or raise the sensitivity."
         )
     measured = _measure_all(seg, plane, loaded, params, side_overrides)
     if (

@@ -88,6 +88,8 @@ def page() -> None:
             "- Hold the phone **flat, straight above** the print, about 50-80 cm up.\n"
             "- The **whole print** (heel to toes) and the whole sheet or card in the frame.\n"
             "- **Even light**: no flash glare, no shadow of you or the phone on the print.\n"
+            "- **No shine on a wet print**: a lamp reflected in the water film hides the print "
+            "under it; look at the screen and move until the shine falls beside the print.\n"
             "- Tap on the print to **focus**; keep still.\n"
             "- HEIC photos from iPhones are fine; so are JPEG, PNG and WebP."
         )
