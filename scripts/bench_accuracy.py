@@ -422,10 +422,18 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="analyse with floor_lines_perspective=False (no perspective from tile joints)",
     )
+    parser.add_argument(
+        "--second-look",
+        action="store_true",
+        help="analyse with second_look=True (a photo whose prints are all too unclear is "
+        "searched again for a print of either polarity)",
+    )
     args = parser.parse_args(argv)
     options: dict[str, Any] = {"paper_perspective": False} if args.no_paper_perspective else {}
     if args.no_floor_lines:
         options["floor_lines_perspective"] = False
+    if args.second_look:
+        options["second_look"] = True
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     from footprint import synth
     from footprint.errors import FootprintError
