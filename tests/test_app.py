@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import footprint
 from footprint import advice
+from footprint.errors import FootprintError
 from footprint.params import CUTOFF_PRESETS
 from footprint.ui import widgets
 from tests.conftest import page_texts
@@ -185,7 +187,21 @@ def test_guide_page() -> None:
     from footprint.ui import guide
 
     assert len(guide.example_pictures()) == len(guide.EXAMPLES)
-    assert len(at.get("image")) == len(guide.EXAMPLES)
+    assert len(guide.example_pictures(guide.AVOID)) == len(guide.AVOID)
+    assert len(at.get("image")) == len(guide.EXAMPLES) + len(guide.AVOID)
+    assert "What to avoid" in text
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_the_photos_to_avoid_are_refused(index: int) -> None:
+    """The guide's "what to avoid" photos (a lamp's shine, the phone's shadow on a wet
+    print) are ones the app cannot measure, as their captions say."""
+    from footprint.ui import guide
+
+    path, _caption = guide.example_pictures(guide.AVOID)[index]
+    with pytest.raises(FootprintError) as err:
+        footprint.analyse(path)
+    assert "no shadow of the phone and no lamp's shine on the wet print" in str(err.value)
 
 
 def test_about_page() -> None:

@@ -42,6 +42,29 @@ EXAMPLES: tuple[tuple[str, int, str, str, str], ...] = (
 )
 
 
+#: (file, seed, synth scene, reference, caption) of photos to avoid: the two
+#: causes that lose wet prints most on the development photos (docs/accuracy.md,
+#: twenty-sixth session). The app refuses both (tests/test_app.py).
+AVOID: tuple[tuple[str, int, str, str, str], ...] = (
+    (
+        "avoid-shine-wet-wood.jpg",
+        286,
+        "wet_wood",
+        "a4",
+        "A lamp's shine on the wet prints: the heels catch it and look lighter than the "
+        "floor, and only the forefeet stand out. Move until the shine falls beside the prints.",
+    ),
+    (
+        "avoid-shadow-wet-tile.jpg",
+        261,
+        "wet_tile_light",
+        "a4",
+        "The phone's shadow on the print: it darkens the floor as the water does, and the "
+        "print's edge is lost in it. Hold the phone so its shadow falls elsewhere.",
+    ),
+)
+
+
 def make_examples(folder: Path = EXAMPLE_DIR) -> list[Path]:
     """Render the example pictures with the seeded generator (``python -m footprint.ui.guide``)."""
     from PIL import Image
@@ -50,7 +73,7 @@ def make_examples(folder: Path = EXAMPLE_DIR) -> list[Path]:
 
     folder.mkdir(parents=True, exist_ok=True)
     out = []
-    for name, seed, scene, ref, _ in EXAMPLES:
+    for name, seed, scene, ref, _ in EXAMPLES + AVOID:
         photo = synth.render_photo(
             seed, scene=scene, reference=ref, size=(900, 675), max_tilt_deg=12
         )
@@ -60,9 +83,19 @@ def make_examples(folder: Path = EXAMPLE_DIR) -> list[Path]:
     return out
 
 
-def example_pictures() -> list[tuple[Path, str]]:
+def example_pictures(
+    examples: tuple[tuple[str, int, str, str, str], ...] = EXAMPLES,
+) -> list[tuple[Path, str]]:
     """The shipped example pictures that exist, with their captions."""
-    return [(EXAMPLE_DIR / f, cap) for f, _, _, _, cap in EXAMPLES if (EXAMPLE_DIR / f).is_file()]
+    return [(EXAMPLE_DIR / f, cap) for f, _, _, _, cap in examples if (EXAMPLE_DIR / f).is_file()]
+
+
+def _pictures(pictures: list[tuple[Path, str]]) -> None:
+    """Pictures side by side, each with its caption."""
+    cols = st.columns(len(pictures))
+    for col, (path, caption) in zip(cols, pictures, strict=True):
+        with col:
+            st.image(str(path), caption=caption, width="stretch")
 
 
 def page() -> None:
@@ -95,11 +128,13 @@ def page() -> None:
         )
     st.markdown("#### Examples")
     examples = example_pictures()
+    avoid = example_pictures(AVOID)
     if examples:
-        cols = st.columns(len(examples))
-        for col, (path, caption) in zip(cols, examples, strict=True):
-            with col:
-                st.image(str(path), caption=caption, width="stretch")
+        _pictures(examples)
+    if avoid:
+        st.markdown("#### What to avoid")
+        _pictures(avoid)
+    if examples or avoid:
         st.caption(
             "Example photos are rendered by the project's seeded synthetic print "
             "generator (footprint.synth)."
