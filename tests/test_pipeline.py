@@ -124,6 +124,26 @@ def test_a_print_too_faint_to_measure_is_refused_not_guessed() -> None:
     assert abs(forced.feet[0].foot_length_mm / truth.foot_length_mm - 1.0) > 0.2
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limitation (twenty-sixth session): a very high-arched wet print on wood "
+    "beside its A4 sheet, with the phone's shadow on the floor between them; the outline takes "
+    "in the shaded floor along the lateral band and is measured at quality 1.0 (arch index "
+    "0.292 for 0.100). Found on a photo outside the benchmark sets; docs/accuracy.md",
+)
+def test_a_shaded_floor_beside_a_high_arch_is_not_measured_as_its_midfoot() -> None:
+    """Measured or refused, never a number far from the truth at full quality."""
+    photo = synth.render_photo(
+        375, scene="wet_wood", reference="a4", size=(900, 675), max_tilt_deg=12, n_feet=1
+    )
+    try:
+        result = footprint.analyse(photo.jpeg)
+    except FootprintError:
+        return  # refused: no number made up
+    truth = photo.feet[0]
+    assert [abs(f.arch_index - truth.arch_index) <= 0.02 for f in result.feet] == [True]
+
+
 def test_blank_and_noise_images_are_rejected() -> None:
     rng = np.random.default_rng(0)
     for img in (
