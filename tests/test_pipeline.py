@@ -126,10 +126,11 @@ def test_a_print_too_faint_to_measure_is_refused_not_guessed() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known limitation (twenty-sixth session): a very high-arched wet print on wood "
-    "beside its A4 sheet, with the phone's shadow on the floor between them; the outline takes "
-    "in the shaded floor along the lateral band and is measured at quality 1.0 (arch index "
-    "0.292 for 0.100). Found on a photo outside the benchmark sets; docs/accuracy.md",
+    reason="known limitation (twenty-sixth session): in this 900 x 675 photo the wood grain "
+    "of the floor beside the A4 sheet reads as a podograph lattice, and a very high-arched wet "
+    "print (with the phone's shadow beside it) is outlined as a grid print at quality 1.0 "
+    "(arch index 0.292 for 0.100); rendered at 1600 x 1200 or more it is refused. Found on a "
+    "photo outside the benchmark sets; docs/accuracy.md",
 )
 def test_a_shaded_floor_beside_a_high_arch_is_not_measured_as_its_midfoot() -> None:
     """Measured or refused, never a number far from the truth at full quality."""
