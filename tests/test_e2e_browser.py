@@ -174,16 +174,19 @@ def test_guide_and_about_pages_load(server: str, browser) -> None:
     try:
         pages = (
             ("about", ["About footprint"]),
-            ("guide", ["How to make and photograph", "Examples"]),
+            ("guide", ["How to make and photograph", "Examples", "What to avoid"]),
         )
         for path, headings in pages:
             page.goto(f"{server}/{path}", wait_until="domcontentloaded")
             for heading in headings:
                 page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
             assert page.locator('[data-testid="stException"]').count() == 0
+        from footprint.ui import guide
+
+        shown = len(guide.EXAMPLES) + len(guide.AVOID)  # the example photos, and what to avoid
         examples = page.locator('[data-testid="stImage"] img')
-        examples.nth(2).wait_for(timeout=60_000)
-        assert examples.count() == 3  # the example photos
+        examples.nth(shown - 1).wait_for(timeout=60_000)
+        assert examples.count() == shown == 5
         _shoot(page, "app-guide.png")  # the guide page, drawn
     finally:
         context.close()
