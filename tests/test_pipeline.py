@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import footprint
-from footprint import synth
+from footprint import pipeline, synth
 from footprint.errors import (
     FootprintError,
     ImageLoadError,
@@ -143,6 +143,21 @@ def test_a_shaded_floor_beside_a_high_arch_is_not_measured_as_its_midfoot() -> N
         return  # refused: no number made up
     truth = photo.feet[0]
     assert [abs(f.arch_index - truth.arch_index) <= 0.02 for f in result.feet] == [True]
+
+
+def test_a_photo_smaller_than_the_work_resolution_is_measured_with_a_warning() -> None:
+    """Below ``work_long_side_px`` on the long side prints are outlined less reliably
+    (docs/accuracy.md): the photo is still measured, and the result says why to
+    prefer the original."""
+    said = "The photo is small (800 x 600 pixels)"
+    small = synth.render_photo(3, scene="ink_black", reference="a4", n_feet=1, size=(800, 600))
+    result = footprint.analyse(small.jpeg)
+    assert abs(result.feet[0].arch_index - small.feet[0].arch_index) <= 0.02
+    assert any(w.startswith(said) for w in result.warnings)
+    full = synth.render_photo(3, scene="ink_black", reference="a4", n_feet=1, size=(1600, 1200))
+    assert not any("The photo is small" in w for w in footprint.analyse(full.jpeg).warnings)
+    assert pipeline.small_photo_warning((1000, 750), 1000) is None
+    assert "(999 x 750 pixels)" in pipeline.small_photo_warning((999, 750), 1000)
 
 
 def test_blank_and_noise_images_are_rejected() -> None:
