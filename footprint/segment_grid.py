@@ -49,8 +49,13 @@ log = logging.getLogger(__name__)
 #: [mm] Nominal size of the scene's long side when no scale reference is known;
 #: only used to size filters, never to report lengths.
 NOMINAL_SCENE_MM = 500.0
-#: [mm] Grid periods of podograph mats in use (Harris mat ~ 2.5-4 mm).
-GRID_PERIOD_RANGE_MM = (1.5, 6.0)
+#: [mm] Grid periods of podograph mats in use (Harris mat ~ 2.5-4 mm; the
+#: generator's 2-4 mm), with slack for the measured period: on 30 development
+#: podograph photos (seeds 21000-21039) it was 0.977-1.05 x the true one. The
+#: lower bound was 1.5 mm: at 900 x 675 px the grain of a wood floor read as
+#: a 1.59 mm lattice and a wet print beside a sheet was outlined as a grid
+#: print, 0.19 off at full quality (tests/test_pipeline.py, seed 375).
+GRID_PERIOD_RANGE_MM = (1.8, 6.0)
 #: [px] Shortest period the spectrum is searched for (2 px is Nyquist; JPEG and
 #: demosaicing remove most power below ~2.5 px).
 MIN_PERIOD_PX = 2.5

@@ -124,16 +124,13 @@ def test_a_print_too_faint_to_measure_is_refused_not_guessed() -> None:
     assert abs(forced.feet[0].foot_length_mm / truth.foot_length_mm - 1.0) > 0.2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limitation (twenty-sixth session): in this 900 x 675 photo the wood grain "
-    "of the floor beside the A4 sheet reads as a podograph lattice, and a very high-arched wet "
-    "print (with the phone's shadow beside it) is outlined as a grid print at quality 1.0 "
-    "(arch index 0.292 for 0.100); rendered at 1600 x 1200 or more it is refused. Found on a "
-    "photo outside the benchmark sets; docs/accuracy.md",
-)
-def test_a_shaded_floor_beside_a_high_arch_is_not_measured_as_its_midfoot() -> None:
-    """Measured or refused, never a number far from the truth at full quality."""
+def test_wood_grain_beside_a_sheet_is_not_taken_for_a_podograph_grid() -> None:
+    """Measured or refused, never a number far from the truth at full quality.
+
+    In this 900 x 675 photo the grain of the wood floor beside the A4 sheet
+    reads as a 1.59 mm lattice; taken for a podograph grid, a very high-arched
+    wet print was measured 0.292 for 0.100 at quality 1.0. Podograph mats have
+    periods of 2 mm and more (``segment_grid.GRID_PERIOD_RANGE_MM``)."""
     photo = synth.render_photo(
         375, scene="wet_wood", reference="a4", size=(900, 675), max_tilt_deg=12, n_feet=1
     )
