@@ -240,11 +240,7 @@ def quad_sides(
 
 def _offset_quad(quad_xy: np.ndarray, dist: float) -> np.ndarray:
     """Move each side of a clockwise (on screen) quad outwards by ``dist`` px."""
-    sides = []
-    for i in range(4):
-        p0, p1 = quad_xy[i], quad_xy[(i + 1) % 4]
-        d = (p1 - p0) / (np.hypot(*(p1 - p0)) + 1e-12)
-        sides.append((p0 - dist * np.array([-d[1], d[0]]), d))
+    sides = [(p0 - dist * np.array([-d[1], d[0]]), d) for p0, d, _ in quad_sides(quad_xy)]
     return quad_corners(sides)
 
 
