@@ -15,8 +15,11 @@ log = logging.getLogger(__name__)
 #: Folder of the example pictures (rendered by :func:`make_examples`).
 EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "docs" / "guide"
 
-#: (file, seed, synth scene, reference, caption) of the example pictures.
-EXAMPLES: tuple[tuple[str, int, str, str, str], ...] = (
+#: One example picture: (file, seed, synth scene, reference, caption).
+Example = tuple[str, int, str, str, str]
+
+#: The example pictures.
+EXAMPLES: tuple[Example, ...] = (
     (
         "example-wet-kraft-a4.jpg",
         11,
@@ -42,10 +45,10 @@ EXAMPLES: tuple[tuple[str, int, str, str, str], ...] = (
 )
 
 
-#: (file, seed, synth scene, reference, caption) of photos to avoid: the two
-#: causes that lose wet prints most on the development photos (docs/accuracy.md,
-#: twenty-sixth session). The app refuses both (tests/test_app.py).
-AVOID: tuple[tuple[str, int, str, str, str], ...] = (
+#: Photos to avoid: the two causes that lose wet prints most on the development
+#: photos (docs/accuracy.md, twenty-sixth session). The app refuses both
+#: (tests/test_app.py).
+AVOID: tuple[Example, ...] = (
     (
         "avoid-shine-wet-wood.jpg",
         286,
@@ -84,7 +87,7 @@ def make_examples(folder: Path = EXAMPLE_DIR) -> list[Path]:
 
 
 def example_pictures(
-    examples: tuple[tuple[str, int, str, str, str], ...] = EXAMPLES,
+    examples: tuple[Example, ...] = EXAMPLES,
 ) -> list[tuple[Path, str]]:
     """The shipped example pictures that exist, with their captions."""
     return [(EXAMPLE_DIR / f, cap) for f, _, _, _, cap in examples if (EXAMPLE_DIR / f).is_file()]
