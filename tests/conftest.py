@@ -157,12 +157,16 @@ def pdf_text(data: bytes) -> str:
     """Text of every (Flate-)compressed content stream of a PDF, decoded as Latin-1,
     with the PDF string escapes of parentheses and backslashes undone."""
     out = []
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    # the end-of-line before "endstream" is not stripped by the pattern: a
+    # compressed stream may itself end in a carriage return (one in 256 does;
+    # the report's timestamp changes the bytes every run). The decompressor
+    # stops at the stream's own end and leaves that end-of-line unused.
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
         chunk = m.group(1)
         try:
-            chunk = zlib.decompress(chunk)
+            chunk = zlib.decompressobj().decompress(chunk)
         except zlib.error:
-            pass
+            chunk = chunk.removesuffix(b"\n").removesuffix(b"\r")
         out.append(chunk.decode("latin-1"))
     text = "\n".join(out)
     return text.replace("\\(", "(").replace("\\)", ")").replace("\\\\", "\\")

@@ -93,3 +93,20 @@ def test_json_report_round_trips(analysis) -> None:
     parsed = json.loads(data)
     assert parsed["feet"][0]["arch_index"] == pytest.approx(analysis.result.feet[0].arch_index)
     assert parsed["provenance"]["input_sha256"] == analysis.result.provenance.input_sha256
+
+
+def test_pdf_text_reads_a_stream_whose_compressed_bytes_end_in_a_carriage_return() -> None:
+    """The helper the PDF tests read reports with: one compressed stream in 256
+    ends in byte 0x0D, which the end-of-line before ``endstream`` must not eat
+    (it made test_pdf_shows_no_nan fail at random)."""
+    import zlib
+
+    text = next(
+        t
+        for i in range(10_000)
+        if (t := f"BT (Arch index {i}) Tj ET".encode()) and zlib.compress(t).endswith(b"\r")
+    )
+    for eol in (b"\n", b"\r\n"):
+        pdf = b"1 0 obj << >> stream" + eol + zlib.compress(text) + eol + b"endstream"
+        assert pdf_text(pdf) == text.decode()
+    assert pdf_text(b"stream\nplain (text\\)\nendstream") == "plain (text)"
