@@ -379,6 +379,29 @@ def analyse_detailed(
     t0 = time.perf_counter()
     params = (params or Params()).with_options(**options)
     loaded = load_image(source, params.load)
+    small = small_photo_warning(loaded.full_size, params.load.work_long_side_px)
+    try:
+        return _analyse_loaded(
+            loaded, params, t0, small, name, corners_xy, reference_kind, side_overrides
+        )
+    except (NoFootprintError, AnatomyError) as exc:
+        if small is None:
+            raise
+        # a refusal of a small photo says so: the original may be measured
+        raise type(exc)(f"{exc.message} {small}") from exc
+
+
+def _analyse_loaded(
+    loaded: LoadedImage,
+    params: Params,
+    t0: float,
+    small: str | None,
+    name: str | None,
+    corners_xy: np.ndarray | None,
+    reference_kind: str | None,
+    side_overrides: dict[int, str] | None,
+) -> Analysis:
+    """Everything :func:`analyse_detailed` does after loading the photo."""
     work_corners = None
     if corners_xy is not None:
         work_corners = (np.asarray(corners_xy, dtype=np.float64) + 0.5) / loaded.scale - 0.5
@@ -402,7 +425,6 @@ def analyse_detailed(
             search = {"valid": _without_card(plane), "sheet": plane.sheet, "beside_sheet": True}
             seg = segment.segment(plane.image, params.segment, mm_per_px=plane.mm_per_px, **search)
     photo_warnings: list[str] = []
-    small = small_photo_warning(loaded.full_size, params.load.work_long_side_px)
     if small is not None:
         photo_warnings.append(small)
     if not seg.feet and corners_xy is None:

@@ -157,6 +157,19 @@ def test_a_photo_smaller_than_the_work_resolution_is_measured_with_a_warning() -
     assert "(999 x 750 pixels)" in pipeline.small_photo_warning((999, 750), 1000)
 
 
+def test_a_small_photo_that_is_refused_says_it_is_small() -> None:
+    """The refusal of a photo below the work resolution keeps its own reason and
+    adds the small-photo note, so the user knows the original may do better;
+    a refused photo at full size does not get the note."""
+    for size, small in (((800, 600), True), ((1600, 1200), False)):
+        blank = np.full((size[1], size[0], 3), 200, np.uint8)
+        with pytest.raises(NoFootprintError) as info:
+            footprint.analyse(blank)
+        assert str(info.value).startswith("No footprint was found in this photo.")
+        said = f"The photo is small ({size[0]} x {size[1]} pixels)"
+        assert (said in str(info.value)) is small
+
+
 def test_blank_and_noise_images_are_rejected() -> None:
     rng = np.random.default_rng(0)
     for img in (
