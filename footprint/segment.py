@@ -983,7 +983,9 @@ def _segment_roi(
             j = int(np.argmin(d))
             near_toe = d[j] <= reach and _near(toe_masks[j], c, chain)
             if (d[j] <= link or near_toe) and float(c.mask.sum()) < 0.25 * group_area[j]:
-                foot_masks[j][c.sl] |= c.mask
+                # the joins are decided on the blob as found; the foot takes
+                # the toe's own half-level outline
+                foot_masks[j][c.sl] |= _toe_outline(c, signal, bg_level, noise, px_per_mm)
                 claimed[c.sl] |= c.mask
                 toe_masks[j][c.sl] |= c.mask
                 pending.remove(k)
@@ -1235,6 +1237,34 @@ def _near(mask: np.ndarray, blob: _Crop, radius_px: float) -> bool:
     oy, ox = ys.start - y0, xs.start - x0
     inside = dist[oy : oy + blob.mask.shape[0], ox : ox + blob.mask.shape[1]][blob.mask]
     return float(inside.min()) <= radius_px
+
+
+def _toe_outline(
+    toe: _Crop, signal: np.ndarray, bg_level: float, noise: float, px_per_mm: float
+) -> np.ndarray:
+    r"""A toe blob's mask cut back to the toe's own half-level edge.
+
+    Toes are searched at ``TOE_SEARCH_LEVEL`` of the print's height above the
+    background, below half of their own, so on a blurred signal (a wet print
+    on the floor, found on the detection signal) the blob reaches beyond the
+    toe's edge. As for the sole (:data:`EDGE_LEVEL_MM`), each pixel of the
+    blob is kept where
+
+    .. math:: s > b + \tfrac12 (\bar s - b), \qquad s > b + 2 \sigma_n,
+
+    with :math:`b` the background level, :math:`\sigma_n` its noise and
+    :math:`\bar s` the Gaussian mean (sigma ``EDGE_LEVEL_MM``) of the blob's
+    upper half (pixels at or above its median). If that keeps less than
+    half the blob, the blob is returned as found.
+    """
+    sub = toe.mask
+    sig = signal[toe.sl]
+    core = sub & (sig >= np.median(sig[sub]))
+    local = nconv(sig, core.astype(np.float32), EDGE_LEVEL_MM * px_per_mm, exact=True)
+    keep = sub & (sig > np.maximum(bg_level + 0.5 * (local - bg_level), bg_level + 2.0 * noise))
+    if keep.sum() < 0.5 * float(sub.sum()):
+        return sub
+    return keep
 
 
 def _split_toe_row(

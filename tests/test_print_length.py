@@ -69,3 +69,38 @@ def test_a_rasterised_turned_print_is_not_measured_long(mm_per_px: float) -> Non
     # rasterisation at 0.5 coverage)
     assert abs(float(np.median(errors))) < 0.002
     assert max(abs(e) for e in errors) < 0.004
+
+
+def test_a_blurred_toe_is_cut_back_to_its_own_half_level_edge() -> None:
+    """Toes are searched at ``TOE_SEARCH_LEVEL`` (0.35) of the print's height, so
+    on a blurred signal (a wet print on the floor, found on the 2.5 mm detection
+    signal) the blob reaches beyond the toe's edge; the foot takes the toe's own
+    half-level outline (``segment._toe_outline``)."""
+    from footprint import segment
+
+    px_per_mm, radius_mm, sigma_mm = 1 / 0.6, 6.0, 2.5
+    n = 61
+    yy, xx = np.mgrid[:n, :n]
+    disk = (np.hypot(xx - n // 2, yy - n // 2) <= radius_mm * px_per_mm).astype(np.float32)
+    rng = np.random.default_rng(0)
+    signal = cv2.GaussianBlur(disk, (0, 0), sigma_mm * px_per_mm) * 0.12
+    signal += rng.normal(0.0, 0.002, signal.shape).astype(np.float32)
+    blob = signal > segment.TOE_SEARCH_LEVEL * 0.12
+    true_area = float(disk.sum())
+    assert blob.sum() > 1.1 * true_area  # the search level reaches beyond the edge
+    crop = segment._Crop((slice(0, n), slice(0, n)), blob)
+    outline = segment._toe_outline(crop, signal, 0.0, 0.002, px_per_mm)
+    assert outline.sum() == pytest.approx(true_area, rel=0.08)
+    assert not (outline & ~blob).any()
+
+
+def test_a_wet_floor_print_is_not_lengthened_by_its_toes() -> None:
+    """Development photo 6512 (wet concrete beside a Letter sheet): its toes,
+    outlined at the search level, made the foot 2.2 % long; at their own
+    half-level edge it is 0.5 % (docs/accuracy.md, twenty-seventh session)."""
+    import footprint
+
+    photo = synth.render_photo(6512, scene="wet_concrete", reference="letter")
+    result = footprint.analyse(photo.jpeg)
+    truth = photo.feet[0].foot_length_mm
+    assert [abs(f.foot_length_mm / truth - 1.0) <= 0.01 for f in result.feet] == [True]
