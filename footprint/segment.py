@@ -153,6 +153,10 @@ PODOGRAPH_TEXTURE_RATIO = 3.2
 DOT_MAX_MM2 = 6.0
 #: [mm] Radius over which the local print level is averaged for the half-level edge.
 EDGE_LEVEL_MM = 4.0
+#: [1] A toe blob cut back to its own half-level edge (:func:`_toe_outline`)
+#: must keep at least this share of its pixels; otherwise (a blob whose
+#: darkness is mostly fringe) it is kept as found.
+TOE_OUTLINE_MIN_SHARE = 0.5
 #: [1] Largest fraction of a foot's outline lying on the search region's border.
 MAX_BORDER_FRACTION = 0.05
 #: [1] ... on a sheet, unless no rim can be peeled off it
@@ -1255,14 +1259,14 @@ def _toe_outline(
     with :math:`b` the background level, :math:`\sigma_n` its noise and
     :math:`\bar s` the Gaussian mean (sigma ``EDGE_LEVEL_MM``) of the blob's
     upper half (pixels at or above its median). If that keeps less than
-    half the blob, the blob is returned as found.
+    ``TOE_OUTLINE_MIN_SHARE`` of the blob, the blob is returned as found.
     """
     sub = toe.mask
     sig = signal[toe.sl]
     core = sub & (sig >= np.median(sig[sub]))
     local = nconv(sig, core.astype(np.float32), EDGE_LEVEL_MM * px_per_mm, exact=True)
     keep = sub & (sig > np.maximum(bg_level + 0.5 * (local - bg_level), bg_level + 2.0 * noise))
-    if keep.sum() < 0.5 * float(sub.sum()):
+    if keep.sum() < TOE_OUTLINE_MIN_SHARE * float(sub.sum()):
         return sub
     return keep
 
