@@ -838,11 +838,9 @@ def _segment_roi(
 
     # half-level edge: threshold each pixel at half its local print level
     m_f = (seed_mask & (signal > t_map)).astype(np.float32)
-    local = nconv(signal, m_f, EDGE_LEVEL_MM * px_per_mm)
-    half = bg_level + 0.5 * (local - bg_level)
     near = _dilate_in_box(seed_mask.astype(np.uint8), disk(2.0 * px_per_mm)).astype(bool)
-    mask = near & (signal > np.maximum(half, bg_level + 2.0 * noise)) & roi
-    del m_f, local, half, near
+    mask = near & _above_half_level(signal, m_f, bg_level, noise, px_per_mm) & roi
+    del m_f, near
 
     se = disk(2.0 * params.smooth_mm * px_per_mm)
     m8 = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, se)
@@ -1243,6 +1241,30 @@ def _near(mask: np.ndarray, blob: _Crop, radius_px: float) -> bool:
     return float(inside.min()) <= radius_px
 
 
+def _above_half_level(
+    signal: np.ndarray,
+    core: np.ndarray,
+    bg_level: float,
+    noise: float,
+    px_per_mm: float,
+    *,
+    exact: bool = False,
+) -> np.ndarray:
+    r"""Pixels above half their local print level: the half-level edge.
+
+    .. math:: s > b + \tfrac12 (\bar s - b), \qquad s > b + 2 \sigma_n,
+
+    with :math:`b` the background level, :math:`\sigma_n` its noise and
+    :math:`\bar s` the Gaussian mean (sigma ``EDGE_LEVEL_MM``) of the signal
+    over ``core`` (float weights, 1 inside the print's level;
+    :func:`footprint.background.nconv`, ``exact`` as there). A blurred step
+    is cut at its middle, wherever the print's level lies.
+    """
+    local = nconv(signal, core, EDGE_LEVEL_MM * px_per_mm, exact=exact)
+    half = bg_level + 0.5 * (local - bg_level)
+    return signal > np.maximum(half, bg_level + 2.0 * noise)
+
+
 def _toe_outline(
     toe: _Crop, signal: np.ndarray, bg_level: float, noise: float, px_per_mm: float
 ) -> np.ndarray:
@@ -1251,21 +1273,15 @@ def _toe_outline(
     Toes are searched at ``TOE_SEARCH_LEVEL`` of the print's height above the
     background, below half of their own, so on a blurred signal (a wet print
     on the floor, found on the detection signal) the blob reaches beyond the
-    toe's edge. As for the sole (:data:`EDGE_LEVEL_MM`), each pixel of the
-    blob is kept where
-
-    .. math:: s > b + \tfrac12 (\bar s - b), \qquad s > b + 2 \sigma_n,
-
-    with :math:`b` the background level, :math:`\sigma_n` its noise and
-    :math:`\bar s` the Gaussian mean (sigma ``EDGE_LEVEL_MM``) of the blob's
-    upper half (pixels at or above its median). If that keeps less than
+    toe's edge. As for the sole, each pixel of the blob is kept above half
+    its local level (:func:`_above_half_level`), the level taken over the
+    blob's upper half (pixels at or above its median). If that keeps less than
     ``TOE_OUTLINE_MIN_SHARE`` of the blob, the blob is returned as found.
     """
     sub = toe.mask
     sig = signal[toe.sl]
-    core = sub & (sig >= np.median(sig[sub]))
-    local = nconv(sig, core.astype(np.float32), EDGE_LEVEL_MM * px_per_mm, exact=True)
-    keep = sub & (sig > np.maximum(bg_level + 0.5 * (local - bg_level), bg_level + 2.0 * noise))
+    core = (sub & (sig >= np.median(sig[sub]))).astype(np.float32)
+    keep = sub & _above_half_level(sig, core, bg_level, noise, px_per_mm, exact=True)
     if keep.sum() < TOE_OUTLINE_MIN_SHARE * float(sub.sum()):
         return sub
     return keep
