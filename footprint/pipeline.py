@@ -212,9 +212,8 @@ def _measure_foot(
         raise UnclearPrintError(
             f"A print-like mark was found, but it is too faint or unclear to measure "
             f"reliably (quality {quality:.2f}, below {params.anatomy.min_quality:.2f}). "
-            f"{reasons} Retake the photo soon after stepping, in even light (no shadow of "
-            f"the phone and no lamp's shine on the wet print), with the whole print in the "
-            f"frame on a surface it contrasts with."
+            f"{reasons} Retake the photo soon after stepping, in even light ({LIGHT_ADVICE}), "
+            f"with the whole print in the frame on a surface it contrasts with."
         )
     preset = params.preset
     mm = plane.mm_per_px
@@ -440,8 +439,8 @@ def _analyse_loaded(
     if not seg.feet:
         raise NoFootprintError(
             "No footprint was found in this photo. Make sure the whole print is in the frame, "
-            "lit evenly (no shadow of the phone and no lamp's shine on the wet print), and "
-            "contrasts with the floor or paper; or raise the sensitivity."
+            f"lit evenly ({LIGHT_ADVICE}), and contrasts with the floor or paper; or raise the "
+            "sensitivity."
         )
     measured = _measure_all(seg, plane, loaded, params, side_overrides)
     if (
@@ -542,6 +541,11 @@ def small_photo_warning(full_size: tuple[int, int], work_long_side_px: int) -> s
         "outlined less reliably. Use the original photo from the phone if you can, not a copy "
         "sent through a messaging app."
     )
+
+
+#: What even light means in the refusals: the two causes that lose wet prints
+#: most on the development photos (docs/accuracy.md, twenty-sixth session).
+LIGHT_ADVICE = "no shadow of the phone and no lamp's shine on the wet print"
 
 
 #: Said of every print measured on the either-polarity second look
