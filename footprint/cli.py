@@ -200,16 +200,16 @@ def _result_table(result: Any) -> Table:
 FloorLinesOpt = typer.Option(
     True,
     "--floor-lines/--no-floor-lines",
-    help="Without a sheet or card, take the perspective from two sets of straight floor "
-    "lines at right angles, such as tile joints (indices true on a tilted photo, lengths "
-    "still in pixels; see docs/accuracy.md).",
+    help="Without a sheet, take the perspective from two sets of straight floor "
+    "lines at right angles, such as tile joints (indices true on a tilted photo; lengths "
+    "in pixels, or in mm from a bank card; see docs/accuracy.md).",
 )
 PaperPerspectiveOpt = typer.Option(
     True,
     "--paper-perspective/--no-paper-perspective",
-    help="Without an A4/Letter sheet or card, take the perspective from the corners of the "
-    "paper the print lies on, whatever its size (indices true on a tilted photo, lengths "
-    "still in pixels; see docs/accuracy.md).",
+    help="Without an A4/Letter sheet, take the perspective from the corners of the "
+    "paper the print lies on, whatever its size (indices true on a tilted photo; lengths "
+    "in pixels, or in mm from a bank card; see docs/accuracy.md).",
 )
 
 

@@ -112,6 +112,13 @@ class RectifyParams:
     detect_median_px : int
         [px] Radius of the median filter applied before thresholding at the
         reduced size (hides grout lines, JPEG noise and fine print).
+    detect_median_retry_px : int
+        [px] Radius of the median filter of a second candidate search, made
+        only when the first finds no reference (-1: none). The 5 x 5 median
+        rounds a card of 20-30 reduced pixels into its grout line or the
+        floor's grain, the 3 x 3 one does not, but lets more texture through:
+        on 80 development photos with a card (seeds 9400-9479) each radius
+        alone found 71 and 70 cards, the two in turn 75.
     threshold_levels : int
         Grey levels, evenly spaced between the 2nd and 98th percentile, at which
         the luma channel is cut (plus Otsu's level), in both polarities.
@@ -227,7 +234,19 @@ class RectifyParams:
         Without a scale reference, take the perspective from a sheet of
         unknown size the print lies on (its four corners): shapes, and so the
         indices, are then true, while lengths stay in pixels
-        (docs/accuracy.md, sixteenth session).
+        (docs/accuracy.md, sixteenth session). With a card, it also gives the
+        card's plane its perspective (``card_perspective``).
+    card_perspective : bool
+        With a card, take the perspective (the vanishing line) from a sheet
+        of unknown size or, without one, from the floor's lines when either
+        is found, and only the scale and shear from the card
+        (``rectify._card_homography``; docs/accuracy.md, twenty-eighth
+        session). Without either, the card's corners give both.
+    card_perspective_max_residual_mm : float
+        [mm] Largest miss of a card corner by the affine fit on that
+        perspective; more means the rectangle or the lines do not lie in the
+        card's plane, and the card's own corners are used (development
+        9400-9469: at most 0.65 mm when they do).
     paper_min_area_fraction : float
         [1] Smallest sheet of unknown size, as a fraction of the photo: paper
         a print was made on fills much of a photo of it, while a tile or a
@@ -237,7 +256,9 @@ class RectifyParams:
     floor_lines_perspective : bool
         Without a scale reference or a sheet, take the perspective from two
         families of parallel lines on the floor at right angles (tile joints,
-        :mod:`footprint.floorlines`); lengths stay in pixels.
+        :mod:`footprint.floorlines`); lengths stay in pixels. With a card and
+        no such sheet, it also gives the card's plane its perspective
+        (``card_perspective``).
     floor_line_work_px : int
         [px] Long side of the grey image the line segments are detected in.
     floor_line_min_length_fraction : float
@@ -281,6 +302,7 @@ class RectifyParams:
     max_area_fraction: float = 0.9
     detect_long_side_px: int = 500
     detect_median_px: int = 2
+    detect_median_retry_px: int = 1
     threshold_levels: int = 3
     canny_low: float = 20.0
     canny_high: float = 50.0
@@ -317,6 +339,8 @@ class RectifyParams:
     manual_outside_fraction: float = 0.1
     manual_aspect_tolerance: float = 0.2
     paper_perspective: bool = True
+    card_perspective: bool = True
+    card_perspective_max_residual_mm: float = 1.0
     paper_min_area_fraction: float = 0.1
     max_paper_candidates: int = 3
     floor_lines_perspective: bool = True
@@ -341,6 +365,7 @@ class RectifyParams:
         _check_range(self, "max_area_fraction", 0.0, 1.0)
         _check_range(self, "detect_long_side_px", 64, 4000)
         _check_range(self, "detect_median_px", 0, 10)
+        _check_range(self, "detect_median_retry_px", -1, 10)
         _check_range(self, "solid_open_px", 0, 50)
         _check_range(self, "solid_max_hole_fraction", 0.0, 1.0)
         _check_range(self, "threshold_levels", 0, 32)
@@ -368,6 +393,7 @@ class RectifyParams:
         _check_range(self, "floor_line_min_spacing_fraction", 0.0, 1.0)
         _check_range(self, "floor_line_min_family_angle_deg", 0.0, 90.0)
         _check_range(self, "floor_line_min_tilt_deg", 0.0, 89.0)
+        _check_range(self, "card_perspective_max_residual_mm", 0.0, 100.0)
         _check_range(self, "floor_line_max_tilt_deg", 0.0, 89.0)
         _check_range(self, "floor_line_right_angle_tolerance_deg", 0.0, 90.0)
         # stored parameters come back from JSON as a list

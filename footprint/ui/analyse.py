@@ -166,19 +166,22 @@ def _corrections(result: Any, image_size: tuple[int, int]) -> None:
             "prints were measured less precisely on test photos: check the outline.",
         )
         st.checkbox(
-            "Without an A4/Letter sheet or card: take the perspective from the paper's corners",
+            "Without an A4/Letter sheet: take the perspective from the paper's corners",
             key="corr_paper",
             help="A print on paper of another size gives no millimetres, but its four corners "
             "still show how the photo was tilted. The indices are then measured as seen from "
-            "straight above; lengths stay in pixels. The paper's outline is drawn in grey. "
+            "straight above; lengths stay in pixels, or, with a bank card beside the paper, "
+            "the card gives the millimetres (a card alone is too small to show the tilt "
+            "well). The paper's outline is drawn in grey. "
             "Untick it if the grey outline is not the paper under the print.",
         )
         st.checkbox(
-            "Without a sheet or card: take the perspective from the floor's lines",
+            "Without a sheet: take the perspective from the floor's lines",
             key="corr_lines",
             help="Tile joints are two sets of straight lines at right angles; how they "
             "converge in the photo shows how it was tilted. The indices are then measured as "
-            "seen from straight above; lengths stay in pixels. The lines used are drawn in "
+            "seen from straight above; lengths stay in pixels, or, with a bank card on the "
+            "floor, the card gives the millimetres. The lines used are drawn in "
             "violet. Untick it if they are not lines on the floor.",
         )
         if feet:

@@ -57,9 +57,9 @@ class Options:
     second_look: bool = False
     """Look again for a print partly lighter than the floor (``SegmentParams.second_look``)."""
     paper_perspective: bool = True
-    """Without a reference, the perspective from the paper (``RectifyParams.paper_perspective``)."""
+    """Without a sheet, the perspective from the paper (``RectifyParams.paper_perspective``)."""
     floor_lines_perspective: bool = True
-    """Without a reference or paper, the perspective from the floor's lines
+    """Without a sheet or paper, the perspective from the floor's lines
     (``RectifyParams.floor_lines_perspective``)."""
 
     def key(self) -> str:
