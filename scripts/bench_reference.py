@@ -4,9 +4,9 @@ The foot length on a photo with a sheet or card is wrong for two reasons: the
 print's outline (segmentation) and the homography from the reference's four
 corners (rectification). This script isolates the second. For each generated
 photo (``footprint.synth.render_photo`` at the given size and JPEG quality) it
-runs :func:`footprint.rectify.find_reference` on the photo as the pipeline
-loads it (reduced to the work resolution by :func:`footprint.io.load_image`)
-and compares with the generator's exact reference corners:
+runs :func:`footprint.rectify.rectify` on the photo as the pipeline loads it
+(reduced to the work resolution by :func:`footprint.io.load_image`) and
+compares its reference with the generator's exact reference corners:
 
 * **found**: a reference of the right kind whose corners all lie within
   ``--match-px`` work pixels of the true ones (otherwise *missed*, or *wrong*
@@ -15,11 +15,14 @@ and compares with the generator's exact reference corners:
 * **corner error**: the largest distance between a found corner and the true
   one [work px];
 * **length error from the reference**: the distance between each foot's true
-  heel centre and second-toe tip measured on the metric plane of the found
-  corners, against the same distance on the plane of the true corners:
+  heel centre and second-toe tip measured on the metric plane the analysis
+  uses (``Plane.image_to_plane`` x ``mm_per_px``: for a card, its
+  perspective may come from paper or floor lines, ``card_perspective``),
+  against the same distance on the plane of the true corners:
   :math:`e = (\\lVert H_f a - H_f b \\rVert - \\lVert H_t a - H_t b \\rVert) /
-  \\lVert H_t a - H_t b \\rVert` with :math:`H` the corners-to-rectangle
-  homography. It is zero for perfect corners whatever the segmentation.
+  \\lVert H_t a - H_t b \\rVert` with :math:`H_t` the true
+  corners-to-rectangle homography. It is zero for a perfect plane whatever
+  the segmentation.
 
 Usage::
 
@@ -75,7 +78,8 @@ def measure(seed: int, scene: str, reference: str, size: tuple[int, int]) -> dic
     params = Params()
     photo = synth.render_photo(seed, scene=scene, reference=reference, size=size)
     loaded = load_image(photo.jpeg, params.load)
-    ref = rectify.find_reference(loaded.rgb, params.rectify)
+    plane = rectify.rectify(loaded.rgb, params.rectify)
+    ref = plane.reference
     if reference == "none":  # any reference found is a made-up scale
         status = "missed" if ref is None else "wrong"
         return {"seed": seed, "scene": scene, "reference": reference, "status": status}
@@ -83,12 +87,12 @@ def measure(seed: int, scene: str, reference: str, size: tuple[int, int]) -> dic
     row: dict[str, Any] = {"seed": seed, "scene": scene, "reference": reference}
     if ref is None:
         return {**row, "status": "missed"}
-    err, corners = _match(ref.corners_xy, truth)
+    err, _ = _match(ref.corners_xy, truth)
     if ref.kind != reference or err > MATCH_PX:
         return {**row, "status": "wrong", "found_kind": ref.kind}
     size_mm = synth.REFERENCE_SIZE_MM[reference]
     h_true = _homography(truth, size_mm)
-    h_found = _homography(corners, size_mm)
+    h_found = np.diag([plane.mm_per_px, plane.mm_per_px, 1.0]) @ plane.image_to_plane
     errors = []
     for foot in photo.feet:
         a = (np.asarray(foot.heel_centre_xy) + 0.5) / loaded.scale - 0.5
