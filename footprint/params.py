@@ -113,8 +113,9 @@ class RectifyParams:
         [px] Radius of the median filter applied before thresholding at the
         reduced size (hides grout lines, JPEG noise and fine print).
     detect_median_retry_px : int
-        [px] Radius of the median filter of a second candidate search, made
-        only when the first finds no reference (-1: none). The 5 x 5 median
+        [px] Radius of the median filter of a second candidate search, in
+        the Canny edge masks only, made only when the first finds no
+        reference (-1: none). The 5 x 5 median
         rounds a card of 20-30 reduced pixels into its grout line or the
         floor's grain, the 3 x 3 one does not, but lets more texture through:
         on 80 development photos with a card (seeds 9400-9479) each radius

@@ -733,8 +733,11 @@ class _Candidate:
     kinds: tuple[str, ...]  # reference kinds its coarse shape is compatible with
 
 
-def _candidate_masks(small: np.ndarray, params: RectifyParams) -> list[np.ndarray]:
-    """Binary masks (uint8, nonzero = in) whose regions may be a reference.
+def _candidate_masks(
+    small: np.ndarray, params: RectifyParams, *, edges_only: bool = False
+) -> list[np.ndarray]:
+    """Binary masks (uint8, nonzero = in) whose regions may be a reference
+    (the first three only with ``edges_only``).
 
     Colour is handled as luma Y and chroma Cr, Cb (``cv2.COLOR_RGB2YCrCb``, an
     opponent space five times cheaper than L*a*b* here).
@@ -762,6 +765,8 @@ def _candidate_masks(small: np.ndarray, params: RectifyParams) -> list[np.ndarra
     masks = [cv2.bitwise_not(edges), edges]
     if params.solid_open_px > 0:
         masks.append(_solid_objects(edges, params))
+    if edges_only:
+        return masks
     for ch, channel in enumerate(cv2.split(ycc)):
         levels = _threshold_levels(channel, params)
         for level in levels if ch == 0 else levels[:1]:
@@ -802,9 +807,10 @@ def _near_any(quads: list[np.ndarray], quad: np.ndarray, limit: float) -> bool:
 
 
 def _coarse_candidates(
-    rgb: np.ndarray, params: RectifyParams
+    rgb: np.ndarray, params: RectifyParams, *, edges_only: bool = False
 ) -> tuple[list[_Candidate], list[_Candidate]]:
-    """Candidate quads at reduced size, mapped back to work resolution.
+    """Candidate quads at reduced size, mapped back to work resolution
+    (from the edge masks of :func:`_candidate_masks` only with ``edges_only``).
 
     Sheet candidates come first, largest first, then card candidates, largest
     first. A quad is kept when it is convex, fills its contour
@@ -843,7 +849,7 @@ def _coarse_candidates(
     kept: list[_Candidate] = []
     kept_small: list[np.ndarray] = []
     papers: list[_Candidate] = []
-    masks = _candidate_masks(small, params)
+    masks = _candidate_masks(small, params, edges_only=edges_only)
     # region edges in px (small image) inside the true outline: the edge-
     # enclosed regions lie beyond the dilated Canny line (~1.5 px inside), the
     # edge blobs' and solid objects' outer contour ~1 px outside, thresholds on it
@@ -1208,9 +1214,11 @@ def _find_reference(
 
     The candidates are searched with the ``detect_median_px`` median first
     and, when none of them is a reference, once more with the
-    ``detect_median_retry_px`` one (a small card the first median joined to
-    a grout line or the floor's grain); quads refined in the first search
-    are not refined again.
+    ``detect_median_retry_px`` one, in the edge masks only (a small card the
+    first median joined to a grout line or the floor's grain; on the
+    development photos where the second search found the card, the edge
+    masks alone found it, the threshold masks alone never, at half the
+    cost); quads refined in the first search are not refined again.
     """
     first_search = params.edge_search_fraction * max(rgb.shape[:2])
     tried: list[tuple[np.ndarray, str]] = []
@@ -1221,7 +1229,7 @@ def _find_reference(
     n_candidates = 0
     for k, median_px in enumerate(medians):
         candidates, found_papers = _coarse_candidates(
-            rgb, replace(params, detect_median_px=median_px)
+            rgb, replace(params, detect_median_px=median_px), edges_only=k > 0
         )
         n_candidates += len(candidates)
         if k == 0:  # paper of unknown size: the first search's quads
