@@ -220,8 +220,10 @@ def _vanishing_point(
     for k in np.argsort(-ceiling, kind="stable").tolist():
         if ceiling[k] + margin <= best_score:  # nor any after it: exact score <= ceiling
             break
-        v = np.cross(lines[pairs_i[k]], lines[pairs_j[k]])
-        norm = np.linalg.norm(v)
+        (a0, a1, a2), (b0, b1, b2) = lines[pairs_i[k]].tolist(), lines[pairs_j[k]].tolist()
+        # l_i x l_j, written out: np.cross costs 30 us a call here
+        v = np.array([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0])
+        norm = math.sqrt(float(v @ v))
         if norm < 1e-12:
             continue
         v = v / norm

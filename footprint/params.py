@@ -120,6 +120,12 @@ class RectifyParams:
         floor's grain, the 3 x 3 one does not, but lets more texture through:
         on 80 development photos with a card (seeds 9400-9479) each radius
         alone found 71 and 70 cards, the two in turn 75.
+    retry_min_edge_contrast : float
+        [0..255 RGB units] ``min_edge_contrast`` of a reference found only by
+        that second search. Its 3 x 3 median lets single tiles through: on
+        development 9496 a foreshortened tile, with steps of 9-22 across its
+        grout, was taken for a card (a made-up scale); the cards the second
+        search found on 160 development card photos had steps of 46-98.
     threshold_levels : int
         Grey levels, evenly spaced between the 2nd and 98th percentile, at which
         the luma channel is cut (plus Otsu's level), in both polarities.
@@ -304,6 +310,7 @@ class RectifyParams:
     detect_long_side_px: int = 500
     detect_median_px: int = 2
     detect_median_retry_px: int = 1
+    retry_min_edge_contrast: float = 30.0
     threshold_levels: int = 3
     canny_low: float = 20.0
     canny_high: float = 50.0
@@ -367,6 +374,7 @@ class RectifyParams:
         _check_range(self, "detect_long_side_px", 64, 4000)
         _check_range(self, "detect_median_px", 0, 10)
         _check_range(self, "detect_median_retry_px", -1, 10)
+        _check_range(self, "retry_min_edge_contrast", 0.0, 255.0)
         _check_range(self, "solid_open_px", 0, 50)
         _check_range(self, "solid_max_hole_fraction", 0.0, 1.0)
         _check_range(self, "threshold_levels", 0, 32)

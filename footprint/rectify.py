@@ -1218,7 +1218,8 @@ def _find_reference(
     first median joined to a grout line or the floor's grain; on the
     development photos where the second search found the card, the edge
     masks alone found it, the threshold masks alone never, at half the
-    cost); quads refined in the first search are not refined again.
+    cost), where a reference needs a colour step of ``retry_min_edge_contrast``
+    on every side; quads refined in the first search are not refined again.
     """
     first_search = params.edge_search_fraction * max(rgb.shape[:2])
     tried: list[tuple[np.ndarray, str]] = []
@@ -1234,7 +1235,11 @@ def _find_reference(
         n_candidates += len(candidates)
         if k == 0:  # paper of unknown size: the first search's quads
             papers = _paper_quads(candidates, found_papers, params)
-        ref = _first_reference(rgb, candidates, params, first_search, tried)
+        judged = params
+        if k > 0:  # the second search lets single tiles through: a clear step only
+            step = max(params.min_edge_contrast, params.retry_min_edge_contrast)
+            judged = replace(params, min_edge_contrast=step)
+        ref = _first_reference(rgb, candidates, judged, first_search, tried)
         if ref is not None:
             break
     else:

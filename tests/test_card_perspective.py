@@ -98,3 +98,15 @@ def test_a_card_across_a_grout_line_is_found_by_the_second_search() -> None:
     assert corner_error < 1.0
     once = replace(RectifyParams(), detect_median_retry_px=-1)
     assert find_reference(loaded.rgb, once) is None
+
+
+def test_the_second_search_takes_no_tile_for_a_card() -> None:
+    # development seed 9496: its 3 x 3 median lets a foreshortened floor tile
+    # through, whose steps across the grout (9-22) a card's edge (46-98) beats
+    photo, loaded, ref, corner_error = reference_in_photo(9496, "wet_kraft", "card")
+    assert ref is None or corner_error < 5.0  # no card, or the true one: no made-up scale
+    lax = replace(RectifyParams(), retry_min_edge_contrast=0.0)
+    tile = find_reference(loaded.rgb, lax)
+    assert tile is not None and tile.kind == "card"
+    truth = (photo.reference_corners_xy + 0.5) / loaded.scale - 0.5
+    assert np.linalg.norm(tile.corners_xy[:, None] - truth[None], axis=2).min() > 100
