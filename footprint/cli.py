@@ -170,9 +170,9 @@ def _fmt(value: Any, ndigits: int = 3, unit: str = "") -> str:
 
 def _result_table(result: Any) -> Table:
     scale = result.scale_source
-    if result.mm_per_px is None and result.paper_corners is not None:
+    if result.paper_corners is not None:  # without a reference, or a card's tilt
         scale += ", perspective from a rectangle's corners"
-    elif result.mm_per_px is None and result.floor_lines is not None:
+    elif result.floor_lines is not None:
         scale += ", perspective from the floor's lines"
     table = Table(title=f"{result.source}  (scene: {result.scene}, scale: {scale})")
     table.add_column("measure")

@@ -265,6 +265,10 @@ def _summary(result: Any) -> None:
     scale = _SCALE_WORDS.get(result.scale_source, result.scale_source)
     if result.mm_per_px is not None:
         scale += f", {result.mm_per_px:.2f} mm per pixel"
+        if result.paper_corners is not None:  # a card's plane tilted by the paper
+            scale += ", perspective from the paper's corners"
+        elif result.floor_lines is not None:
+            scale += ", perspective from the floor's lines"
     elif result.paper_corners is not None:
         scale += " (perspective from a rectangle's corners)"
     elif result.floor_lines is not None:
