@@ -1222,7 +1222,7 @@ def _find_reference(
     on every side; quads refined in the first search are not refined again.
     """
     first_search = params.edge_search_fraction * max(rgb.shape[:2])
-    tried: list[tuple[np.ndarray, str]] = []
+    tried: dict[str, list[np.ndarray]] = {"sheet": [], "card": []}
     medians = [params.detect_median_px]
     if params.detect_median_retry_px not in (-1, params.detect_median_px):
         medians.append(params.detect_median_retry_px)
@@ -1252,10 +1252,11 @@ def _first_reference(
     candidates: list[_Candidate],
     params: RectifyParams,
     first_search: float,
-    tried: list[tuple[np.ndarray, str]],
+    tried: dict[str, list[np.ndarray]],
 ) -> Reference | None:
     """The reference among coarse ``candidates``: the first sheet accepted, else
-    the best-scoring card; ``tried`` collects the refined quads (extended)."""
+    the best-scoring card; ``tried`` collects the refined quads of each
+    (``"sheet"``, ``"card"``), and extends them."""
 
     def seen(quad: np.ndarray, done: list[np.ndarray]) -> bool:
         # a coarse quad this close to an already refined quad converges to it
@@ -1263,30 +1264,26 @@ def _first_reference(
 
     # sheets, largest first: the first accepted one is the outermost, so a
     # form's panel or a logo inside it is never taken for the sheet
-    done = [q for q, kind in tried if kind == "sheet"]
     for cand in candidates:
-        if cand.kinds[0] == "card" or seen(cand.quad_xy, done):
+        if cand.kinds[0] == "card" or seen(cand.quad_xy, tried["sheet"]):
             continue
         ref, refined = _evaluate(
             rgb, cand.quad_xy, _SHEET_KINDS, params, first_search_px=first_search
         )
         if refined is not None:
-            done.append(refined)
-            tried.append((refined, "sheet"))
+            tried["sheet"].append(refined)
         if ref is not None:
             logger.info("reference: %s sheet, score %.2f", ref.kind, ref.score)
             return ref
-    done = [q for q, kind in tried if kind == "card"]
     cards = []
     for cand in candidates:
-        if "card" not in cand.kinds or seen(cand.quad_xy, done):
+        if "card" not in cand.kinds or seen(cand.quad_xy, tried["card"]):
             continue
         ref, refined = _evaluate(
             rgb, cand.quad_xy, _CARD_KINDS, params, first_search_px=first_search
         )
         if refined is not None:
-            done.append(refined)
-            tried.append((refined, "card"))
+            tried["card"].append(refined)
         if ref is not None:
             cards.append(ref)
     if cards:
@@ -1547,18 +1544,14 @@ def _card_homography(
     .. [1] R. Hartley and A. Zisserman, *Multiple View Geometry in Computer
        Vision*, 2nd ed., Cambridge University Press, 2004, sec. 2.7.
     """
-    found: dict[str, Any] = {}
-    h_p = None
-    paper = find_paper(rgb, papers, params) if params.paper_perspective else None
+    paper, lines = _paper_or_lines(rgb, papers, params)
     if paper is not None:
         h_p = _homography(paper, np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=np.float64))
-        found = {"paper_xy": paper}
-    elif params.floor_lines_perspective:
-        lines = find_floor_lines(rgb, params)
-        if lines is not None and lines.tilt_deg >= params.floor_line_min_tilt_deg:
-            h_p = lines.homography / lines.homography[2, 2]
-            found = {"floor_lines": lines}
-    if h_p is None:
+        found: dict[str, Any] = {"paper_xy": paper}
+    elif lines is not None and lines.tilt_deg >= params.floor_line_min_tilt_deg:
+        h_p = lines.homography / lines.homography[2, 2]
+        found = {"floor_lines": lines}
+    else:
         return None
     h, residual_mm = affine_upgrade(h_p, card_xy, card_rect)
     residual_mm *= params.plane_mm_per_px
@@ -1573,6 +1566,19 @@ def _card_homography(
         "card perspective from %s (card corners within %.2f mm)", next(iter(found)), residual_mm
     )
     return h, found
+
+
+def _paper_or_lines(
+    rgb: np.ndarray, papers: list[_Candidate], params: RectifyParams
+) -> tuple[np.ndarray | None, FloorLines | None]:
+    """What can give a plane its perspective besides a reference: a sheet of
+    unknown size (:func:`find_paper`, if ``paper_perspective``) or, without
+    one, the floor's lines (:func:`find_floor_lines`, if
+    ``floor_lines_perspective``; at any tilt). At most one is not None."""
+    paper = find_paper(rgb, papers, params) if params.paper_perspective else None
+    if paper is not None:
+        return paper, None
+    return None, find_floor_lines(rgb, params) if params.floor_lines_perspective else None
 
 
 def affine_upgrade(
@@ -1881,10 +1887,9 @@ def rectify(
     ref, papers = _find_reference(rgb, params)
     if ref is not None:
         return _build_plane(rgb, ref, params, ref.kind, papers=papers)
-    paper = find_paper(rgb, papers, params) if params.paper_perspective else None
+    paper, lines = _paper_or_lines(rgb, papers, params)
     if paper is not None:
         return _paper_plane(rgb, paper, params)
-    lines = find_floor_lines(rgb, params) if params.floor_lines_perspective else None
     if lines is None:
         return _no_reference_plane(rgb)
     if lines.tilt_deg < params.floor_line_min_tilt_deg:
