@@ -109,7 +109,10 @@ def test_upload_12mp_photo_shows_results(server: str, browser, tmp_path: Path) -
         log.warning(msg)
         print(msg)  # noqa: T201 - test log
         (tmp_path / "timing.txt").write_text(msg)
-        value = page.locator('[data-testid="stMetricValue"]').nth(1).inner_text()
+        # the value of the metric labelled "Arch index", not the n-th metric
+        # on a page that may still be drawing
+        metric = page.locator('[data-testid="stMetric"]').filter(has=label).first
+        value = metric.locator('[data-testid="stMetricValue"]').inner_text()
         assert 0.0 < float(value) < 0.6
         assert page.get_by_text("Screening information, not a diagnosis").first.is_visible()
         page.get_by_text("Why:").first.wait_for(timeout=30_000)
