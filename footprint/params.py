@@ -254,6 +254,17 @@ class RectifyParams:
         perspective; more means the rectangle or the lines do not lie in the
         card's plane, and the card's own corners are used (development
         9400-9469: at most 0.65 mm when they do).
+    sheet_card_max_scale_diff : float
+        [1] Largest relative difference between a sheet's scale and a bank
+        card's found beside it (the card's size measured in the sheet's
+        plane, as a fraction of 85.60 x 53.98 mm). Every A-series sheet has
+        A4's ratio (A5, A3) and kraft or a form may be cut to Letter's, so a
+        sheet's shape does not fix its size while a card's does: beyond this
+        difference the card gives the scale and the sheet only the
+        perspective, and the photo's warnings say so (development 9400-9639
+        and 6500-6739: 173 photos with a sheet, no true sheet contradicted by
+        a card; one kraft sheet of A4 ratio taken for A4 put a card at 1.52
+        times its size). Negative: no check.
     paper_min_area_fraction : float
         [1] Smallest sheet of unknown size, as a fraction of the photo: paper
         a print was made on fills much of a photo of it, while a tile or a
@@ -349,6 +360,7 @@ class RectifyParams:
     paper_perspective: bool = True
     card_perspective: bool = True
     card_perspective_max_residual_mm: float = 1.0
+    sheet_card_max_scale_diff: float = 0.05
     paper_min_area_fraction: float = 0.1
     max_paper_candidates: int = 3
     floor_lines_perspective: bool = True
@@ -403,6 +415,7 @@ class RectifyParams:
         _check_range(self, "floor_line_min_family_angle_deg", 0.0, 90.0)
         _check_range(self, "floor_line_min_tilt_deg", 0.0, 89.0)
         _check_range(self, "card_perspective_max_residual_mm", 0.0, 100.0)
+        _check_range(self, "sheet_card_max_scale_diff", -1.0, 10.0)
         _check_range(self, "floor_line_max_tilt_deg", 0.0, 89.0)
         _check_range(self, "floor_line_right_angle_tolerance_deg", 0.0, 90.0)
         # stored parameters come back from JSON as a list

@@ -750,7 +750,18 @@ _NO_SCALE = "No A4/Letter sheet or bank card was found, so lengths are in pixels
 _FOR_MM = "For millimetres, lay a bank card beside the print or use an A4 or Letter sheet."
 
 
+_SHEET_NAMES = {"a4": "an A4", "letter": "a US Letter"}
+
+
 def plane_warnings(plane: rectify.Plane) -> list[str]:
+    refused = plane.refused_sheet
+    if refused is not None:
+        return [
+            f"The paper has the shape of {_SHEET_NAMES[refused.kind]} sheet, but the bank card "
+            f"beside it measures {refused.card_scale:.2f} times a card's size on it: the paper "
+            "is another size (A5 and A3 sheets have A4's shape), so the card gave the scale "
+            "and the paper only the perspective. Check that the card is a real bank card."
+        ]
     if plane.mm_per_px is None and plane.paper_xy is not None:
         return [
             _NO_SCALE + "The perspective was taken from the corners of a rectangle on the floor, "

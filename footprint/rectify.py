@@ -100,6 +100,9 @@ CARD_CORNER_RADIUS_MM = 3.18
 
 _SHEET_KINDS = ("a4", "letter")
 _CARD_KINDS = ("card",)
+#: [1] A card candidate covering more than this share of a sheet's area in the
+#: photo is the sheet itself, not a card beside it (a card is 7 % of an A4).
+_CARD_MAX_SHEET_AREA = 0.5
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,10 @@ class Plane:
         ``floor_lines_perspective``), or showed that the photo was taken from
         nearly straight above (tilt under ``floor_line_min_tilt_deg``: the
         plane is then the photo itself); None otherwise.
+    refused_sheet : SheetRefusal or None
+        A sheet shaped like A4 or Letter that a bank card beside it showed
+        to be another size (``sheet_card_max_scale_diff``): the card gave
+        the scale, the sheet the perspective (``paper_xy``); None otherwise.
     """
 
     image: np.ndarray
@@ -176,6 +183,28 @@ class Plane:
     sheet: np.ndarray | None
     paper_xy: np.ndarray | None = None
     floor_lines: FloorLines | None = None
+    refused_sheet: SheetRefusal | None = None
+
+
+@dataclass(frozen=True)
+class SheetRefusal:
+    """A sheet of A4's or Letter's shape whose size a bank card contradicted.
+
+    Attributes
+    ----------
+    kind : str
+        What the sheet's shape suggested, ``"a4"`` or ``"letter"``.
+    corners_xy : (4, 2) ndarray of float64
+        Its refined corners (TL, TR, BR, BL) in the photo given to :func:`rectify`.
+    card_scale : float
+        The card's size measured in the sheet's plane over its true size
+        (the square root of the area ratio): 1 when the sheet is the size
+        its shape says, 1.41 when it is an A5 sheet taken for A4.
+    """
+
+    kind: str
+    corners_xy: np.ndarray
+    card_scale: float
 
 
 # --------------------------------------------------------------------------- geometry
@@ -1208,9 +1237,15 @@ def find_reference(rgb: np.ndarray, params: RectifyParams) -> Reference | None:
 
 def _find_reference(
     rgb: np.ndarray, params: RectifyParams
-) -> tuple[Reference | None, list[_Candidate]]:
+) -> tuple[Reference | None, list[_Candidate], SheetRefusal | None]:
     """:func:`find_reference`, and the coarse quads of paper of unknown size
     (those of the first search, sheet-shaped ones refused as a reference among them).
+
+    A sheet is checked against a bank card found beside it
+    (:func:`_card_beside_sheet`); when the card's size in the sheet's plane
+    differs from a card's by more than ``sheet_card_max_scale_diff`` the card
+    is the reference, the sheet goes first among the paper quads (its
+    perspective) and the refusal is returned too.
 
     The candidates are searched with the ``detect_median_px`` median first
     and, when none of them is a reference, once more with the
@@ -1244,7 +1279,69 @@ def _find_reference(
             break
     else:
         logger.info("no scale reference found among %d candidates", n_candidates)
-    return ref, papers
+    refused = None
+    if ref is not None and ref.kind in _SHEET_KINDS and params.sheet_card_max_scale_diff >= 0:
+        beside = _card_beside_sheet(rgb, ref, candidates, judged, first_search, tried)
+        if beside is not None and abs(beside[1] - 1.0) > params.sheet_card_max_scale_diff:
+            card, scale = beside
+            logger.info(
+                "the %s-shaped sheet is not that size: a card measures %.2f times its size "
+                "in its plane; the card gives the scale",
+                ref.kind,
+                scale,
+            )
+            refused = SheetRefusal(ref.kind, ref.corners_xy, scale)
+            area = _quad_area(ref.corners_xy) / float(rgb.shape[0] * rgb.shape[1])
+            papers = [_Candidate(ref.corners_xy, area, _SHEET_KINDS), *papers]
+            ref = card
+    return ref, papers, refused
+
+
+def _card_beside_sheet(
+    rgb: np.ndarray,
+    sheet: Reference,
+    candidates: list[_Candidate],
+    params: RectifyParams,
+    first_search: float,
+    tried: dict[str, list[np.ndarray]],
+) -> tuple[Reference, float] | None:
+    """The best bank card among ``candidates`` besides ``sheet``, and its size
+    measured in the sheet's plane over a card's true size.
+
+    The card's corners are mapped through the sheet's homography to
+    millimetres; with :math:`a`, :math:`b` the means of its opposite sides
+    there, the scale is :math:`\\sqrt{a b / (85.60 \\times 53.98)}`. Candidates
+    covering more than ``_CARD_MAX_SHEET_AREA`` of the sheet (the sheet
+    itself) and quads already refined (``tried``) are skipped. None when no
+    card is accepted.
+    """
+    sheet_area = _quad_area(sheet.corners_xy)
+    cards = []
+    for cand in candidates:
+        if "card" not in cand.kinds or _quad_area(cand.quad_xy) > _CARD_MAX_SHEET_AREA * sheet_area:
+            continue
+        if any(
+            np.linalg.norm(q - cand.quad_xy, axis=1).max() < params.subpix_window_px
+            for q in tried["card"]
+        ):
+            continue
+        ref, refined = _evaluate(
+            rgb, cand.quad_xy, _CARD_KINDS, params, first_search_px=first_search
+        )
+        if refined is not None:
+            tried["card"].append(refined)
+        if ref is not None:
+            cards.append(ref)
+    if not cards:
+        return None
+    card = max(cards, key=lambda r: r.score)
+    w, h = sheet.size_mm
+    to_mm = _homography(sheet.corners_xy, np.array([[0, 0], [w, 0], [w, h], [0, h]], float))
+    q = cv2.perspectiveTransform(card.corners_xy.reshape(-1, 1, 2), to_mm).reshape(-1, 2)
+    sides = np.linalg.norm(np.roll(q, -1, axis=0) - q, axis=1)
+    a, b = (sides[0] + sides[2]) / 2.0, (sides[1] + sides[3]) / 2.0
+    cw, ch = REFERENCE_SIZES_MM["card"]
+    return card, float(np.sqrt(a * b / (cw * ch)))
 
 
 def _first_reference(
@@ -1884,9 +1981,10 @@ def rectify(
         )
     if not params.enabled:
         return _no_reference_plane(rgb)
-    ref, papers = _find_reference(rgb, params)
+    ref, papers, refused = _find_reference(rgb, params)
     if ref is not None:
-        return _build_plane(rgb, ref, params, ref.kind, papers=papers)
+        plane = _build_plane(rgb, ref, params, ref.kind, papers=papers)
+        return plane if refused is None else replace(plane, refused_sheet=refused)
     paper, lines = _paper_or_lines(rgb, papers, params)
     if paper is not None:
         return _paper_plane(rgb, paper, params)
