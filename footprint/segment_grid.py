@@ -17,13 +17,18 @@ needs no scale and is the same with or without a reference:
    shadow across the form but not the dots), except solid print.
 3. Long thin straight ink (panel borders) is found by openings with line
    kernels in many directions and removed from ``D``.
-4. Ink density ``rho``: Gaussian mean of ``D`` over about one grid period, so
-   sparse dots merge into a continuous region.
-5. A rough contact region: ``rho`` clearly above the paper's level.
-6. The boundary: where ``rho`` falls to a fixed fraction (one half for a
-   straight edge) of its *local* contact level, i.e. the mean of ``rho``
-   inside the rough region within a couple of periods; dense and sparse parts
-   of the print each get their own edge.
+4. Cell occupancy: the ink above the paper's noise, each ink pixel grown by a
+   disk one period across (a dot anywhere in its cell then covers the cell,
+   whatever its size), averaged by a Gaussian of one period, so sparse dots
+   merge into a continuous region (``CELL_DILATION_PERIODS``,
+   ``DENSITY_SIGMA_PERIODS``).
+5. The contact region: occupancy above ``OCCUPANCY_LEVEL`` (light contact
+   prints about half the cells), moved back in by the half period the cells
+   grew (``EDGE_INSET_PERIODS``), and opened by a disk of ``OPEN_WIDTH_MM``
+   (pen strokes, rules and thin bridges go). A level relative to the local
+   occupancy instead was measured and not kept (docs/accuracy.md).
+6. Ink density ``rho``: the Gaussian mean of ``D`` over one period, the
+   relative contact intensity inside the region.
 7. Components: soles are thick, large and elongated; a high arch can split
    one sole into heel and forefoot, which are regrouped; toes are small
    blobs distal of a sole. Headings, text, logo and pen strokes are thin or

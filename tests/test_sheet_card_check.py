@@ -95,9 +95,16 @@ def test_an_a4_sheet_agrees_with_the_card_beside_it() -> None:
     assert strict.refused_sheet.card_scale == pytest.approx(1.0, abs=0.02)
 
 
+@pytest.fixture(scope="module")
+def kraft_of_a4_ratio() -> synth.SynthPhoto:
+    return synth.render_photo(6708, scene="wet_kraft", reference="card", size=(2016, 1512))
+
+
 @pytest.mark.parametrize("check", [True, False])
-def test_a_kraft_sheet_of_a4_ratio_beside_a_card_gives_the_right_length(check: bool) -> None:
-    photo = synth.render_photo(6708, scene="wet_kraft", reference="card", size=(2016, 1512))
+def test_a_kraft_sheet_of_a4_ratio_beside_a_card_gives_the_right_length(
+    check: bool, kraft_of_a4_ratio: synth.SynthPhoto
+) -> None:
+    photo = kraft_of_a4_ratio
     params = Params() if check else _params(-1.0)
     result = pipeline.analyse_detailed(photo.jpeg, params).result
     (foot,) = result.feet
