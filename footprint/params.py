@@ -69,7 +69,14 @@ class RectifyParams:
         sheet laid beside the feet (rather than printed on) can cover as little
         as ~4 % of a photo framing both feet and the sheet.
     card_min_area_fraction : float
-        [1] Same for an ID-1 card, which is much smaller than a sheet.
+        [1] Same for an ID-1 card, which is much smaller than a sheet: 0.3 %
+        of the photo is a card about 60 px long at the 1000 px work
+        resolution, whose corners (0.1-0.3 px off) still give its scale
+        within about 0.5 %. Lowered from 0.4 % in the twenty-ninth session:
+        on the 224 development card and no-reference photos of 9400-9639 and
+        6500-6739, six cards of 0.35-0.38 % were found (corners 0.11-0.74 px
+        off) and no card was made up; at 0.25 % a photo without a reference
+        got one.
     aspect_tolerance : float
         [1] Largest relative difference between the rectified aspect ratio of a
         candidate and the reference's true aspect ratio.
@@ -309,7 +316,7 @@ class RectifyParams:
 
     plane_mm_per_px: float = 0.5
     min_area_fraction: float = 0.03
-    card_min_area_fraction: float = 0.004
+    card_min_area_fraction: float = 0.003
     aspect_tolerance: float = 0.06
     polygon_epsilon_fraction: float = 0.02
     subpix_window_px: int = 5
