@@ -156,7 +156,8 @@ class Plane:
     sheet : (H, W) ndarray of bool or None
         The sheet's area in the plane when the reference is a sheet.
     paper_xy : (4, 2) ndarray of float64 or None
-        Without a reference: the corners (pixels of the photo given to
+        Without a reference, or with a card whose perspective it gave
+        (``card_perspective``): the corners (pixels of the photo given to
         :func:`rectify`, TL TR BR BL) of the sheet of unknown size that gave
         the perspective (:func:`find_paper`, with ``paper_perspective``);
         None otherwise.
@@ -1297,6 +1298,12 @@ def _find_reference(
     return ref, papers, refused
 
 
+def _refined_already(quad: np.ndarray, done: list[np.ndarray], params: RectifyParams) -> bool:
+    """Whether a coarse quad lies within ``subpix_window_px`` of a quad refined
+    already, to which its refinement would converge."""
+    return any(np.linalg.norm(q - quad, axis=1).max() < params.subpix_window_px for q in done)
+
+
 def _card_beside_sheet(
     rgb: np.ndarray,
     sheet: Reference,
@@ -1305,7 +1312,7 @@ def _card_beside_sheet(
     first_search: float,
     tried: dict[str, list[np.ndarray]],
 ) -> tuple[Reference, float] | None:
-    """The best bank card among ``candidates`` besides ``sheet``, and its size
+    """The best bank card among ``candidates`` beside ``sheet``, and its size
     measured in the sheet's plane over a card's true size.
 
     The card's corners are mapped through the sheet's homography to
@@ -1315,26 +1322,10 @@ def _card_beside_sheet(
     itself) and quads already refined (``tried``) are skipped. None when no
     card is accepted.
     """
-    sheet_area = _quad_area(sheet.corners_xy)
-    cards = []
-    for cand in candidates:
-        if "card" not in cand.kinds or _quad_area(cand.quad_xy) > _CARD_MAX_SHEET_AREA * sheet_area:
-            continue
-        if any(
-            np.linalg.norm(q - cand.quad_xy, axis=1).max() < params.subpix_window_px
-            for q in tried["card"]
-        ):
-            continue
-        ref, refined = _evaluate(
-            rgb, cand.quad_xy, _CARD_KINDS, params, first_search_px=first_search
-        )
-        if refined is not None:
-            tried["card"].append(refined)
-        if ref is not None:
-            cards.append(ref)
-    if not cards:
+    max_area = _CARD_MAX_SHEET_AREA * _quad_area(sheet.corners_xy)
+    card = _best_card(rgb, candidates, params, first_search, tried, max_area_px=max_area)
+    if card is None:
         return None
-    card = max(cards, key=lambda r: r.score)
     w, h = sheet.size_mm
     to_mm = _homography(sheet.corners_xy, np.array([[0, 0], [w, 0], [w, h], [0, h]], float))
     q = cv2.perspectiveTransform(card.corners_xy.reshape(-1, 1, 2), to_mm).reshape(-1, 2)
@@ -1355,14 +1346,10 @@ def _first_reference(
     the best-scoring card; ``tried`` collects the refined quads of each
     (``"sheet"``, ``"card"``), and extends them."""
 
-    def seen(quad: np.ndarray, done: list[np.ndarray]) -> bool:
-        # a coarse quad this close to an already refined quad converges to it
-        return any(np.linalg.norm(q - quad, axis=1).max() < params.subpix_window_px for q in done)
-
     # sheets, largest first: the first accepted one is the outermost, so a
     # form's panel or a logo inside it is never taken for the sheet
     for cand in candidates:
-        if cand.kinds[0] == "card" or seen(cand.quad_xy, tried["sheet"]):
+        if cand.kinds[0] == "card" or _refined_already(cand.quad_xy, tried["sheet"], params):
             continue
         ref, refined = _evaluate(
             rgb, cand.quad_xy, _SHEET_KINDS, params, first_search_px=first_search
@@ -1372,9 +1359,28 @@ def _first_reference(
         if ref is not None:
             logger.info("reference: %s sheet, score %.2f", ref.kind, ref.score)
             return ref
+    best = _best_card(rgb, candidates, params, first_search, tried)
+    if best is not None:
+        logger.info("reference: ID-1 card, score %.2f", best.score)
+    return best
+
+
+def _best_card(
+    rgb: np.ndarray,
+    candidates: list[_Candidate],
+    params: RectifyParams,
+    first_search: float,
+    tried: dict[str, list[np.ndarray]],
+    *,
+    max_area_px: float = math.inf,
+) -> Reference | None:
+    """The best-scoring card among ``candidates`` of at most ``max_area_px``
+    (photo pixels) not refined already; ``tried["card"]`` collects the refined quads."""
     cards = []
     for cand in candidates:
-        if "card" not in cand.kinds or seen(cand.quad_xy, tried["card"]):
+        if "card" not in cand.kinds or _quad_area(cand.quad_xy) > max_area_px:
+            continue
+        if _refined_already(cand.quad_xy, tried["card"], params):
             continue
         ref, refined = _evaluate(
             rgb, cand.quad_xy, _CARD_KINDS, params, first_search_px=first_search
@@ -1383,11 +1389,7 @@ def _first_reference(
             tried["card"].append(refined)
         if ref is not None:
             cards.append(ref)
-    if cards:
-        best = max(cards, key=lambda r: r.score)
-        logger.info("reference: ID-1 card, score %.2f", best.score)
-        return best
-    return None
+    return max(cards, key=lambda r: r.score) if cards else None
 
 
 def find_paper(
