@@ -286,6 +286,16 @@ def _homography(src_xy: np.ndarray, dst_xy: np.ndarray) -> np.ndarray:
     return np.append(h, 1.0).reshape(3, 3)
 
 
+def _side_lengths(quad_xy: np.ndarray) -> np.ndarray:
+    """Lengths of a quad's sides TL-TR, TR-BR, BR-BL, BL-TL."""
+    return np.linalg.norm(np.roll(quad_xy, -1, axis=0) - quad_xy, axis=1)
+
+
+def _rect_xy(w: float, h: float) -> np.ndarray:
+    """Corners TL, TR, BR, BL of a ``w`` x ``h`` rectangle at the origin (float64)."""
+    return np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float64)
+
+
 def _apply_h(h: np.ndarray, pts_xy: np.ndarray) -> np.ndarray:
     """Map (N, 2) points through a homography."""
     pts = np.asarray(pts_xy, dtype=np.float64).reshape(-1, 2)
@@ -915,7 +925,7 @@ def _coarse_candidates(
             frac = qarea / area_img
             ratio, _ = rectangle_aspect_ratio(quad_xy, rgb.shape, params)
             # a small quad's corners are uncertain by ~coarse_tolerance_px each
-            short = float(np.linalg.norm(np.roll(quad, -1, axis=0) - quad, axis=1).min())
+            short = float(_side_lengths(quad).min())
             tol = params.coarse_aspect_tolerance + 2.0 * params.coarse_tolerance_px / short
             fits = [k for k in REFERENCE_SIZES_MM if _match_kind(ratio, (k,))[1] <= tol]
             if len(fits) < len(REFERENCE_SIZES_MM):  # the others may fit off-centre
@@ -1327,9 +1337,8 @@ def _card_beside_sheet(
     if card is None:
         return None
     w, h = sheet.size_mm
-    to_mm = _homography(sheet.corners_xy, np.array([[0, 0], [w, 0], [w, h], [0, h]], float))
-    q = cv2.perspectiveTransform(card.corners_xy.reshape(-1, 1, 2), to_mm).reshape(-1, 2)
-    sides = np.linalg.norm(np.roll(q, -1, axis=0) - q, axis=1)
+    to_mm = _homography(sheet.corners_xy, _rect_xy(w, h))
+    sides = _side_lengths(_apply_h(to_mm, card.corners_xy))
     a, b = (sides[0] + sides[2]) / 2.0, (sides[1] + sides[3]) / 2.0
     cw, ch = REFERENCE_SIZES_MM["card"]
     return card, float(np.sqrt(a * b / (cw * ch)))
@@ -1554,7 +1563,7 @@ def _build_plane(
     s = params.plane_mm_per_px
     w_mm, h_mm = ref.size_mm
     w_px, h_px = w_mm / s, h_mm / s
-    rect = np.array([[0, 0], [w_px, 0], [w_px, h_px], [0, h_px]], dtype=np.float64)
+    rect = _rect_xy(w_px, h_px)
     h0 = _homography(ref.corners_xy, rect)
     found: dict[str, Any] = {}
     if ref.kind == "card" and params.card_perspective:
@@ -1745,7 +1754,7 @@ def _paper_plane(rgb: np.ndarray, corners_xy: np.ndarray, params: RectifyParams)
     ratio, _ = rectangle_aspect_ratio(corners_xy, rgb.shape, params)
     area = _quad_area(corners_xy)
     w_px, h_px = math.sqrt(area * ratio), math.sqrt(area / ratio)
-    rect = np.array([[0, 0], [w_px, 0], [w_px, h_px], [0, h_px]], dtype=np.float64)
+    rect = _rect_xy(w_px, h_px)
     h0 = _homography(corners_xy, rect)
     return _unscaled_plane(rgb, h0, (0.0, 0.0, w_px, h_px), params, paper_xy=corners_xy)
 
@@ -1859,7 +1868,7 @@ def _manual_reference(
             "give them in pixels of the photo as displayed."
         )
     quad = _order_quad(pts)
-    sides = np.linalg.norm(np.roll(quad, -1, axis=0) - quad, axis=1)
+    sides = _side_lengths(quad)
     if sides.min() < params.manual_min_side_px:
         raise CalibrationError(
             f"Two manual corners are only {sides.min():.1f} px apart; click the 4 distinct "
